@@ -1,0 +1,115 @@
+"""The `tracker` command line: parse, call the core, print through render."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from sqlalchemy import exc as sa_exc
+
+from tracker import __version__
+from tracker.cli.options import App
+from tracker.errors import TrackerError
+
+
+def database_message(err: sa_exc.SQLAlchemyError) -> str:
+    """One line about a database failure, naming the database, never a password."""
+    from tracker.db import describe
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(App) if ctx else None
+    where = ""
+    if obj is not None and obj._db is not None:
+        where = f" {describe(obj._db.url)}"
+    orig = getattr(err, "orig", None) or err
+    detail = " ".join(str(orig).split()) or type(orig).__name__
+    if obj is not None and obj._db is not None and obj._db.url.password:
+        detail = detail.replace(str(obj._db.url.password), "***")
+    if isinstance(err, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return f"cannot use database{where}: {detail}"
+    return f"database{where} refused the request: {detail}"
+
+
+class TrackerGroup(click.Group):
+    """Turns every error a user can cause into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except TrackerError as err:
+            raise click.ClickException(str(err)) from None
+        except sa_exc.SQLAlchemyError as err:
+            raise click.ClickException(database_message(err)) from None
+        except BrokenPipeError:
+            # `tracker log | head`: the reader left; stop quietly.
+            sys.stderr.close()
+            raise click.exceptions.Exit(1) from None
+        except OSError as err:
+            name = f": {err.filename}" if err.filename else ""
+            raise click.ClickException(f"{err.strerror or err}{name}") from None
+        except Exception as err:
+            if os.environ.get("TRACKER_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(err).__name__}: {err} (set TRACKER_DEBUG=1 for details)"
+            ) from None
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=TrackerGroup, context_settings=CONTEXT)
+@click.option(
+    "--db",
+    "db_option",
+    metavar="PATH|URL",
+    envvar="TRACKER_DB",
+    help="Database: a SQLite file path or an SQLAlchemy URL "
+    "(env TRACKER_DB; default: a file in your user data folder).",
+)
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, db_option: str | None) -> None:
+    """Track what the parties to a negotiation say about each issue, over time.
+
+    \b
+    Log:      tracker add ukraine donbas rejects --summary "..." --date 2025-11-30
+    Read:     tracker report --as-of 2025-12-02
+    Compare:  tracker diff 2025-11-20 2025-12-02
+    Try it:   tracker demo
+    """
+    obj = App(db_option)
+    ctx.obj = obj
+    ctx.call_on_close(obj.close)
+
+
+def _register() -> None:
+    from tracker.cli import catalog, database, reports, statements, transfer
+
+    cli.add_command(catalog.party)
+    cli.add_command(catalog.issue)
+    for command in (
+        statements.add,
+        statements.log,
+        statements.history,
+        statements.show,
+        statements.retract,
+    ):
+        cli.add_command(command)
+    cli.add_command(reports.report)
+    cli.add_command(reports.diff)
+    cli.add_command(transfer.import_)
+    cli.add_command(transfer.export)
+    cli.add_command(transfer.demo)
+    cli.add_command(database.db)
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="tracker")

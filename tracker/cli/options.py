@@ -1,0 +1,172 @@
+"""What the commands share: the app context, parameter types, output options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import click
+
+from tracker import dates, stance
+from tracker.db import Database
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class App:
+    """Per-invocation state: the `--db` value, connected on first use."""
+
+    db_option: str | None
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database.from_option(self.db_option)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def app() -> App:
+    obj = click.get_current_context().find_object(App)
+    assert obj is not None
+    return obj
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dates.parse_date(str(value))
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+class StatementDateType(DateType):
+    """A date a statement was made: not before 1900, not more than a week ahead."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        day = super().convert(value, param, ctx)
+        try:
+            return dates.check_statement_date(day)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+class InstantType(click.ParamType):
+    name = "WHEN"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return dates.parse_instant(str(value))
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+class StanceType(click.ParamType):
+    name = "STANCE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return stance.parse_stance(str(value))
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(w) for w in stance.accepted_words() if w.startswith(incomplete)]
+
+
+DATE = DateType()
+STATEMENT_DATE = StatementDateType()
+INSTANT = InstantType()
+STANCE = StanceType()
+
+
+def output_options(
+    formats: tuple[str, ...] = ("table", "markdown", "csv", "json"),
+) -> Callable[[F], F]:
+    """`--format` and `--tablefmt` for every command that prints data."""
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "--tablefmt",
+            metavar="STYLE",
+            help="Table style for --format table (any tabulate style: simple, grid, github, ...).",
+        )(f)
+        return click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(formats, case_sensitive=False),
+            default=formats[0],
+            show_default=True,
+            help="Output format.",
+        )(f)
+
+    return decorate
+
+
+def use_colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def terminal_width() -> int | None:
+    """The width to fit tables to: $COLUMNS, else the terminal's; None when piped."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return None
+
+
+def emit(text: str) -> None:
+    click.echo(text)
+
+
+def check_tablefmt(tablefmt: str | None) -> None:
+    """Fail as a usage error (exit 2) on an unknown table style."""
+    if tablefmt is None:
+        return
+    from tracker.render import check_tablefmt as check
+
+    try:
+        check(tablefmt)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--tablefmt'") from None
+
+
+def slug_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A bad slug is a bad command line (exit 2), like a bad date."""
+    from tracker.core.names import check_slug
+    from tracker.errors import Invalid
+
+    try:
+        return check_slug(value)
+    except Invalid as err:
+        raise click.BadParameter(str(err)) from None

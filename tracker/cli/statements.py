@@ -1,0 +1,200 @@
+"""`tracker add`, `log`, `history`, `show`, `retract`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from tracker import render
+from tracker.cli.options import DATE, STANCE, STATEMENT_DATE, app, check_tablefmt, emit, output_options
+from tracker.core import statements as core
+from tracker.core.statements import Added
+from tracker.stance import BASES, label
+
+
+def _effect(added: Added) -> str:
+    """What a new statement changes: "ukraine on donbas: opposes -> rejects, hardened"."""
+    s = added.statement
+    pair = f"{s.party} on {s.issue}"
+    if added.before is None:
+        line = f"{pair}: {s.stance} (new)"
+    elif added.before.score == s.score:
+        line = f"{pair}: {s.stance}, reaffirmed"
+    else:
+        line = f"{pair}: {added.before.stance} -> {s.stance}, {added.change}"
+    if added.superseded_by is not None:
+        later = added.superseded_by
+        line += (
+            f"; the current stance is still {later.stance}, from the later statement "
+            f"#{later.id} of {later.stated_on.isoformat()}"
+        )
+    return line
+
+
+@click.command()
+@click.argument("party")
+@click.argument("issue")
+@click.argument("stance", type=STANCE)
+@click.option("--summary", "-s", required=True, help="What was said, in your words.")
+@click.option(
+    "--date",
+    "-d",
+    "stated_on",
+    type=STATEMENT_DATE,
+    default="today",
+    show_default=True,
+    help="When it was said or published: YYYY-MM-DD, today, yesterday.",
+)
+@click.option("--quote", "-q", help="The words as said.")
+@click.option("--speaker", help="Who said it.")
+@click.option("--source", help="URL or citation.")
+@click.option(
+    "--basis",
+    type=click.Choice(BASES, case_sensitive=False),
+    default="stated",
+    show_default=True,
+    help="On the record, reported by others, or inferred.",
+)
+@click.option("--conditions", help="Conditions attached, e.g. 'only with Kyiv's agreement'.")
+@output_options(("table", "json"))
+def add(
+    party: str,
+    issue: str,
+    stance: int,
+    summary: str,
+    stated_on: dt.date,
+    quote: str | None,
+    speaker: str | None,
+    source: str | None,
+    basis: str,
+    conditions: str | None,
+    fmt: str,
+    tablefmt: str | None,
+) -> None:
+    """Log a statement: PARTY's STANCE on ISSUE.
+
+    \b
+    PARTY and ISSUE: slug, name or alias. STANCE: rejects (red-line),
+    opposes (against), open (neutral, undecided), supports (for),
+    demands (insists).
+    """
+    with app().db.session(write=True) as session:
+        added = core.add_statement(
+            session,
+            party,
+            issue,
+            stance,
+            summary,
+            stated_on,
+            quote=quote,
+            speaker=speaker,
+            source=source,
+            basis=basis,
+            conditions=conditions,
+        )
+    if fmt == "json":
+        emit(render.to_json(added.statement.to_json()))
+        return
+    s = added.statement
+    emit(f"Added statement #{s.id} ({s.stated_on.isoformat()}).")
+    emit(_effect(added))
+
+
+@click.command()
+@click.option("--party", "-p", help="Only this party.")
+@click.option("--issue", "-i", help="Only this issue.")
+@click.option("--since", type=DATE, help="Stated on or after this date.")
+@click.option("--until", type=DATE, help="Stated on or before this date.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="At most this many (0: all).",
+)
+@click.option("--recorded-by", help="Only statements logged by this user.")
+@output_options()
+def log(
+    party: str | None,
+    issue: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    limit: int,
+    recorded_by: str | None,
+    fmt: str,
+    tablefmt: str | None,
+) -> None:
+    """Statements, newest first."""
+    check_tablefmt(tablefmt)
+    with app().db.session() as session:
+        # One more than asked for tells whether the limit cut anything.
+        items = list(
+            core.log(session, party, issue, since, until, limit + 1 if limit else None, recorded_by)
+        )
+    cut = bool(limit) and len(items) > limit
+    if cut:
+        items = items[:limit]
+    emit(render.statements(items, fmt, tablefmt))
+    if cut:
+        click.echo(f"(showing the newest {limit}; --limit 0 shows all)", err=True)
+
+
+@click.command()
+@click.argument("party")
+@click.argument("issue")
+@output_options()
+def history(party: str, issue: str, fmt: str, tablefmt: str | None) -> None:
+    """PARTY's statements on ISSUE, oldest first, with the change each made."""
+    check_tablefmt(tablefmt)
+    with app().db.session() as session:
+        p, i, entries = core.history(session, party, issue)
+    items = [e.statement for e in entries]
+    if fmt in ("json", "csv"):
+        emit(render.statements(items, fmt))
+        return
+    if fmt == "table":
+        emit(f"{render.terminal_text(p.name)} on {render.terminal_text(i.title)}")
+        if not items:
+            emit("No statements yet.")
+            return
+    emit(render.statements(items, fmt, tablefmt, changes=[e.change for e in entries]))
+
+
+@click.command()
+@click.argument("statement_id", metavar="ID", type=click.IntRange(min=1))
+@output_options()
+def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
+    """One statement in full."""
+    with app().db.session() as session:
+        statement = core.get_statement(session, statement_id)
+    emit(render.statement_detail(statement, fmt, tablefmt))
+
+
+@click.command()
+@click.argument("statement_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--reason", "-r", required=True, help="Why it is withdrawn.")
+@output_options(("table", "json"))
+def retract(statement_id: int, reason: str, fmt: str, tablefmt: str | None) -> None:
+    """Withdraw a statement logged in error. It stays in the history, marked."""
+    from tracker.core.names import resolve_issue, resolve_party
+    from tracker.core.positions import stance_of
+    from tracker.core.types import IssueRef, PartyRef
+
+    with app().db.session(write=True) as session:
+        statement = core.retract(session, statement_id, reason)
+        p: PartyRef = resolve_party(session, statement.party)
+        i: IssueRef = resolve_issue(session, statement.issue)
+        now = stance_of(session, p, i, max(statement.stated_on, dt.date.today()))
+    if fmt == "json":
+        emit(render.to_json(statement.to_json()))
+        return
+    emit(
+        f"Retracted statement #{statement.id} ({statement.party} on {statement.issue}, "
+        f"{statement.stance}, {statement.stated_on.isoformat()})."
+    )
+    current = (
+        f"{label(now.score)} (#{now.id}, {now.stated_on.isoformat()})" if now else "no position"
+    )
+    emit(f"{statement.party} on {statement.issue} now: {current}")

@@ -1,0 +1,147 @@
+"""`tracker import`, `tracker export` and `tracker demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from tracker import render
+from tracker.cli.options import app, emit, terminal_width, use_colour
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and say what it would add; write nothing."
+)
+@click.option(
+    "--create-missing",
+    is_flag=True,
+    help="Create parties and issues the file names but the database lacks.",
+)
+def import_(file: Path, dry_run: bool, create_missing: bool) -> None:
+    """Import statements from FILE: JSON (as exported) or CSV (one statement a
+    row; columns party, issue, stance, stated_on, summary, and optionally quote,
+    speaker, source, basis, conditions). All or nothing."""
+    from tracker.core.transfer import import_file
+
+    with app().db.session(write=True, commit=not dry_run) as session:
+        result = import_file(session, file, create_missing)
+    verb = "Would add" if dry_run else "Added"
+    parts = [f"{verb} {result.added} statement{'s' if result.added != 1 else ''}"]
+    if result.skipped:
+        parts.append(f"skipped {result.skipped} already present")
+    if result.parties_created:
+        parts.append(
+            f"{'would create' if dry_run else 'created'} parties "
+            f"{', '.join(result.parties_created)}"
+        )
+    if result.issues_created:
+        parts.append(
+            f"{'would create' if dry_run else 'created'} issues {', '.join(result.issues_created)}"
+        )
+    emit("; ".join(parts) + ".")
+
+
+@click.command()
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("json", "csv"), case_sensitive=False),
+    default="json",
+    show_default=True,
+    help="json: everything; csv: the statements, one a row.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def export(fmt: str, output: Path | None) -> None:
+    """Export the database, statements in the order they were recorded."""
+    from tracker.core.transfer import export_csv, export_json
+
+    writer = export_json if fmt == "json" else export_csv
+    with app().db.session() as session:
+        if output is None:
+            writer(session, sys.stdout)
+            return
+        # Write beside the target and rename: a failed export leaves no half file.
+        tmp = output.with_name(f".{output.name}.partial")
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as out:
+                count = writer(session, out)
+            tmp.replace(output)
+        finally:
+            tmp.unlink(missing_ok=True)
+    click.echo(f"Exported {count} statements to {output}", err=True)
+
+
+@click.command()
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Put the demo database in this folder and keep it (default: a temporary one).",
+)
+def demo(keep: Path | None) -> None:
+    """See tracker work on the 2025 Ukraine–Russia talks, without touching your database.
+
+    Loads the bundled scenario into a scratch database, prints the stance table
+    as of the latest date and what moved across the scenario's dates.
+    """
+    from tracker.cli.options import App
+    from tracker.core import positions
+    from tracker.core.transfer import import_file
+    from tracker.resources import seed_file
+
+    seed = seed_file()
+    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as scratch:
+        folder = keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "demo.db"
+        path.unlink(missing_ok=True)
+        demo_app = App(str(path))
+        try:
+            with demo_app.db.session(write=True) as session:
+                result = import_file(session, seed)
+            with demo_app.db.session() as session:
+                first, last = _date_range(session)
+                rep = positions.report(session, last)
+                moved = positions.diff(session, first, last)
+        finally:
+            demo_app.close()
+        colour, width = use_colour(), terminal_width()
+        emit(
+            f"Demo: the 2025 Ukraine–Russia peace talks ({result.added} statements, "
+            f"{len(result.parties_created)} parties, {len(result.issues_created)} issues)."
+        )
+        emit("")
+        emit(render.report(rep, "table", colour=colour, width=width))
+        emit("")
+        emit(render.diff(moved, "table", colour=colour))
+        emit("")
+        emit("Load the same data into your own database:")
+        emit(f"  tracker import {seed}")
+        emit("Then try: tracker report --as-of 2025-12-02, tracker history ukraine donbas,")
+        emit(f"          tracker diff {first.isoformat()} {last.isoformat()} --format markdown")
+        if keep is not None:
+            emit(f"The demo database is kept at {path} (tracker --db {path} ...).")
+
+
+def _date_range(session: object) -> tuple[dt.date, dt.date]:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from tracker.models import Statement
+
+    assert isinstance(session, Session)
+    first, last = session.execute(
+        select(func.min(Statement.stated_on), func.max(Statement.stated_on))
+    ).one()
+    return first, last

@@ -1,0 +1,124 @@
+"""Parties and issues: adding and listing them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker.core.names import check_slug, key
+from tracker.core.types import IssueView, PartyView
+from tracker.errors import AlreadyExists, Invalid
+from tracker.models import NAME_LENGTH, Issue, Party, PartyAlias
+
+
+def _text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:
+    if value is None or not value.strip():
+        if required:
+            raise Invalid(f"{what} must not be empty")
+        return None
+    if limit and len(value) > limit:
+        raise Invalid(f"{what} is {len(value)} characters long; at most {limit} are allowed")
+    return value
+
+
+def _flush_new(session: Session, message: str) -> None:
+    # Another writer may have taken the slug or alias since we looked.
+    try:
+        session.flush()
+    except IntegrityError:
+        raise AlreadyExists(message) from None
+
+
+def party_view(party: Party) -> PartyView:
+    return PartyView(
+        slug=party.slug,
+        name=party.name,
+        kind=party.kind,
+        aliases=tuple(a.alias for a in party.aliases),
+        description=party.description,
+    )
+
+
+def issue_view(issue: Issue) -> IssueView:
+    return IssueView(issue.slug, issue.title, issue.proposition, issue.description)
+
+
+def taken_names(session: Session) -> dict[str, str]:
+    """Every case-folded slug, alias and name of a party, to the slug it names."""
+    taken: dict[str, str] = {}
+    for party in session.scalars(select(Party)):
+        taken.setdefault(party.slug, party.slug)
+        taken.setdefault(key(party.name), party.slug)
+        for alias in party.aliases:
+            taken.setdefault(alias.key, party.slug)
+    return taken
+
+
+def add_party(
+    session: Session,
+    slug: str,
+    name: str,
+    kind: str | None = None,
+    aliases: Sequence[str] = (),
+    description: str | None = None,
+) -> PartyView:
+    """A new party. Its slug and aliases must not name any other party."""
+    check_slug(slug)
+    name = _text(name, "party name", required=True, limit=NAME_LENGTH) or ""
+    taken = taken_names(session)
+    if slug in taken and taken[slug] == slug:
+        raise AlreadyExists(f"party {slug!r} already exists")
+    if slug in taken:
+        raise AlreadyExists(f"slug {slug!r} is already a name of party {taken[slug]!r}")
+    party = Party(
+        slug=slug,
+        name=name,
+        kind=_text(kind, "kind"),
+        description=_text(description, "description"),
+    )
+    own = {slug, key(name)}
+    for alias in aliases:
+        alias = _text(alias, "alias", required=True, limit=NAME_LENGTH) or ""
+        k = key(alias)
+        if k in own:
+            continue  # the party's own slug or name, or a repeat: nothing to add
+        if k in taken:
+            raise AlreadyExists(f"alias {alias!r} already names party {taken[k]!r}")
+        own.add(k)
+        party.aliases.append(PartyAlias(alias=alias.strip(), key=k))
+    session.add(party)
+    _flush_new(session, f"party {slug!r} already exists")
+    return party_view(party)
+
+
+def list_parties(session: Session) -> list[PartyView]:
+    return [party_view(p) for p in session.scalars(select(Party).order_by(Party.id))]
+
+
+def add_issue(
+    session: Session,
+    slug: str,
+    title: str,
+    proposition: str | None = None,
+    description: str | None = None,
+) -> IssueView:
+    check_slug(slug)
+    title = _text(title, "issue title", required=True, limit=NAME_LENGTH) or ""
+    if session.scalar(select(Issue.id).where(Issue.slug == slug)) is not None:
+        raise AlreadyExists(f"issue {slug!r} already exists")
+    issue = Issue(
+        slug=slug,
+        title=title,
+        proposition=_text(proposition, "proposition"),
+        description=_text(description, "description"),
+    )
+    session.add(issue)
+    _flush_new(session, f"issue {slug!r} already exists")
+    return issue_view(issue)
+
+
+def list_issues(session: Session) -> list[IssueView]:
+    return [issue_view(i) for i in session.scalars(select(Issue).order_by(Issue.id))]

@@ -1,0 +1,219 @@
+"""Where everyone stands as of a date, and what moved between two dates.
+
+SPEC's stance of party P on issue I as of D (as known at K): among P's
+statements on I with stated_on <= D (and recorded_at <= K), leaving out the
+retracted ones (retracted at or before K, when K is given), the one with the
+greatest (stated_on, recorded_at, id).
+
+It is computed in one statement for all pairs at once: for each (party,
+issue) pair, a correlated subquery seeks the composite index
+(party_id, issue_id, stated_on, recorded_at, id) backwards and takes the
+first visible row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from tracker.core.names import resolve_issues, resolve_parties
+from tracker.core.statements import STATEMENT_COLUMNS, to_view
+from tracker.core.types import (
+    Cell,
+    Change,
+    Diff,
+    IssueRef,
+    IssueTrend,
+    PartyRef,
+    Report,
+    StatementView,
+)
+from tracker.models import Issue, Party, Statement
+from tracker.stance import CHANGES, MOVES, classify, spread, trend
+
+
+def visible(table: Any, known_at: dt.datetime | None) -> ColumnElement[bool]:
+    """Statements that count at knowledge time `known_at` (None: now)."""
+    if known_at is None:
+        return table.retracted_at.is_(None)
+    return and_(
+        table.recorded_at <= known_at,
+        or_(table.retracted_at.is_(None), table.retracted_at > known_at),
+    )
+
+
+def _pair_filters(
+    table: Any, party_ids: Sequence[int] | None, issue_ids: Sequence[int] | None
+) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = []
+    if party_ids is not None:
+        filters.append(table.party_id.in_(party_ids))
+    if issue_ids is not None:
+        filters.append(table.issue_id.in_(issue_ids))
+    return filters
+
+
+def latest(
+    session: Session,
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+    party_ids: Sequence[int] | None = None,
+    issue_ids: Sequence[int] | None = None,
+) -> list[tuple[PartyRef, IssueRef, StatementView]]:
+    """The statement that sets each pair's stance as of `as_of`; pairs with no
+    stance are absent. Ordered by party, then issue (the order they were added)."""
+    pairs = (
+        select(Statement.party_id, Statement.issue_id)
+        .where(*_pair_filters(Statement, party_ids, issue_ids))
+        .distinct()
+        .subquery("pairs")
+    )
+    s = aliased(Statement, name="s")
+    pick = (
+        select(s.id)
+        .where(
+            s.party_id == pairs.c.party_id,
+            s.issue_id == pairs.c.issue_id,
+            s.stated_on <= as_of,
+            visible(s, known_at),
+        )
+        .order_by(s.stated_on.desc(), s.recorded_at.desc(), s.id.desc())
+        .limit(1)
+        .correlate(pairs)
+        .scalar_subquery()
+    )
+    chosen = select(pick.label("statement_id")).select_from(pairs).subquery("chosen")
+    query = (
+        select(*STATEMENT_COLUMNS, Party.id.label("pid"), Party.name, Issue.id.label("iid"))
+        .add_columns(Issue.title)
+        .select_from(chosen)
+        .join(Statement, Statement.id == chosen.c.statement_id)
+        .join(Party, Party.id == Statement.party_id)
+        .join(Issue, Issue.id == Statement.issue_id)
+        .order_by(Party.id, Issue.id)
+    )
+    result = []
+    for row in session.execute(query):
+        m = row._mapping
+        party = PartyRef(m["pid"], m["party"], m["name"])
+        issue = IssueRef(m["iid"], m["issue"], m["title"])
+        result.append((party, issue, to_view(row)))
+    return result
+
+
+def stance_of(
+    session: Session,
+    party: PartyRef,
+    issue: IssueRef,
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+) -> StatementView | None:
+    found = latest(session, as_of, known_at, [party.id], [issue.id])
+    return found[0][2] if found else None
+
+
+def _active_pairs(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    known_at: dt.datetime | None,
+    party_ids: Sequence[int] | None,
+    issue_ids: Sequence[int] | None,
+) -> set[tuple[int, int]]:
+    """Pairs with a visible statement dated in (start, end]."""
+    rows = session.execute(
+        select(Statement.party_id, Statement.issue_id)
+        .where(
+            Statement.stated_on > start,
+            Statement.stated_on <= end,
+            visible(Statement, known_at),
+            *_pair_filters(Statement, party_ids, issue_ids),
+        )
+        .distinct()
+    )
+    return {(r.party_id, r.issue_id) for r in rows}
+
+
+def _ids(refs: Sequence[PartyRef] | Sequence[IssueRef] | None) -> list[int] | None:
+    return None if refs is None else [r.id for r in refs]
+
+
+def _ordered(refs: Any, wanted: Any) -> tuple[Any, ...]:
+    """The parties (or issues) to show: those asked for, else those with a stance."""
+    if wanted is not None:
+        return tuple(wanted)
+    return tuple(sorted(set(refs), key=lambda r: r.id))
+
+
+def report(
+    session: Session,
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+) -> Report:
+    wanted_parties = resolve_parties(session, parties)
+    wanted_issues = resolve_issues(session, issues)
+    found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
+    cells = tuple(
+        sorted((Cell(p, i, s) for p, i, s in found), key=lambda c: (c.issue.id, c.party.id))
+    )
+    return Report(
+        as_of=as_of,
+        known_at=known_at,
+        parties=_ordered((c.party for c in cells), wanted_parties),
+        issues=_ordered((c.issue for c in cells), wanted_issues),
+        cells=cells,
+    )
+
+
+def diff(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    known_at: dt.datetime | None = None,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+    include_all: bool = False,
+) -> Diff:
+    """What moved between `start` and `end`: the same report at both dates,
+    compared pair by pair (SPEC's diff)."""
+    if end < start:
+        raise ValueError(f"TO ({end.isoformat()}) is before FROM ({start.isoformat()})")
+    before = report(session, start, known_at, parties, issues)
+    after = report(session, end, known_at, parties, issues)
+    wanted_parties = resolve_parties(session, parties)
+    wanted_issues = resolve_issues(session, issues)
+    active = _active_pairs(session, start, end, known_at, _ids(wanted_parties), _ids(wanted_issues))
+    then = {(c.party.id, c.issue.id): c for c in before.cells}
+    counts = dict.fromkeys(CHANGES, 0)
+    changes = []
+    for cell in after.cells:
+        pair = (cell.party.id, cell.issue.id)
+        old = then.get(pair)
+        kind = classify(old.score if old else None, cell.score, pair in active)
+        counts[kind] += 1
+        if include_all or kind in MOVES:
+            changes.append(Change(cell.party, cell.issue, old, cell, kind))
+    rank = {name: n for n, name in enumerate(CHANGES)}
+    changes.sort(key=lambda c: (rank[c.change], c.issue.id, c.party.id))
+
+    scores_from = _scores_by_issue(before.cells)
+    scores_to = _scores_by_issue(after.cells)
+    trends = []
+    for issue in sorted(scores_from.keys() | scores_to.keys(), key=lambda i: i.id):
+        s_from = spread(scores_from.get(issue, []))
+        s_to = spread(scores_to.get(issue, []))
+        trends.append(IssueTrend(issue, s_from, s_to, trend(s_from, s_to)))
+    return Diff(start, end, known_at, tuple(changes), tuple(trends), counts)
+
+
+def _scores_by_issue(cells: Sequence[Cell]) -> dict[IssueRef, list[int]]:
+    by_issue: dict[IssueRef, list[int]] = {}
+    for cell in cells:
+        by_issue.setdefault(cell.issue, []).append(cell.score)
+    return by_issue

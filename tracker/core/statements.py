@@ -1,0 +1,308 @@
+"""Statements: logging, retracting and reading them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from tracker.core.names import resolve_issue, resolve_party
+from tracker.core.types import IssueRef, PartyRef, StatementView
+from tracker.dates import check_statement_date, utcnow
+from tracker.errors import Invalid, NotFound, TrackerError
+from tracker.models import NAME_LENGTH, Issue, Party, Statement
+from tracker.stance import BASES, classify
+
+# A statement's text fields are capped: a megabyte "summary" is a paste gone wrong.
+TEXT_LIMIT = 100_000
+TEXT_FIELDS = ("summary", "quote", "speaker", "source", "conditions")
+
+
+def recorder() -> str:
+    """Who is logging: $TRACKER_USER, else the login name."""
+    user = os.environ.get("TRACKER_USER", "").strip()
+    if user:
+        return user[:NAME_LENGTH]
+    try:
+        return getpass.getuser()[:NAME_LENGTH]
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def fingerprint(
+    party: str,
+    issue: str,
+    score: int,
+    stated_on: dt.date,
+    summary: str,
+    quote: str | None,
+    speaker: str | None,
+    source: str | None,
+    basis: str,
+    conditions: str | None,
+) -> str:
+    """A statement's identity is its content: what re-importing a file compares."""
+    content = [party, issue, score, stated_on.isoformat(), summary, quote, speaker, source]
+    content += [basis, conditions]
+    raw = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def clean_text(value: str | None, field: str) -> str | None:
+    """Stored verbatim; only blank means absent. Raises Invalid past the cap or on
+    characters no database can store (NUL, lone surrogates)."""
+    if value is None or not value.strip():
+        return None
+    if len(value) > TEXT_LIMIT:
+        raise Invalid(
+            f"{field} is {len(value):,} characters long; at most {TEXT_LIMIT:,} are allowed"
+        )
+    if "\x00" in value:
+        raise Invalid(f"{field} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(f"{field} is not valid Unicode text (lone surrogate)") from None
+    return value
+
+
+def check_basis(basis: str | None) -> str:
+    basis = (basis or "stated").strip().lower()
+    if basis not in BASES:
+        raise Invalid(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
+    return basis
+
+
+# --- reading ---------------------------------------------------------------
+
+STATEMENT_COLUMNS = (
+    Statement.id,
+    Party.slug.label("party"),
+    Issue.slug.label("issue"),
+    Statement.score,
+    Statement.stated_on,
+    Statement.summary,
+    Statement.quote,
+    Statement.speaker,
+    Statement.source,
+    Statement.basis,
+    Statement.conditions,
+    Statement.recorded_at,
+    Statement.recorded_by,
+    Statement.retracted_at,
+    Statement.retraction_reason,
+)
+
+
+def statement_select() -> Select[Any]:
+    """Statements with their party and issue slugs: the one place views are read."""
+    return (
+        select(*STATEMENT_COLUMNS)
+        .join(Party, Party.id == Statement.party_id)
+        .join(Issue, Issue.id == Statement.issue_id)
+    )
+
+
+def to_view(row: Row[Any]) -> StatementView:
+    m = row._mapping
+    return StatementView(
+        id=m["id"],
+        party=m["party"],
+        issue=m["issue"],
+        score=m["score"],
+        stated_on=m["stated_on"],
+        summary=m["summary"],
+        quote=m["quote"],
+        speaker=m["speaker"],
+        source=m["source"],
+        basis=m["basis"],
+        conditions=m["conditions"],
+        recorded_at=m["recorded_at"],
+        recorded_by=m["recorded_by"],
+        retracted_at=m["retracted_at"],
+        retraction_reason=m["retraction_reason"],
+    )
+
+
+def get_statement(session: Session, statement_id: int) -> StatementView:
+    row = session.execute(statement_select().where(Statement.id == statement_id)).first()
+    if row is None:
+        raise NotFound(f"no statement #{statement_id}")
+    return to_view(row)
+
+
+def log(
+    session: Session,
+    party: str | None = None,
+    issue: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int | None = None,
+    recorded_by: str | None = None,
+) -> Iterator[StatementView]:
+    """Statements newest first (by stated_on, then recorded_at, then id)."""
+    query = statement_select()
+    if party is not None:
+        query = query.where(Statement.party_id == resolve_party(session, party).id)
+    if issue is not None:
+        query = query.where(Statement.issue_id == resolve_issue(session, issue).id)
+    if since is not None:
+        query = query.where(Statement.stated_on >= since)
+    if until is not None:
+        query = query.where(Statement.stated_on <= until)
+    if recorded_by is not None:
+        query = query.where(Statement.recorded_by == recorded_by)
+    query = query.order_by(
+        Statement.stated_on.desc(), Statement.recorded_at.desc(), Statement.id.desc()
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    for row in session.execute(query):
+        yield to_view(row)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    statement: StatementView
+    change: str | None  # None for a retracted statement: it moved nothing
+
+
+def history(
+    session: Session, party: str, issue: str
+) -> tuple[PartyRef, IssueRef, list[HistoryEntry]]:
+    """One party on one issue, oldest first, each statement with the change it made."""
+    p = resolve_party(session, party)
+    i = resolve_issue(session, issue)
+    rows = session.execute(
+        statement_select()
+        .where(Statement.party_id == p.id, Statement.issue_id == i.id)
+        .order_by(Statement.stated_on, Statement.recorded_at, Statement.id)
+    )
+    entries: list[HistoryEntry] = []
+    current: int | None = None
+    for row in rows:
+        view = to_view(row)
+        if view.retracted:
+            entries.append(HistoryEntry(view, None))
+            continue
+        entries.append(HistoryEntry(view, classify(current, view.score, activity=True)))
+        current = view.score
+    return p, i, entries
+
+
+# --- writing ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """A new statement and what it changed: the stance of its pair as of its
+    date before and after, and a later statement that still sets the current
+    stance when the new one is back-dated."""
+
+    statement: StatementView
+    before: StatementView | None
+    change: str
+    superseded_by: StatementView | None
+
+
+def add_statement(
+    session: Session,
+    party: str,
+    issue: str,
+    score: int,
+    summary: str,
+    stated_on: dt.date,
+    quote: str | None = None,
+    speaker: str | None = None,
+    source: str | None = None,
+    basis: str | None = None,
+    conditions: str | None = None,
+) -> Added:
+    from tracker.core.positions import stance_of
+
+    summary_text = clean_text(summary, "summary")
+    if summary_text is None:
+        raise Invalid("summary must not be empty")
+    try:
+        check_statement_date(stated_on)
+    except ValueError as err:
+        raise Invalid(str(err)) from None
+    if score not in (-2, -1, 0, 1, 2):
+        raise Invalid(f"score {score} is outside -2..2")
+    p = resolve_party(session, party)
+    i = resolve_issue(session, issue)
+    values: dict[str, Any] = {
+        "summary": summary_text,
+        "quote": clean_text(quote, "quote"),
+        "speaker": clean_text(speaker, "speaker"),
+        "source": clean_text(source, "source"),
+        "conditions": clean_text(conditions, "conditions"),
+        "basis": check_basis(basis),
+    }
+    before = stance_of(session, p, i, stated_on)
+    new_id = session.execute(
+        insert(Statement).values(
+            party_id=p.id,
+            issue_id=i.id,
+            score=score,
+            stated_on=stated_on,
+            recorded_at=utcnow(),
+            recorded_by=recorder(),
+            fingerprint=fingerprint(
+                p.slug,
+                i.slug,
+                score,
+                stated_on,
+                values["summary"],
+                values["quote"],
+                values["speaker"],
+                values["source"],
+                values["basis"],
+                values["conditions"],
+            ),
+            **values,
+        )
+    ).inserted_primary_key
+    if new_id is None:
+        raise TrackerError("the database did not return the new statement's id")
+    statement = get_statement(session, int(new_id[0]))
+    current = stance_of(session, p, i, max(stated_on, dt.date.today()))
+    later = current if current is not None and current.id != statement.id else None
+    change = classify(before.score if before else None, score, activity=True)
+    return Added(statement, before, change, later)
+
+
+def retract(session: Session, statement_id: int, reason: str) -> StatementView:
+    reason_text = clean_text(reason, "reason")
+    if reason_text is None:
+        raise Invalid("a retraction needs a reason")
+    current = get_statement(session, statement_id)
+    if current.retracted_at is not None:
+        raise TrackerError(
+            f"statement #{statement_id} was already retracted on "
+            f"{current.retracted_at:%Y-%m-%d %H:%M} UTC ({current.retraction_reason})"
+        )
+    done = session.execute(
+        update(Statement)
+        .where(and_(Statement.id == statement_id, Statement.retracted_at.is_(None)))
+        .values(retracted_at=utcnow(), retraction_reason=reason_text)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise TrackerError(f"statement #{statement_id} was retracted by someone else just now")
+    return get_statement(session, statement_id)
+
+
+def views(session: Session, ids: Sequence[int]) -> dict[int, StatementView]:
+    if not ids:
+        return {}
+    rows = session.execute(statement_select().where(Statement.id.in_(ids)))
+    return {row.id: to_view(row) for row in rows}

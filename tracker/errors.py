@@ -1,0 +1,27 @@
+"""Domain errors. The core raises these; the CLI turns them into one line and exit 1."""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """A request that cannot be carried out (exit 1)."""
+
+
+class NotFound(TrackerError):
+    """A party, issue or statement that does not exist."""
+
+
+class AlreadyExists(TrackerError):
+    """A slug, alias or name that is taken."""
+
+
+class Invalid(TrackerError):
+    """A value the data model refuses (bad slug, date out of range, ...)."""
+
+
+class DatabaseError(TrackerError):
+    """The database cannot be reached, opened or used at this revision."""
+
+
+class ImportFailed(TrackerError):
+    """An import file with a bad row; nothing was written."""

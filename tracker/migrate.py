@@ -1,0 +1,65 @@
+"""Schema migrations through Alembic, run from the installed package.
+
+Imported only by the commands that migrate or inspect revisions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from tracker.resources import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+
+def config(engine: Engine | None = None) -> Config:
+    """An Alembic config without alembic.ini: scripts from the package, and the
+    connection handed over through `attributes` (so no URL, and no password, is
+    ever written into the config)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(config())
+
+
+def heads() -> list[str]:
+    return list(scripts().get_heads())
+
+
+def revisions_oldest_first() -> list[str]:
+    return [rev.revision for rev in reversed(list(scripts().walk_revisions()))]
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(config(engine), revision)
+
+
+def known(revision: str) -> bool:
+    from alembic.util import CommandError
+
+    try:
+        scripts().get_revisions(revision)
+    except CommandError:
+        return False
+    return True
