@@ -134,8 +134,12 @@ class Tracker:
         self.db = db
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Result:
-        result = self.runner.invoke(cli, ["--db", self.db, *args], input=input, catch_exceptions=True)
+    def __call__(
+        self, *args: str, input: str | None = None, ok: bool = True, color: bool = False
+    ) -> Result:
+        result = self.runner.invoke(
+            cli, ["--db", self.db, *args], input=input, catch_exceptions=True, color=color
+        )
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         if ok and result.exit_code != 0:

@@ -16,15 +16,29 @@ def setup_pair(tracker: Tracker) -> None:
 
 def test_new_user_flow(tracker: Tracker) -> None:
     setup_pair(tracker)
-    out = tracker("add", "kyiv", "donbas", "red-line", "--summary", "No withdrawal",
-                  "--date", "2025-11-30").stdout
+    out = tracker(
+        "add", "kyiv", "donbas", "red-line", "--summary", "No withdrawal", "--date", "2025-11-30"
+    ).stdout
     assert out == "Added statement #1 (2025-11-30).\nukraine on donbas: rejects (new)\n"
     history = json.loads(tracker("history", "ukraine", "donbas", "--format", "json").stdout)
     assert len(history) == 1
     entry = history[0]
     assert set(entry) == {
-        "id", "party", "issue", "stance", "score", "stated_on", "summary", "quote", "speaker",
-        "source", "basis", "conditions", "recorded_at", "recorded_by", "retracted_at",
+        "id",
+        "party",
+        "issue",
+        "stance",
+        "score",
+        "stated_on",
+        "summary",
+        "quote",
+        "speaker",
+        "source",
+        "basis",
+        "conditions",
+        "recorded_at",
+        "recorded_by",
+        "retracted_at",
         "retraction_reason",
     }
     assert entry["party"] == "ukraine" and entry["issue"] == "donbas"
@@ -37,24 +51,50 @@ def test_new_user_flow(tracker: Tracker) -> None:
 def test_add_echoes_the_change(tracker: Tracker) -> None:
     setup_pair(tracker)
     tracker("add", "ukraine", "donbas", "opposes", "-s", "Against", "--date", "2025-11-20")
-    out = tracker("add", "UKRAINE", "Donbas Territory", "rejects", "-s", "Red line",
-                  "--date", "2025-11-30").stdout
+    out = tracker(
+        "add", "UKRAINE", "Donbas Territory", "rejects", "-s", "Red line", "--date", "2025-11-30"
+    ).stdout
     assert "ukraine on donbas: opposes -> rejects, hardened" in out
-    out = tracker("add", "ukraine", "donbas", "rejects", "-s", "Again", "--date", "2025-12-01").stdout
+    out = tracker(
+        "add", "ukraine", "donbas", "rejects", "-s", "Again", "--date", "2025-12-01"
+    ).stdout
     assert "ukraine on donbas: rejects, reaffirmed" in out
-    out = tracker("add", "ukraine", "donbas", "supports", "-s", "Flip", "--date", "2025-12-02").stdout
+    out = tracker(
+        "add", "ukraine", "donbas", "supports", "-s", "Flip", "--date", "2025-12-02"
+    ).stdout
     assert "ukraine on donbas: rejects -> supports, reversed" in out
     # Back-dated: it changes the past, not the current stance.
-    out = tracker("add", "ukraine", "donbas", "open", "-s", "Earlier", "--date", "2025-11-25").stdout
+    out = tracker(
+        "add", "ukraine", "donbas", "open", "-s", "Earlier", "--date", "2025-11-25"
+    ).stdout
     assert "ukraine on donbas: opposes -> open, softened" in out
     assert "current stance is still supports" in out
 
 
 def test_add_json_prints_the_record(tracker: Tracker) -> None:
     setup_pair(tracker)
-    out = tracker("add", "ukraine", "donbas", "for", "-s", "Yes", "--date", "2025-11-30",
-                  "--quote", "We agree", "--speaker", "Zelensky", "--source", "https://x.test/a",
-                  "--basis", "reported", "--conditions", "with guarantees", "--format", "json")
+    out = tracker(
+        "add",
+        "ukraine",
+        "donbas",
+        "for",
+        "-s",
+        "Yes",
+        "--date",
+        "2025-11-30",
+        "--quote",
+        "We agree",
+        "--speaker",
+        "Zelensky",
+        "--source",
+        "https://x.test/a",
+        "--basis",
+        "reported",
+        "--conditions",
+        "with guarantees",
+        "--format",
+        "json",
+    )
     record = json.loads(out.stdout)
     assert record["stance"] == "supports" and record["score"] == 1
     assert record["quote"] == "We agree" and record["basis"] == "reported"
@@ -67,14 +107,30 @@ def test_party_and_issue_lists(tracker: Tracker) -> None:
     tracker("party", "add", "russia", "--name", "Russia", "--alias", "Moscow", "--alias", "Россия")
     parties = json.loads(tracker("party", "list", "--format", "json").stdout)
     assert parties == [
-        {"slug": "ukraine", "name": "Ukraine", "kind": "state", "aliases": ["Kyiv"],
-         "description": None},
-        {"slug": "russia", "name": "Russia", "kind": None, "aliases": ["Moscow", "Россия"],
-         "description": None},
+        {
+            "slug": "ukraine",
+            "name": "Ukraine",
+            "kind": "state",
+            "aliases": ["Kyiv"],
+            "description": None,
+        },
+        {
+            "slug": "russia",
+            "name": "Russia",
+            "kind": None,
+            "aliases": ["Moscow", "Россия"],
+            "description": None,
+        },
     ]
     issues = json.loads(tracker("issue", "list", "--format", "json").stdout)
-    assert issues == [{"slug": "donbas", "title": "Donbas territory",
-                       "proposition": PROPOSITION, "description": None}]
+    assert issues == [
+        {
+            "slug": "donbas",
+            "title": "Donbas territory",
+            "proposition": PROPOSITION,
+            "description": None,
+        }
+    ]
     table = tracker("party", "list").stdout
     assert "Россия" in table and "ukraine" in table
     csv_out = tracker("issue", "list", "--format", "csv").stdout
@@ -99,8 +155,9 @@ def test_log_filters_order_and_limit(tracker: Tracker) -> None:
     log = json.loads(tracker("log", "--format", "json").stdout)
     # Newest first: stated_on, then recorded_at, then id.
     assert [s["id"] for s in log] == [4, 2, 3, 1]
-    window = json.loads(tracker("log", "--since", "2025-11-02", "--until", "2025-11-02",
-                                "--format", "json").stdout)
+    window = json.loads(
+        tracker("log", "--since", "2025-11-02", "--until", "2025-11-02", "--format", "json").stdout
+    )
     assert [s["id"] for s in window] == [3]
     limited = tracker("log", "--limit", "2", "--format", "json")
     assert [s["id"] for s in json.loads(limited.stdout)] == [4, 2]
@@ -138,14 +195,27 @@ def test_date_words(tracker: Tracker) -> None:
     log = json.loads(tracker("log", "--format", "json").stdout)
     today = dt.date.today()
     assert [s["stated_on"] for s in log] == [
-        today.isoformat(), (today - dt.timedelta(days=1)).isoformat()
+        today.isoformat(),
+        (today - dt.timedelta(days=1)).isoformat(),
     ]
 
 
 def test_recorded_at_keeps_microseconds(tracker: Tracker) -> None:
     setup_pair(tracker)
-    record = json.loads(tracker("add", "ukraine", "donbas", "open", "-s", "x",
-                                "--date", "2025-11-01", "--format", "json").stdout)
+    record = json.loads(
+        tracker(
+            "add",
+            "ukraine",
+            "donbas",
+            "open",
+            "-s",
+            "x",
+            "--date",
+            "2025-11-01",
+            "--format",
+            "json",
+        ).stdout
+    )
     again = json.loads(tracker("show", str(record["id"]), "--format", "json").stdout)
     assert again["recorded_at"] == record["recorded_at"]
     assert len(record["recorded_at"]) == len("2025-11-01T00:00:00.000000Z")

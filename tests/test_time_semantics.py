@@ -50,11 +50,15 @@ known_at = st.none() | st.integers(-1, 9).map(lambda n: BASE_TIME + dt.timedelta
 # --- the oracle: SPEC, word for word -----------------------------------------
 
 
-def oracle_stance(facts: list[Fact], party: str, issue: str, d: dt.date,
-                  k: dt.datetime | None) -> Fact | None:
+def oracle_stance(
+    facts: list[Fact], party: str, issue: str, d: dt.date, k: dt.datetime | None
+) -> Fact | None:
     candidates = [
-        f for f in facts
-        if f.party == party and f.issue == issue and f.stated_on <= d
+        f
+        for f in facts
+        if f.party == party
+        and f.issue == issue
+        and f.stated_on <= d
         and (k is None or f.recorded_at <= k)
         and not (f.retracted_at is not None and (k is None or f.retracted_at <= k))
     ]
@@ -63,7 +67,9 @@ def oracle_stance(facts: list[Fact], party: str, issue: str, d: dt.date,
     return max(candidates, key=lambda f: (f.stated_on, f.recorded_at, f.id))
 
 
-def oracle_report(facts: list[Fact], d: dt.date, k: dt.datetime | None) -> dict[tuple[str, str], int]:
+def oracle_report(
+    facts: list[Fact], d: dt.date, k: dt.datetime | None
+) -> dict[tuple[str, str], int]:
     cells = {}
     for p in PARTIES:
         for i in ISSUES:
@@ -73,8 +79,16 @@ def oracle_report(facts: list[Fact], d: dt.date, k: dt.datetime | None) -> dict[
     return cells
 
 
-def oracle_change(facts: list[Fact], p: str, i: str, a: int | None, b: int, start: dt.date,
-                  end: dt.date, k: dt.datetime | None) -> str:
+def oracle_change(
+    facts: list[Fact],
+    p: str,
+    i: str,
+    a: int | None,
+    b: int,
+    start: dt.date,
+    end: dt.date,
+    k: dt.datetime | None,
+) -> str:
     if a is None:
         return "new"
     if a != 0 and b != 0 and (a > 0) != (b > 0):
@@ -85,7 +99,9 @@ def oracle_change(facts: list[Fact], p: str, i: str, a: int | None, b: int, star
         return "softened"
     # "some statement on the pair has FROM < stated_on <= TO" (that counts at K)
     active = any(
-        f.party == p and f.issue == i and start < f.stated_on <= end
+        f.party == p
+        and f.issue == i
+        and start < f.stated_on <= end
         and (k is None or f.recorded_at <= k)
         and not (f.retracted_at is not None and (k is None or f.retracted_at <= k))
         for f in facts
@@ -123,21 +139,36 @@ def oracle_diff(facts: list[Fact], start: dt.date, end: dt.date, k: dt.datetime 
 def load(session: Session, rows: list[tuple[str, str, int, int, int, int | None]]) -> list[Fact]:
     pid = {}
     for slug in PARTIES:
-        pid[slug] = session.execute(insert(Party).values(slug=slug, name=slug.upper())).inserted_primary_key[0]  # type: ignore[index]
+        pid[slug] = session.execute(
+            insert(Party).values(slug=slug, name=slug.upper())
+        ).inserted_primary_key[0]  # type: ignore[index]
     iid = {}
     for slug in ISSUES:
-        iid[slug] = session.execute(insert(Issue).values(slug=slug, title=slug.upper())).inserted_primary_key[0]  # type: ignore[index]
+        iid[slug] = session.execute(
+            insert(Issue).values(slug=slug, title=slug.upper())
+        ).inserted_primary_key[0]  # type: ignore[index]
     facts = []
     for party, issue, score, day_n, hour_n, retract_after in rows:
         stated_on = BASE_DAY + dt.timedelta(days=day_n)
         recorded_at = BASE_TIME + dt.timedelta(hours=hour_n)
-        retracted_at = None if retract_after is None else recorded_at + dt.timedelta(hours=retract_after)
-        new_id = session.execute(insert(Statement).values(
-            party_id=pid[party], issue_id=iid[issue], score=score, stated_on=stated_on,
-            summary="s", basis="stated", recorded_at=recorded_at, recorded_by="t",
-            retracted_at=retracted_at, retraction_reason="r" if retracted_at else None,
-            fingerprint="f",
-        )).inserted_primary_key[0]  # type: ignore[index]
+        retracted_at = (
+            None if retract_after is None else recorded_at + dt.timedelta(hours=retract_after)
+        )
+        new_id = session.execute(
+            insert(Statement).values(
+                party_id=pid[party],
+                issue_id=iid[issue],
+                score=score,
+                stated_on=stated_on,
+                summary="s",
+                basis="stated",
+                recorded_at=recorded_at,
+                recorded_by="t",
+                retracted_at=retracted_at,
+                retraction_reason="r" if retracted_at else None,
+                fingerprint="f",
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
         facts.append(Fact(new_id, party, issue, score, stated_on, recorded_at, retracted_at))
     return facts
 
@@ -168,21 +199,31 @@ def finish(session: Session) -> None:
 
 
 def test_report_matches_the_oracle(database: Database, backend: str) -> None:
-    @settings(max_examples=examples(backend), deadline=None,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(backend), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(rows=history, d=day, k=known_at)
     # Same day: the later-recorded statement wins, even with the smaller id.
     @example(rows=[("p0", "i0", 1, 0, 3, None), ("p0", "i0", -1, 0, 1, None)], d=BASE_DAY, k=None)
     # Same day, same recorded_at: the greater id wins.
     @example(rows=[("p0", "i0", 1, 0, 1, None), ("p0", "i0", -1, 0, 1, None)], d=BASE_DAY, k=None)
     # Back-dated and logged late: unknown before it was recorded.
-    @example(rows=[("p0", "i0", 1, 2, 0, None), ("p0", "i0", -2, 1, 4, None)],
-             d=BASE_DAY + dt.timedelta(days=3), k=BASE_TIME + dt.timedelta(hours=2))
+    @example(
+        rows=[("p0", "i0", 1, 2, 0, None), ("p0", "i0", -2, 1, 4, None)],
+        d=BASE_DAY + dt.timedelta(days=3),
+        k=BASE_TIME + dt.timedelta(hours=2),
+    )
     # Retracted after K: still counts as known at K; retracted at K: does not.
-    @example(rows=[("p0", "i0", 1, 0, 0, None), ("p0", "i0", 2, 1, 1, 2)],
-             d=BASE_DAY + dt.timedelta(days=2), k=BASE_TIME + dt.timedelta(hours=2))
-    @example(rows=[("p0", "i0", 1, 0, 0, None), ("p0", "i0", 2, 1, 1, 2)],
-             d=BASE_DAY + dt.timedelta(days=2), k=BASE_TIME + dt.timedelta(hours=3))
+    @example(
+        rows=[("p0", "i0", 1, 0, 0, None), ("p0", "i0", 2, 1, 1, 2)],
+        d=BASE_DAY + dt.timedelta(days=2),
+        k=BASE_TIME + dt.timedelta(hours=2),
+    )
+    @example(
+        rows=[("p0", "i0", 1, 0, 0, None), ("p0", "i0", 2, 1, 1, 2)],
+        d=BASE_DAY + dt.timedelta(days=2),
+        k=BASE_TIME + dt.timedelta(hours=3),
+    )
     def check(rows, d, k):  # type: ignore[no-untyped-def]
         session = rolled_back(database)
         try:
@@ -197,8 +238,9 @@ def test_report_matches_the_oracle(database: Database, backend: str) -> None:
 
 
 def test_diff_matches_the_oracle(database: Database, backend: str) -> None:
-    @settings(max_examples=examples(backend), deadline=None,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(backend), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(rows=history, a=day, b=day, k=known_at)
     def check(rows, a, b, k):  # type: ignore[no-untyped-def]
         start, end = min(a, b), max(a, b)
@@ -213,7 +255,8 @@ def test_diff_matches_the_oracle(database: Database, backend: str) -> None:
             assert got_spreads == want_spreads
             moves = positions.diff(session, start, end, k)
             assert {(c.party.slug, c.issue.slug) for c in moves.changes} == {
-                pair for pair, kind in want_changes.items()
+                pair
+                for pair, kind in want_changes.items()
                 if kind in ("new", "reversed", "hardened", "softened")
             }
         finally:

@@ -109,7 +109,12 @@ def make_engine(url: URL) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=False)
+        return create_engine(url)
+    except sa_exc.NoSuchModuleError:
+        raise DatabaseError(
+            f"unknown kind of database {url.drivername!r} in {mask(url)}: use a file path, "
+            "or a sqlite://, postgresql:// or mysql:// URL"
+        ) from None
     except ModuleNotFoundError as err:
         extra = "postgres" if backend == "postgresql" else "mysql"
         raise DatabaseError(
@@ -119,7 +124,7 @@ def make_engine(url: URL) -> Engine:
 
 def read_revision(engine: Engine) -> tuple[str | None, bool]:
     """(revision, has_tables): the schema revision recorded in the database,
-    and whether it holds any table at all."""
+    and whether it holds any table besides Alembic's own."""
     with engine.connect() as conn:
         try:
             rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -130,6 +135,8 @@ def read_revision(engine: Engine) -> tuple[str | None, bool]:
             except sa_exc.DatabaseError:
                 raise err from None
             return None, bool(names)
+        if rev is None:  # downgraded to base: only alembic_version is left
+            return None, bool(set(inspect(conn).get_table_names()) - {"alembic_version"})
         return rev, True
 
 

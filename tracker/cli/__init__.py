@@ -27,9 +27,9 @@ def database_message(err: sa_exc.SQLAlchemyError) -> str:
     detail = " ".join(str(orig).split()) or type(orig).__name__
     if obj is not None and obj._db is not None and obj._db.url.password:
         detail = detail.replace(str(obj._db.url.password), "***")
-    if isinstance(err, sa_exc.OperationalError | sa_exc.InterfaceError):
-        return f"cannot use database{where}: {detail}"
-    return f"database{where} refused the request: {detail}"
+    if isinstance(err, sa_exc.IntegrityError | sa_exc.DataError):
+        return f"database{where} refused the request: {detail}"
+    return f"cannot use database{where}: {detail}"
 
 
 class TrackerGroup(click.Group):

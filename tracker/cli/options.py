@@ -59,7 +59,9 @@ class DateType(click.ParamType):
 class StatementDateType(DateType):
     """A date a statement was made: not before 1900, not more than a week ahead."""
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         day = super().convert(value, param, ctx)
         try:
             return dates.check_statement_date(day)

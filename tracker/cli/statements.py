@@ -7,7 +7,15 @@ import datetime as dt
 import click
 
 from tracker import render
-from tracker.cli.options import DATE, STANCE, STATEMENT_DATE, app, check_tablefmt, emit, output_options
+from tracker.cli.options import (
+    DATE,
+    STANCE,
+    STATEMENT_DATE,
+    app,
+    check_tablefmt,
+    emit,
+    output_options,
+)
 from tracker.core import statements as core
 from tracker.core.statements import Added
 from tracker.stance import BASES, label

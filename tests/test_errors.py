@@ -1,0 +1,174 @@
+"""Every error a user can cause: one line on stderr, the right exit code, no
+traceback, and nothing changed in the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import Tracker
+from test_basics import setup_pair
+
+
+def statement_count(tracker: Tracker) -> int:
+    return len(json.loads(tracker("log", "--limit", "0", "--format", "json").stdout))
+
+
+def one_line(message: str) -> str:
+    assert message.startswith("Error: ") and message.count("\n") == 1, message
+    return message
+
+
+# --- exit 2: the command line is wrong ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("add", "ukraine", "donbas", "maybe", "-s", "x"), "unknown stance 'maybe'"),
+        (
+            ("add", "ukraine", "donbas", "open", "-s", "x", "--date", "30/11/2025"),
+            "bad date '30/11/2025': use YYYY-MM-DD",
+        ),
+        (
+            ("add", "ukraine", "donbas", "open", "-s", "x", "--date", "2025-02-30"),
+            "bad date '2025-02-30'",
+        ),
+        (
+            ("add", "ukraine", "donbas", "open", "-s", "x", "--date", "1899-12-31"),
+            "date 1899-12-31 is before 1900-01-01",
+        ),
+        (
+            ("add", "ukraine", "donbas", "open", "-s", "x", "--date", "2999-01-01"),
+            "more than a week in the future",
+        ),
+        (("add", "ukraine", "donbas", "open"), "Missing option '--summary'"),
+        (
+            ("add", "ukraine", "donbas", "open", "-s", "x", "--basis", "rumour"),
+            "'rumour' is not one of 'stated', 'reported', 'inferred'",
+        ),
+        (("report", "--as-of", "soon"), "bad date 'soon'"),
+        (("report", "--known-at", "2025-13-01"), "bad date-time '2025-13-01'"),
+        (("report", "--tablefmt", "fancy"), "unknown table style 'fancy'"),
+        (("diff", "2025-12-02", "2025-11-20"), "TO (2025-11-20) is before FROM (2025-12-02)"),
+        (("party", "add", "Bad Slug", "--name", "x"), "bad slug 'Bad Slug'"),
+        (("issue", "add", "x--y", "--title", "x"), "bad slug 'x--y'"),
+        (("show", "abc"), "'abc' is not a valid integer"),
+        (("log", "--format", "xml"), "'xml' is not one of"),
+        (("nonsense",), "No such command 'nonsense'"),
+    ],
+)
+def test_bad_command_lines_exit_2(tracker: Tracker, args: tuple[str, ...], expected: str) -> None:
+    setup_pair(tracker)
+    message = tracker.fails(*args, code=2)
+    assert expected in message
+    assert statement_count(tracker) == 0
+
+
+# --- exit 1: the request cannot be carried out --------------------------------
+
+
+def test_unknown_names_suggest_the_closest(tracker: Tracker) -> None:
+    setup_pair(tracker)
+    tracker("party", "add", "russia", "--name", "Russia", "--alias", "Moscow")
+    message = one_line(tracker.fails("add", "ukrain", "donbas", "open", "-s", "x"))
+    assert "unknown party 'ukrain'; did you mean ukraine?" in message
+    message = one_line(tracker.fails("add", "moskow", "donbas", "open", "-s", "x"))
+    assert "did you mean russia?" in message
+    message = one_line(tracker.fails("add", "ukraine", "donbass", "open", "-s", "x"))
+    assert "unknown issue 'donbass'; did you mean donbas?" in message
+    message = one_line(tracker.fails("history", "ukraine", "zzz"))
+    assert "unknown issue 'zzz'" in message and "tracker issue list" in message
+    message = one_line(tracker.fails("report", "--party", "atlantis"))
+    assert "unknown party 'atlantis'" in message
+    assert statement_count(tracker) == 0
+
+
+def test_duplicates_are_refused(tracker: Tracker) -> None:
+    setup_pair(tracker)
+    assert "party 'ukraine' already exists" in one_line(
+        tracker.fails("party", "add", "ukraine", "--name", "Again")
+    )
+    assert "alias 'KYIV' already names party 'ukraine'" in one_line(
+        tracker.fails("party", "add", "kyiv-city", "--name", "City", "--alias", "KYIV")
+    )
+    assert "slug 'kyiv' is already a name of party 'ukraine'" in one_line(
+        tracker.fails("party", "add", "kyiv", "--name", "City")
+    )
+    assert "issue 'donbas' already exists" in one_line(
+        tracker.fails("issue", "add", "donbas", "--title", "Again")
+    )
+    parties = json.loads(tracker("party", "list", "--format", "json").stdout)
+    assert [p["slug"] for p in parties] == ["ukraine"]
+
+
+def test_retract_errors(tracker: Tracker) -> None:
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "open", "-s", "x", "--date", "2025-11-01")
+    tracker("retract", "1", "--reason", "wrong")
+    message = one_line(tracker.fails("retract", "1", "--reason", "again"))
+    assert "statement #1 was already retracted" in message and "(wrong)" in message
+    assert "no statement #99" in one_line(tracker.fails("retract", "99", "--reason", "x"))
+    assert "no statement #99" in one_line(tracker.fails("show", "99"))
+    assert (
+        json.loads(tracker("show", "1", "--format", "json").stdout)["retraction_reason"] == "wrong"
+    )
+
+
+def test_empty_summary_is_refused(tracker: Tracker) -> None:
+    setup_pair(tracker)
+    assert "summary must not be empty" in one_line(
+        tracker.fails("add", "ukraine", "donbas", "open", "-s", "   ")
+    )
+    assert statement_count(tracker) == 0
+
+
+def test_unreachable_server_names_host_never_password() -> None:
+    for url in (
+        "postgresql://analyst:s3cret-pw@127.0.0.1:1/tracker",
+        "mysql://analyst:s3cret-pw@127.0.0.1:1/tracker",
+    ):
+        pytest.importorskip("psycopg" if url.startswith("postgresql") else "pymysql")
+        message = one_line(Tracker(url).fails("party", "list"))
+        assert "s3cret-pw" not in message
+        assert "127.0.0.1" in message and "cannot use database" in message
+
+
+def test_bad_url(tmp_path: Path) -> None:
+    message = one_line(Tracker("nosuchdriver://x:pw@host/db").fails("party", "list"))
+    assert "pw" not in message.replace("nosuchdriver", "")
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "t.db"
+    message = one_line(Tracker(str(missing)).fails("party", "list"))
+    assert f"folder {missing.parent} does not exist" in message
+
+
+def test_not_a_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 100)
+    message = one_line(Tracker(str(path)).fails("party", "list"))
+    assert "file is not a database" in message
+    assert path.read_text().startswith("these are my notes")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only files")
+def test_read_only_file(tmp_path: Path) -> None:  # pragma: no cover - not as root
+    path = tmp_path / "ro.db"
+    Tracker(str(path))("party", "add", "x", "--name", "X")
+    path.chmod(stat.S_IRUSR)
+    message = one_line(Tracker(str(path)).fails("party", "add", "y", "--name", "Y"))
+    assert "readonly" in message or "read-only" in message
+
+
+def test_internal_errors_are_one_line(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("tracker.core.catalog.list_parties", boom)
+    message = one_line(tracker.fails("party", "list"))
+    assert "internal error: RuntimeError: kaboom" in message
