@@ -42,7 +42,7 @@ def app() -> App:
     return obj
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dt.date, Any]):
     name = "DATE"
 
     def convert(
@@ -69,7 +69,7 @@ class StatementDateType(DateType):
             self.fail(str(err), param, ctx)
 
 
-class InstantType(click.ParamType):
+class InstantType(click.ParamType[dt.datetime, Any]):
     name = "WHEN"
 
     def convert(
@@ -83,7 +83,7 @@ class InstantType(click.ParamType):
             self.fail(str(err), param, ctx)
 
 
-class StanceType(click.ParamType):
+class StanceType(click.ParamType[int, Any]):
     name = "STANCE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:

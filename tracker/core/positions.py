@@ -39,7 +39,8 @@ from tracker.stance import CHANGES, MOVES, classify, spread, trend
 def visible(table: Any, known_at: dt.datetime | None) -> ColumnElement[bool]:
     """Statements that count at knowledge time `known_at` (None: now)."""
     if known_at is None:
-        return table.retracted_at.is_(None)
+        current: ColumnElement[bool] = table.retracted_at.is_(None)
+        return current
     return and_(
         table.recorded_at <= known_at,
         or_(table.retracted_at.is_(None), table.retracted_at > known_at),

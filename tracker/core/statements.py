@@ -9,9 +9,9 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack, cast
 
-from sqlalchemy import Select, and_, insert, select, update
+from sqlalchemy import CursorResult, Select, and_, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -103,7 +103,7 @@ STATEMENT_COLUMNS = (
 )
 
 
-def statement_select() -> Select[Any]:
+def statement_select() -> Select[Unpack[tuple[Any, ...]]]:
     """Statements with their party and issue slugs: the one place views are read."""
     return (
         select(*STATEMENT_COLUMNS)
@@ -249,7 +249,7 @@ def add_statement(
         "basis": check_basis(basis),
     }
     before = stance_of(session, p, i, stated_on)
-    new_id = session.execute(
+    inserted = session.execute(
         insert(Statement).values(
             party_id=p.id,
             issue_id=i.id,
@@ -271,7 +271,8 @@ def add_statement(
             ),
             **values,
         )
-    ).inserted_primary_key
+    )
+    new_id = cast(CursorResult[Any], inserted).inserted_primary_key
     if new_id is None:
         raise TrackerError("the database did not return the new statement's id")
     statement = get_statement(session, int(new_id[0]))

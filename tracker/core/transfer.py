@@ -479,19 +479,22 @@ def _statements_in_recorded_order(session: Session) -> Iterator[Any]:
         yield to_view(row)
 
 
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def export_json(session: Session, out: IO[str]) -> int:
     """Streams the database as one JSON document; returns the statement count."""
     parties = [p.to_json() for p in catalog.list_parties(session)]
     issues = [i.to_json() for i in catalog.list_issues(session)]
-    dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731
     out.write('{\n  "parties": [')
-    out.write(",".join("\n    " + dump(p) for p in parties))
+    out.write(",".join("\n    " + _dump(p) for p in parties))
     out.write('\n  ],\n  "issues": [')
-    out.write(",".join("\n    " + dump(i) for i in issues))
+    out.write(",".join("\n    " + _dump(i) for i in issues))
     out.write('\n  ],\n  "statements": [')
     count = 0
     for view in _statements_in_recorded_order(session):
-        out.write(("," if count else "") + "\n    " + dump(view.to_json()))
+        out.write(("," if count else "") + "\n    " + _dump(view.to_json()))
         count += 1
     out.write("\n  ]\n}\n")
     return count

@@ -1,0 +1,219 @@
+"""Import and export: shapes, all-or-nothing, duplicates, round trips, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Tracker
+from test_basics import setup_pair
+from test_errors import one_line, statement_count
+
+from tracker.resources import seed_file
+
+HEADER = "party,issue,stance,stated_on,summary"
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return str(path)
+
+
+def test_seed_imports_and_reimport_adds_nothing(tracker: Tracker) -> None:
+    out = tracker("import", str(seed_file())).stdout
+    assert out.startswith("Added 24 statements; created parties ukraine, russia")
+    again = tracker("import", str(seed_file())).stdout
+    assert again == "Added 0 statements; skipped 24 already present.\n"
+    assert statement_count(tracker) == 24
+
+
+def test_json_round_trip(seeded: Tracker, tmp_path: Path, backend: str) -> None:
+    first = tmp_path / "first.json"
+    seeded("export", "--output", str(first))
+    doc = json.loads(first.read_text(encoding="utf-8"))
+    assert set(doc) == {"parties", "issues", "statements"}
+    assert doc["parties"][0]["aliases"][:2] == ["Kyiv", "Kiev"]
+    assert [s["id"] for s in doc["statements"]] == list(range(1, 25))
+    # Into an empty database, then out again: the same file.
+    other = Tracker(str(tmp_path / "other.db"))
+    other("import", str(first))
+    second = tmp_path / "second.json"
+    other("export", "--output", str(second))
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
+def test_csv_round_trip(seeded: Tracker, tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    seeded("export", "--format", "csv", "--output", str(first))
+    rows = list(csv.DictReader(first.open(encoding="utf-8")))
+    assert len(rows) == 24 and rows[0]["party"] == "united-states"
+    other = Tracker(str(tmp_path / "other.db"))
+    other("import", str(first), "--create-missing")
+    second = tmp_path / "second.csv"
+    other("export", "--format", "csv", "--output", str(second))
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
+def test_export_to_stdout(seeded: Tracker) -> None:
+    doc = json.loads(seeded("export").stdout)
+    assert len(doc["statements"]) == 24
+    out = seeded("export", "--format", "csv").stdout
+    assert out.splitlines()[0].startswith("id,party,issue,stance,score,stated_on,summary")
+
+
+def test_csv_minimal_columns_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    path = write(
+        tmp_path,
+        "s.csv",
+        "summary,stated_on,stance,issue,party\n"
+        "Refuses,2025-11-30,red-line,donbas,Kyiv\n"
+        '"Multi, with comma",2025-11-20,against,Donbas territory,ukraine\n',
+    )
+    assert tracker("import", path).stdout == "Added 2 statements.\n"
+    log = json.loads(tracker("log", "--format", "json").stdout)
+    assert [(s["stance"], s["basis"], s["summary"]) for s in log] == [
+        ("rejects", "stated", "Refuses"),
+        ("opposes", "stated", "Multi, with comma"),
+    ]
+
+
+def test_csv_same_day_ties_keep_file_order(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    path = write(
+        tmp_path,
+        "s.csv",
+        f"{HEADER}\nukraine,donbas,open,2025-11-30,first\n"
+        "ukraine,donbas,rejects,2025-11-30,second\n",
+    )
+    tracker("import", path)
+    report = json.loads(tracker("report", "--as-of", "2025-11-30", "--format", "json").stdout)
+    assert report["cells"][0]["stance"] == "rejects"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            f"{HEADER}\nukraine,donbas,maybe,2025-11-30,x\n",
+            "line 2, column stance: unknown stance 'maybe'",
+        ),
+        (
+            f"{HEADER}\nukraine,donbas,open,2025-11-30,ok\nukraine,donbas,open,30.11.2025,x\n",
+            "line 3, column stated_on: bad date '30.11.2025': use YYYY-MM-DD",
+        ),
+        (
+            f"{HEADER}\nukraine,donbas,open,1800-01-01,x\n",
+            "line 2, column stated_on: date 1800-01-01 is before 1900-01-01",
+        ),
+        (f"{HEADER}\nukraine,donbas,open,2025-11-30,\n", "line 2, column summary: missing summary"),
+        ("party,issue,stance,summary\nukraine,donbas,open,x\n", "line 1: missing column stated_on"),
+        (f"{HEADER},mood\nukraine,donbas,open,2025-11-30,x,happy\n", "line 1: unknown column mood"),
+        (
+            f"{HEADER},basis\nukraine,donbas,open,2025-11-30,x,rumour\n",
+            "line 2, column basis: unknown basis 'rumour'",
+        ),
+        (
+            f"{HEADER}\nukraine,donbas,open,2025-11-30,x,extra\n",
+            "line 2: more fields than the header has columns",
+        ),
+    ],
+)
+def test_csv_errors_name_line_and_column(
+    tracker: Tracker, tmp_path: Path, body: str, expected: str
+) -> None:
+    setup_pair(tracker)
+    message = one_line(tracker.fails("import", write(tmp_path, "bad.csv", body)))
+    assert expected in message
+    assert statement_count(tracker) == 0
+
+
+def test_unknown_names_listed_together(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    path = write(
+        tmp_path,
+        "s.csv",
+        f"{HEADER}\nukraine,donbas,open,2025-11-30,a\n"
+        "atlantis,donbas,open,2025-11-30,b\nmu,crimea,open,2025-11-30,c\n"
+        "atlantis,sanctions,open,2025-11-30,d\n",
+    )
+    message = one_line(tracker.fails("import", path))
+    assert "unknown parties: atlantis, mu; unknown issues: crimea, sanctions" in message
+    assert "--create-missing" in message
+    assert statement_count(tracker) == 0
+    out = tracker("import", path, "--create-missing").stdout
+    assert out == (
+        "Added 4 statements; created parties atlantis, mu; created issues crimea, sanctions.\n"
+    )
+
+
+def test_dry_run_writes_nothing(tracker: Tracker) -> None:
+    out = tracker("import", str(seed_file()), "--dry-run").stdout
+    assert out.startswith("Would add 24 statements; would create parties ukraine")
+    assert json.loads(tracker("party", "list", "--format", "json").stdout) == []
+    assert statement_count(tracker) == 0
+
+
+def test_not_utf8_empty_and_bad_json(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    latin = write(
+        tmp_path,
+        "latin.csv",
+        f"{HEADER}\nukraine,donbas,open,2025-11-30,café\n",
+        encoding="latin-1",
+    )
+    assert "is not UTF-8 text" in one_line(tracker.fails("import", latin))
+    empty = write(tmp_path, "empty.csv", "")
+    assert "is empty" in one_line(tracker.fails("import", empty))
+    blank = write(tmp_path, "blank.json", "  \n")
+    assert "is empty" in one_line(tracker.fails("import", blank))
+    broken = write(tmp_path, "broken.json", '{"statements": [')
+    assert "bad JSON" in one_line(tracker.fails("import", broken))
+    wrong = write(tmp_path, "wrong.json", '{"statements": [{"party": "ukraine"}]}')
+    assert "statements[0], column issue: missing issue" in one_line(tracker.fails("import", wrong))
+    assert statement_count(tracker) == 0
+    tracker.fails("import", str(tmp_path / "missing.csv"), code=2)
+
+
+def test_failure_late_in_a_big_file_changes_nothing(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    lines = [HEADER] + [f"ukraine,donbas,open,2025-11-30,row {n}" for n in range(12_000)]
+    lines.append("ukraine,donbas,open,2025-11-31,bad date at the end")
+    message = one_line(tracker.fails("import", write(tmp_path, "big.csv", "\n".join(lines))))
+    assert "line 12002, column stated_on" in message
+    assert statement_count(tracker) == 0
+
+
+def test_duplicates_inside_a_file_are_skipped(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    row = "ukraine,donbas,open,2025-11-30,same"
+    path = write(tmp_path, "dup.csv", f"{HEADER}\n{row}\n{row}\n")
+    assert tracker("import", path).stdout == "Added 1 statement; skipped 1 already present.\n"
+
+
+def test_hostile_text_is_stored_verbatim(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    texts = [
+        "Робимо все можливе 🇺🇦",
+        "مرحبا \u200f بالعالم",
+        "'; DROP TABLE statement; --",
+        "bell\x07 and \x1b[31mred\x1b[0m and \x9b C1",
+        '=HYPERLINK("http://x")',
+    ]
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["party", "issue", "stance", "stated_on", "summary"])
+    for n, text in enumerate(texts):
+        writer.writerow(["ukraine", "donbas", "open", f"2025-11-{n + 10}", text])
+    tracker("import", write(tmp_path, "hostile.csv", buf.getvalue()))
+    stored = [s["summary"] for s in json.loads(tracker("log", "--format", "json").stdout)]
+    assert sorted(stored) == sorted(texts)
+    table = tracker("log").stdout
+    assert "\x1b" not in table and "\x07" not in table and "\x9b" not in table
+    assert "\\x1b[31mred" in table
+    raw_json = tracker("log", "--format", "json").stdout
+    assert "\x9b" not in raw_json and "\x1b" not in raw_json
