@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from tracker.db import resolve_url
+from tracker.migrate import compare_type
 from tracker.models import Base
 
 config = context.config
@@ -18,7 +19,7 @@ def run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        compare_type=compare_type,
         transaction_per_migration=True,
     )
     with context.begin_transaction():

@@ -48,7 +48,12 @@ def test_upgrade_downgrade_upgrade(fresh: str) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(engine, "head")
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert (
+            compare_metadata(
+                MigrationContext.configure(conn, opts=migrate.compare_options()), Base.metadata
+            )
+            == []
+        )
     database.dispose()
 
 
@@ -57,7 +62,12 @@ def test_models_match_migrations(fresh: str) -> None:
     database.ensure_current()  # created on first use, at head
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert (
+            compare_metadata(
+                MigrationContext.configure(conn, opts=migrate.compare_options()), Base.metadata
+            )
+            == []
+        )
     database.dispose()
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from typing import Any
+
+from sqlalchemy import Column, Engine, TypeDecorator
 
 from tracker.resources import migrations_dir
 
@@ -63,3 +65,24 @@ def known(revision: str) -> bool:
     except CommandError:
         return False
     return True
+
+
+def compare_type(
+    context: Any,
+    inspected_column: Column[Any],
+    metadata_column: Column[Any],
+    inspected_type: Any,
+    metadata_type: Any,
+) -> bool | None:
+    """Autogenerate's type comparison, told about our TypeDecorators: they
+    match when the type they load on this dialect renders as the database's."""
+    if not isinstance(metadata_type, TypeDecorator):
+        return None  # alembic's own comparison
+    dialect = context.dialect
+    loaded = metadata_type.load_dialect_impl(dialect)
+    return bool(inspected_type.compile(dialect=dialect) != loaded.compile(dialect=dialect))
+
+
+def compare_options() -> dict[str, Any]:
+    """What `alembic check` (and the tests) compare the models to the scripts with."""
+    return {"compare_type": compare_type}

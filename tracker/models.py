@@ -6,7 +6,7 @@ Statements are append-only: a wrong one is retracted, never edited or deleted.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -19,10 +19,10 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
@@ -45,8 +45,24 @@ MYSQL_TABLE_ARGS: dict[str, Any] = {
 SLUG_LENGTH = 64
 NAME_LENGTH = 200
 
-# TEXT on MySQL holds 64 KiB; statements may quote long passages.
-LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+
+def _is_mysql(dialect: Dialect) -> bool:
+    return dialect.name in ("mysql", "mariadb")
+
+
+class LongText(TypeDecorator[str]):
+    """Text of any length the tool accepts: MEDIUMTEXT on MySQL, whose TEXT holds
+    only 64 KiB. (The MySQL dialect is imported only when it is in use.)"""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if _is_mysql(dialect):
+            from sqlalchemy.dialects.mysql import MEDIUMTEXT
+
+            return MEDIUMTEXT()
+        return Text()
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -56,9 +72,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name in ("mysql", "mariadb"):
-            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
-        return dialect.type_descriptor(DateTime())
+        if _is_mysql(dialect):
+            from sqlalchemy.dialects.mysql import DATETIME
+
+            return DATETIME(fsp=6)
+        return DateTime()
 
     def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
@@ -88,7 +106,7 @@ class Party(Base):
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     kind: Mapped[str | None] = mapped_column(String(SLUG_LENGTH))
-    description: Mapped[str | None] = mapped_column(LongText)
+    description: Mapped[str | None] = mapped_column(LongText())
 
     aliases: Mapped[list[PartyAlias]] = relationship(
         back_populates="party",
@@ -120,8 +138,8 @@ class Issue(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
     title: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    proposition: Mapped[str | None] = mapped_column(LongText)
-    description: Mapped[str | None] = mapped_column(LongText)
+    proposition: Mapped[str | None] = mapped_column(LongText())
+    description: Mapped[str | None] = mapped_column(LongText())
 
 
 class Statement(Base):
@@ -144,18 +162,31 @@ class Statement(Base):
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="RESTRICT"))
     score: Mapped[int] = mapped_column(SmallInteger)
     stated_on: Mapped[dt.date] = mapped_column(Date)
-    summary: Mapped[str] = mapped_column(LongText)
-    quote: Mapped[str | None] = mapped_column(LongText)
-    speaker: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(LongText())
+    quote: Mapped[str | None] = mapped_column(LongText())
+    speaker: Mapped[str | None] = mapped_column(LongText())
+    source: Mapped[str | None] = mapped_column(LongText())
     basis: Mapped[str] = mapped_column(String(8), default="stated")
-    conditions: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[str | None] = mapped_column(LongText())
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     recorded_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
     retracted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    retraction_reason: Mapped[str | None] = mapped_column(Text)
+    retraction_reason: Mapped[str | None] = mapped_column(LongText())
     # Hash of the statement's content: re-importing a file finds what it holds.
     fingerprint: Mapped[str] = mapped_column(String(32), index=True)
 
     party: Mapped[Party] = relationship(lazy="raise")
     issue: Mapped[Issue] = relationship(lazy="raise")
+
+
+def table(model: type[Base]) -> Table:
+    """A model's Core table: the hot paths select through Core, which skips the
+    ORM's per-statement compile work."""
+    return cast(Table, model.__table__)
+
+
+# The Core tables, for set-based queries and bulk work.
+PARTY = table(Party)
+ALIAS = table(PartyAlias)
+ISSUE = table(Issue)
+STATEMENT = table(Statement)

@@ -74,14 +74,14 @@ def upgrade() -> None:
         sa.Column("stated_on", sa.Date(), nullable=False),
         sa.Column("summary", LONG_TEXT, nullable=False),
         sa.Column("quote", LONG_TEXT, nullable=True),
-        sa.Column("speaker", sa.Text(), nullable=True),
-        sa.Column("source", sa.Text(), nullable=True),
+        sa.Column("speaker", LONG_TEXT, nullable=True),
+        sa.Column("source", LONG_TEXT, nullable=True),
         sa.Column("basis", sa.String(length=8), nullable=False),
-        sa.Column("conditions", sa.Text(), nullable=True),
+        sa.Column("conditions", LONG_TEXT, nullable=True),
         sa.Column("recorded_at", UTC_TIMESTAMP, nullable=False),
         sa.Column("recorded_by", sa.String(length=200), nullable=False),
         sa.Column("retracted_at", UTC_TIMESTAMP, nullable=True),
-        sa.Column("retraction_reason", sa.Text(), nullable=True),
+        sa.Column("retraction_reason", LONG_TEXT, nullable=True),
         sa.Column("fingerprint", sa.String(length=32), nullable=False),
         sa.CheckConstraint(
             "basis IN ('stated', 'reported', 'inferred')", name=op.f("ck_statement_basis_known")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.types import IssueRef, PartyRef
 from tracker.errors import Invalid, NotFound
-from tracker.models import SLUG_LENGTH, Issue, Party, PartyAlias
+from tracker.models import ALIAS, ISSUE, PARTY, SLUG_LENGTH
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -47,17 +47,17 @@ def resolve_party(session: Session, name: str) -> PartyRef:
     """A party by slug, alias or name, case-insensitively."""
     k = key(name)
     by_key = session.execute(
-        select(Party.id, Party.slug, Party.name).where(
+        select(PARTY.c.id, PARTY.c.slug, PARTY.c.name).where(
             or_(
-                Party.slug == k,
-                Party.id.in_(select(PartyAlias.party_id).where(PartyAlias.key == k)),
+                PARTY.c.slug == k,
+                PARTY.c.id.in_(select(ALIAS.c.party_id).where(ALIAS.c.key == k)),
             )
         )
     ).first()
     if by_key is not None:
         return PartyRef(by_key.id, by_key.slug, by_key.name)
     # Names are not indexed case-insensitively; parties are few.
-    parties = session.execute(select(Party.id, Party.slug, Party.name)).all()
+    parties = session.execute(select(PARTY.c.id, PARTY.c.slug, PARTY.c.name)).all()
     named = [p for p in parties if key(p.name) == k]
     if len(named) == 1:
         return PartyRef(named[0].id, named[0].slug, named[0].name)
@@ -66,7 +66,7 @@ def resolve_party(session: Session, name: str) -> PartyRef:
             f"party name {name!r} is ambiguous: use a slug ({', '.join(p.slug for p in named)})"
         )
     slug_by_id = {p.id: p.slug for p in parties}
-    aliases = session.execute(select(PartyAlias.key, PartyAlias.party_id)).all()
+    aliases = session.execute(select(ALIAS.c.key, ALIAS.c.party_id)).all()
     known = [(p.slug, p.slug) for p in parties] + [(key(p.name), p.slug) for p in parties]
     known += [(a.key, slug_by_id[a.party_id]) for a in aliases]
     raise _unknown("party", name, known)
@@ -75,10 +75,12 @@ def resolve_party(session: Session, name: str) -> PartyRef:
 def resolve_issue(session: Session, name: str) -> IssueRef:
     """An issue by slug or title, case-insensitively."""
     k = key(name)
-    row = session.execute(select(Issue.id, Issue.slug, Issue.title).where(Issue.slug == k)).first()
+    row = session.execute(
+        select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title).where(ISSUE.c.slug == k)
+    ).first()
     if row is not None:
         return IssueRef(row.id, row.slug, row.title)
-    issues = session.execute(select(Issue.id, Issue.slug, Issue.title)).all()
+    issues = session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title)).all()
     titled = [i for i in issues if key(i.title) == k]
     if len(titled) == 1:
         return IssueRef(titled[0].id, titled[0].slug, titled[0].title)

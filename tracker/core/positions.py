@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from tracker.core.names import resolve_issues, resolve_parties
-from tracker.core.statements import STATEMENT_COLUMNS, to_view
+from tracker.core.statements import STATEMENT_COLUMNS, statement_select, to_view
 from tracker.core.types import (
     Cell,
     Change,
@@ -32,7 +32,7 @@ from tracker.core.types import (
     Report,
     StatementView,
 )
-from tracker.models import Issue, Party, Statement
+from tracker.models import ISSUE, PARTY, STATEMENT
 from tracker.stance import CHANGES, MOVES, classify, spread, trend
 
 
@@ -45,6 +45,11 @@ def visible(table: Any, known_at: dt.datetime | None) -> ColumnElement[bool]:
         table.recorded_at <= known_at,
         or_(table.retracted_at.is_(None), table.retracted_at > known_at),
     )
+
+
+def newest_first(columns: Any) -> tuple[ColumnElement[Any], ...]:
+    """SPEC's total order of statements, (stated_on, recorded_at, id), descending."""
+    return (columns.stated_on.desc(), columns.recorded_at.desc(), columns.id.desc())
 
 
 def _pair_filters(
@@ -68,12 +73,12 @@ def latest(
     """The statement that sets each pair's stance as of `as_of`; pairs with no
     stance are absent. Ordered by party, then issue (the order they were added)."""
     pairs = (
-        select(Statement.party_id, Statement.issue_id)
-        .where(*_pair_filters(Statement, party_ids, issue_ids))
+        select(STATEMENT.c.party_id, STATEMENT.c.issue_id)
+        .where(*_pair_filters(STATEMENT.c, party_ids, issue_ids))
         .distinct()
         .subquery("pairs")
     )
-    s = aliased(Statement, name="s")
+    s = STATEMENT.alias("s").c
     pick = (
         select(s.id)
         .where(
@@ -82,20 +87,20 @@ def latest(
             s.stated_on <= as_of,
             visible(s, known_at),
         )
-        .order_by(s.stated_on.desc(), s.recorded_at.desc(), s.id.desc())
+        .order_by(*newest_first(s))
         .limit(1)
         .correlate(pairs)
         .scalar_subquery()
     )
     chosen = select(pick.label("statement_id")).select_from(pairs).subquery("chosen")
     query = (
-        select(*STATEMENT_COLUMNS, Party.id.label("pid"), Party.name, Issue.id.label("iid"))
-        .add_columns(Issue.title)
+        select(*STATEMENT_COLUMNS, PARTY.c.id.label("pid"), PARTY.c.name, ISSUE.c.id.label("iid"))
+        .add_columns(ISSUE.c.title)
         .select_from(chosen)
-        .join(Statement, Statement.id == chosen.c.statement_id)
-        .join(Party, Party.id == Statement.party_id)
-        .join(Issue, Issue.id == Statement.issue_id)
-        .order_by(Party.id, Issue.id)
+        .join(STATEMENT, STATEMENT.c.id == chosen.c.statement_id)
+        .join(PARTY, PARTY.c.id == STATEMENT.c.party_id)
+        .join(ISSUE, ISSUE.c.id == STATEMENT.c.issue_id)
+        .order_by(PARTY.c.id, ISSUE.c.id)
     )
     result = []
     for row in session.execute(query):
@@ -113,8 +118,19 @@ def stance_of(
     as_of: dt.date,
     known_at: dt.datetime | None = None,
 ) -> StatementView | None:
-    found = latest(session, as_of, known_at, [party.id], [issue.id])
-    return found[0][2] if found else None
+    """One pair's stance: a single index seek."""
+    row = session.execute(
+        statement_select()
+        .where(
+            STATEMENT.c.party_id == party.id,
+            STATEMENT.c.issue_id == issue.id,
+            STATEMENT.c.stated_on <= as_of,
+            visible(STATEMENT.c, known_at),
+        )
+        .order_by(*newest_first(STATEMENT.c))
+        .limit(1)
+    ).first()
+    return None if row is None else to_view(row)
 
 
 def _active_pairs(
@@ -127,12 +143,12 @@ def _active_pairs(
 ) -> set[tuple[int, int]]:
     """Pairs with a visible statement dated in (start, end]."""
     rows = session.execute(
-        select(Statement.party_id, Statement.issue_id)
+        select(STATEMENT.c.party_id, STATEMENT.c.issue_id)
         .where(
-            Statement.stated_on > start,
-            Statement.stated_on <= end,
-            visible(Statement, known_at),
-            *_pair_filters(Statement, party_ids, issue_ids),
+            STATEMENT.c.stated_on > start,
+            STATEMENT.c.stated_on <= end,
+            visible(STATEMENT.c, known_at),
+            *_pair_filters(STATEMENT.c, party_ids, issue_ids),
         )
         .distinct()
     )

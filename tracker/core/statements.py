@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Unpack, cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, Select, and_, insert, select, update
 from sqlalchemy.engine import Row
@@ -19,7 +19,7 @@ from tracker.core.names import resolve_issue, resolve_party
 from tracker.core.types import IssueRef, PartyRef, StatementView
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import Invalid, NotFound, TrackerError
-from tracker.models import NAME_LENGTH, Issue, Party, Statement
+from tracker.models import ISSUE, NAME_LENGTH, PARTY, STATEMENT
 from tracker.stance import BASES, classify
 
 # A statement's text fields are capped: a megabyte "summary" is a paste gone wrong.
@@ -84,31 +84,33 @@ def check_basis(basis: str | None) -> str:
 
 # --- reading ---------------------------------------------------------------
 
+
 STATEMENT_COLUMNS = (
-    Statement.id,
-    Party.slug.label("party"),
-    Issue.slug.label("issue"),
-    Statement.score,
-    Statement.stated_on,
-    Statement.summary,
-    Statement.quote,
-    Statement.speaker,
-    Statement.source,
-    Statement.basis,
-    Statement.conditions,
-    Statement.recorded_at,
-    Statement.recorded_by,
-    Statement.retracted_at,
-    Statement.retraction_reason,
+    STATEMENT.c.id,
+    PARTY.c.slug.label("party"),
+    ISSUE.c.slug.label("issue"),
+    STATEMENT.c.score,
+    STATEMENT.c.stated_on,
+    STATEMENT.c.summary,
+    STATEMENT.c.quote,
+    STATEMENT.c.speaker,
+    STATEMENT.c.source,
+    STATEMENT.c.basis,
+    STATEMENT.c.conditions,
+    STATEMENT.c.recorded_at,
+    STATEMENT.c.recorded_by,
+    STATEMENT.c.retracted_at,
+    STATEMENT.c.retraction_reason,
 )
 
 
-def statement_select() -> Select[Unpack[tuple[Any, ...]]]:
+def statement_select() -> Select[*tuple[Any, ...]]:
     """Statements with their party and issue slugs: the one place views are read."""
     return (
         select(*STATEMENT_COLUMNS)
-        .join(Party, Party.id == Statement.party_id)
-        .join(Issue, Issue.id == Statement.issue_id)
+        .select_from(STATEMENT)
+        .join(PARTY, PARTY.c.id == STATEMENT.c.party_id)
+        .join(ISSUE, ISSUE.c.id == STATEMENT.c.issue_id)
     )
 
 
@@ -134,7 +136,7 @@ def to_view(row: Row[Any]) -> StatementView:
 
 
 def get_statement(session: Session, statement_id: int) -> StatementView:
-    row = session.execute(statement_select().where(Statement.id == statement_id)).first()
+    row = session.execute(statement_select().where(STATEMENT.c.id == statement_id)).first()
     if row is None:
         raise NotFound(f"no statement #{statement_id}")
     return to_view(row)
@@ -152,17 +154,17 @@ def log(
     """Statements newest first (by stated_on, then recorded_at, then id)."""
     query = statement_select()
     if party is not None:
-        query = query.where(Statement.party_id == resolve_party(session, party).id)
+        query = query.where(STATEMENT.c.party_id == resolve_party(session, party).id)
     if issue is not None:
-        query = query.where(Statement.issue_id == resolve_issue(session, issue).id)
+        query = query.where(STATEMENT.c.issue_id == resolve_issue(session, issue).id)
     if since is not None:
-        query = query.where(Statement.stated_on >= since)
+        query = query.where(STATEMENT.c.stated_on >= since)
     if until is not None:
-        query = query.where(Statement.stated_on <= until)
+        query = query.where(STATEMENT.c.stated_on <= until)
     if recorded_by is not None:
-        query = query.where(Statement.recorded_by == recorded_by)
+        query = query.where(STATEMENT.c.recorded_by == recorded_by)
     query = query.order_by(
-        Statement.stated_on.desc(), Statement.recorded_at.desc(), Statement.id.desc()
+        STATEMENT.c.stated_on.desc(), STATEMENT.c.recorded_at.desc(), STATEMENT.c.id.desc()
     )
     if limit is not None:
         query = query.limit(limit)
@@ -184,8 +186,8 @@ def history(
     i = resolve_issue(session, issue)
     rows = session.execute(
         statement_select()
-        .where(Statement.party_id == p.id, Statement.issue_id == i.id)
-        .order_by(Statement.stated_on, Statement.recorded_at, Statement.id)
+        .where(STATEMENT.c.party_id == p.id, STATEMENT.c.issue_id == i.id)
+        .order_by(STATEMENT.c.stated_on, STATEMENT.c.recorded_at, STATEMENT.c.id)
     )
     entries: list[HistoryEntry] = []
     current: int | None = None
@@ -250,7 +252,7 @@ def add_statement(
     }
     before = stance_of(session, p, i, stated_on)
     inserted = session.execute(
-        insert(Statement).values(
+        insert(STATEMENT).values(
             party_id=p.id,
             issue_id=i.id,
             score=score,
@@ -293,8 +295,8 @@ def retract(session: Session, statement_id: int, reason: str) -> StatementView:
             f"{current.retracted_at:%Y-%m-%d %H:%M} UTC ({current.retraction_reason})"
         )
     done = session.execute(
-        update(Statement)
-        .where(and_(Statement.id == statement_id, Statement.retracted_at.is_(None)))
+        update(STATEMENT)
+        .where(and_(STATEMENT.c.id == statement_id, STATEMENT.c.retracted_at.is_(None)))
         .values(retracted_at=utcnow(), retraction_reason=reason_text)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
@@ -305,5 +307,5 @@ def retract(session: Session, statement_id: int, reason: str) -> StatementView:
 def views(session: Session, ids: Sequence[int]) -> dict[int, StatementView]:
     if not ids:
         return {}
-    rows = session.execute(statement_select().where(Statement.id.in_(ids)))
+    rows = session.execute(statement_select().where(STATEMENT.c.id.in_(ids)))
     return {row.id: to_view(row) for row in rows}

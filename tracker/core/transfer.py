@@ -32,7 +32,7 @@ from tracker.core.statements import (
 )
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import ImportFailed, Invalid, TrackerError
-from tracker.models import Issue, Party, PartyAlias, Statement
+from tracker.models import ALIAS, ISSUE, PARTY, STATEMENT
 from tracker.stance import parse_stance
 
 CHUNK = 5_000
@@ -213,13 +213,13 @@ class Names:
 
     def reload(self) -> None:
         s = self.session
-        for p in s.execute(select(Party.id, Party.slug, Party.name)):
+        for p in s.execute(select(PARTY.c.id, PARTY.c.slug, PARTY.c.name)):
             self.parties.setdefault(p.slug, (p.id, p.slug))
             self.parties.setdefault(key(p.name), (p.id, p.slug))
         slugs = {pid: slug for pid, slug in self.parties.values()}
-        for a in s.execute(select(PartyAlias.key, PartyAlias.party_id)):
+        for a in s.execute(select(ALIAS.c.key, ALIAS.c.party_id)):
             self.parties.setdefault(a.key, (a.party_id, slugs[a.party_id]))
-        for i in s.execute(select(Issue.id, Issue.slug, Issue.title)):
+        for i in s.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title)):
             self.issues.setdefault(i.slug, (i.id, i.slug))
             self.issues.setdefault(key(i.title), (i.id, i.slug))
 
@@ -318,13 +318,15 @@ class _Inserter:
             return
         present = set(
             self.session.scalars(
-                select(Statement.fingerprint).where(Statement.fingerprint.in_(list(self.buffer)))
+                select(STATEMENT.c.fingerprint).where(
+                    STATEMENT.c.fingerprint.in_(list(self.buffer))
+                )
             )
         )
         rows = [r for fp, r in self.buffer.items() if fp not in present]
         self.result.skipped += len(self.buffer) - len(rows)
         if rows:
-            self.session.execute(insert(Statement), rows)
+            self.session.execute(insert(STATEMENT), rows)
             self.result.added += len(rows)
         self.buffer.clear()
 
@@ -380,7 +382,7 @@ def _json_document(stream: IO[str]) -> dict[str, Any]:
 
 
 def _import_catalog(session: Session, doc: dict[str, Any], result: ImportResult) -> None:
-    existing_parties = set(session.scalars(select(Party.slug)))
+    existing_parties = set(session.scalars(select(PARTY.c.slug)))
     for n, p in enumerate(doc.get("parties", [])):
         where = f"parties[{n}]"
         if not isinstance(p, dict) or not isinstance(p.get("slug"), str):
@@ -403,7 +405,7 @@ def _import_catalog(session: Session, doc: dict[str, Any], result: ImportResult)
             raise ImportFailed(f"{where}: {err}") from None
         existing_parties.add(p["slug"])
         result.parties_created.append(p["slug"])
-    existing_issues = set(session.scalars(select(Issue.slug)))
+    existing_issues = set(session.scalars(select(ISSUE.c.slug)))
     for n, i in enumerate(doc.get("issues", [])):
         where = f"issues[{n}]"
         if not isinstance(i, dict) or not isinstance(i.get("slug"), str):
@@ -474,7 +476,7 @@ def import_file(
 
 
 def _statements_in_recorded_order(session: Session) -> Iterator[Any]:
-    query = statement_select().order_by(Statement.recorded_at, Statement.id)
+    query = statement_select().order_by(STATEMENT.c.recorded_at, STATEMENT.c.id)
     for row in session.execute(query.execution_options(yield_per=2_000)):
         yield to_view(row)
 
