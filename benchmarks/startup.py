@@ -39,8 +39,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 def prepare(db: Path, env: dict[str, str], statements: int) -> None:
     tracker = tracker_command()
-    run = lambda *args: subprocess.run([*tracker, *args], env=env, check=True,  # noqa: E731
-                                       stdout=subprocess.DEVNULL)
+    def run(*args: str) -> None:
+        subprocess.run([*tracker, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
     run("party", "add", "ukraine", "--name", "Ukraine", "--alias", "Kyiv")
     run("issue", "add", "donbas", "--title", "Donbas territory")
     if statements:
@@ -49,16 +50,27 @@ def prepare(db: Path, env: dict[str, str], statements: int) -> None:
             writer = csv.writer(out)
             writer.writerow(["party", "issue", "stance", "stated_on", "summary"])
             for n in range(statements):
-                writer.writerow(["ukraine", "donbas", ["open", "rejects"][n % 2],
-                                 f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}", f"statement {n}"])
+                writer.writerow(
+                    [
+                        "ukraine",
+                        "donbas",
+                        ["open", "rejects"][n % 2],
+                        f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                        f"statement {n}",
+                    ]
+                )
         run("import", str(path))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs of each command (default 21)")
-    parser.add_argument("--statements", type=int, default=0,
-                        help="statements in the database before timing (default 0)")
+    parser.add_argument(
+        "--statements",
+        type=int,
+        default=0,
+        help="statements in the database before timing (default 0)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -66,8 +78,17 @@ def main() -> int:
         env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_USER": "bench"}
         prepare(db, env, args.statements)
         floor_cmd = [sys.executable, "-c", "import sqlalchemy.orm, click"]
-        add_cmd = [*tracker_command(), "add", "kyiv", "donbas", "open", "--summary", "bench",
-                   "--date", "2025-11-30"]
+        add_cmd = [
+            *tracker_command(),
+            "add",
+            "kyiv",
+            "donbas",
+            "open",
+            "--summary",
+            "bench",
+            "--date",
+            "2025-11-30",
+        ]
         timed(floor_cmd, env)  # warm the file cache for both
         timed(add_cmd, env)
         floor, add = [], []
@@ -76,8 +97,10 @@ def main() -> int:
             add.append(timed(add_cmd, env))
 
     def row(name: str, xs: list[float]) -> str:
-        return (f"{name:<44} {statistics.median(xs) * 1000:8.1f} {min(xs) * 1000:8.1f}"
-                f" {max(xs) * 1000:8.1f}")
+        return (
+            f"{name:<44} {statistics.median(xs) * 1000:8.1f} {min(xs) * 1000:8.1f}"
+            f" {max(xs) * 1000:8.1f}"
+        )
 
     ratio = statistics.median(add) / statistics.median(floor)
     print(f"runs: {args.runs}, statements in the database: {args.statements}")

@@ -8,10 +8,10 @@ from sqlalchemy import Connection, create_engine
 
 from tracker.db import resolve_url
 from tracker.migrate import compare_type
-from tracker.models import Base
+from tracker.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run(connection: Connection) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from tracker import migrate
 from tracker.db import HEAD, SCHEMA_REVISIONS, Database, resolve_url
-from tracker.models import Base
+from tracker.schema import metadata
 
 TABLES = {"alembic_version", "issue", "party", "party_alias", "statement"}
 
@@ -50,7 +50,7 @@ def test_upgrade_downgrade_upgrade(fresh: str) -> None:
     with engine.connect() as conn:
         assert (
             compare_metadata(
-                MigrationContext.configure(conn, opts=migrate.compare_options()), Base.metadata
+                MigrationContext.configure(conn, opts=migrate.compare_options()), metadata
             )
             == []
         )
@@ -64,7 +64,7 @@ def test_models_match_migrations(fresh: str) -> None:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
         assert (
             compare_metadata(
-                MigrationContext.configure(conn, opts=migrate.compare_options()), Base.metadata
+                MigrationContext.configure(conn, opts=migrate.compare_options()), metadata
             )
             == []
         )

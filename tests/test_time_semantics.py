@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core import positions
 from tracker.db import Database, resolve_url
-from tracker.models import Issue, Party, Statement
+from tracker.schema import ISSUE, PARTY, STATEMENT
 
 BASE_DAY = dt.date(2025, 11, 1)
 BASE_TIME = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
@@ -140,12 +140,12 @@ def load(session: Session, rows: list[tuple[str, str, int, int, int, int | None]
     pid = {}
     for slug in PARTIES:
         pid[slug] = session.execute(
-            insert(Party).values(slug=slug, name=slug.upper())
+            insert(PARTY).values(slug=slug, name=slug.upper())
         ).inserted_primary_key[0]  # type: ignore[index]
     iid = {}
     for slug in ISSUES:
         iid[slug] = session.execute(
-            insert(Issue).values(slug=slug, title=slug.upper())
+            insert(ISSUE).values(slug=slug, title=slug.upper())
         ).inserted_primary_key[0]  # type: ignore[index]
     facts = []
     for party, issue, score, day_n, hour_n, retract_after in rows:
@@ -155,7 +155,7 @@ def load(session: Session, rows: list[tuple[str, str, int, int, int, int | None]
             None if retract_after is None else recorded_at + dt.timedelta(hours=retract_after)
         )
         new_id = session.execute(
-            insert(Statement).values(
+            insert(STATEMENT).values(
                 party_id=pid[party],
                 issue_id=iid[issue],
                 score=score,

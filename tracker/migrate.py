@@ -5,9 +5,7 @@ Imported only by the commands that migrate or inspect revisions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Engine, TypeDecorator
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from sqlalchemy import exc as sa_exc
@@ -33,7 +33,39 @@ def database_message(err: sa_exc.SQLAlchemyError) -> str:
 
 
 class TrackerGroup(click.Group):
-    """Turns every error a user can cause into one line and an exit code."""
+    """Loads each command's module only when that command runs (so `tracker
+    add` never imports what `report` or `import` need), and turns every error
+    a user can cause into one line and an exit code."""
+
+    COMMANDS: ClassVar[dict[str, str]] = {
+        "add": "tracker.cli.statements:add",
+        "log": "tracker.cli.statements:log",
+        "history": "tracker.cli.statements:history",
+        "show": "tracker.cli.statements:show",
+        "retract": "tracker.cli.statements:retract",
+        "report": "tracker.cli.reports:report",
+        "diff": "tracker.cli.reports:diff",
+        "party": "tracker.cli.catalog:party",
+        "issue": "tracker.cli.catalog:issue",
+        "import": "tracker.cli.transfer:import_",
+        "export": "tracker.cli.transfer:export",
+        "demo": "tracker.cli.transfer:demo",
+        "db": "tracker.cli.database:db",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        import importlib
+
+        module, attr = target.split(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -85,30 +117,6 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     obj = App(db_option)
     ctx.obj = obj
     ctx.call_on_close(obj.close)
-
-
-def _register() -> None:
-    from tracker.cli import catalog, database, reports, statements, transfer
-
-    cli.add_command(catalog.party)
-    cli.add_command(catalog.issue)
-    for command in (
-        statements.add,
-        statements.log,
-        statements.history,
-        statements.show,
-        statements.retract,
-    ):
-        cli.add_command(command)
-    cli.add_command(reports.report)
-    cli.add_command(reports.diff)
-    cli.add_command(transfer.import_)
-    cli.add_command(transfer.export)
-    cli.add_command(transfer.demo)
-    cli.add_command(database.db)
-
-
-_register()
 
 
 def main() -> None:

@@ -138,10 +138,10 @@ def _date_range(session: object) -> tuple[dt.date, dt.date]:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from tracker.models import Statement
+    from tracker.schema import STATEMENT
 
     assert isinstance(session, Session)
     first, last = session.execute(
-        select(func.min(Statement.stated_on), func.max(Statement.stated_on))
+        select(func.min(STATEMENT.c.stated_on), func.max(STATEMENT.c.stated_on))
     ).one()
     return first, last

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from tracker.core.names import check_slug, key
 from tracker.core.types import IssueView, PartyView
 from tracker.errors import AlreadyExists, Invalid
-from tracker.models import NAME_LENGTH, Issue, Party, PartyAlias
+from tracker.models import Issue, Party, PartyAlias
+from tracker.schema import NAME_LENGTH
 
 
 def _text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:

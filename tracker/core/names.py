@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.types import IssueRef, PartyRef
 from tracker.errors import Invalid, NotFound
-from tracker.models import ALIAS, ISSUE, PARTY, SLUG_LENGTH
+from tracker.schema import ALIAS, ISSUE, PARTY, SLUG_LENGTH
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -32,7 +32,7 @@ from tracker.core.types import (
     Report,
     StatementView,
 )
-from tracker.models import ISSUE, PARTY, STATEMENT
+from tracker.schema import ISSUE, PARTY, STATEMENT
 from tracker.stance import CHANGES, MOVES, classify, spread, trend
 
 

@@ -19,7 +19,7 @@ from tracker.core.names import resolve_issue, resolve_party
 from tracker.core.types import IssueRef, PartyRef, StatementView
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import Invalid, NotFound, TrackerError
-from tracker.models import ISSUE, NAME_LENGTH, PARTY, STATEMENT
+from tracker.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
 from tracker.stance import BASES, classify
 
 # A statement's text fields are capped: a megabyte "summary" is a paste gone wrong.
@@ -251,33 +251,39 @@ def add_statement(
         "basis": check_basis(basis),
     }
     before = stance_of(session, p, i, stated_on)
+    recorded_at, recorded_by = utcnow(), recorder()
+    fp = fingerprint(
+        p.slug, i.slug, score, stated_on, values["summary"], values["quote"],
+        values["speaker"], values["source"], values["basis"], values["conditions"],
+    )  # fmt: skip
     inserted = session.execute(
         insert(STATEMENT).values(
             party_id=p.id,
             issue_id=i.id,
             score=score,
             stated_on=stated_on,
-            recorded_at=utcnow(),
-            recorded_by=recorder(),
-            fingerprint=fingerprint(
-                p.slug,
-                i.slug,
-                score,
-                stated_on,
-                values["summary"],
-                values["quote"],
-                values["speaker"],
-                values["source"],
-                values["basis"],
-                values["conditions"],
-            ),
+            recorded_at=recorded_at,
+            recorded_by=recorded_by,
+            fingerprint=fp,
             **values,
         )
     )
     new_id = cast(CursorResult[Any], inserted).inserted_primary_key
     if new_id is None:
         raise TrackerError("the database did not return the new statement's id")
-    statement = get_statement(session, int(new_id[0]))
+    # Everything stored is known here; no need to read it back.
+    statement = StatementView(
+        id=int(new_id[0]),
+        party=p.slug,
+        issue=i.slug,
+        score=score,
+        stated_on=stated_on,
+        recorded_at=recorded_at,
+        recorded_by=recorded_by,
+        retracted_at=None,
+        retraction_reason=None,
+        **values,
+    )
     current = stance_of(session, p, i, max(stated_on, dt.date.today()))
     later = current if current is not None and current.id != statement.id else None
     change = classify(before.score if before else None, score, activity=True)

@@ -32,7 +32,7 @@ from tracker.core.statements import (
 )
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import ImportFailed, Invalid, TrackerError
-from tracker.models import ALIAS, ISSUE, PARTY, STATEMENT
+from tracker.schema import ALIAS, ISSUE, PARTY, STATEMENT
 from tracker.stance import parse_stance
 
 CHUNK = 5_000
