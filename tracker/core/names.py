@@ -36,7 +36,10 @@ def _unknown(kind: str, name: str, known: Iterable[tuple[str, str]]) -> NotFound
     for k, slug in known:
         slug_of.setdefault(k, slug)
     if not slug_of:
-        return NotFound(f"unknown {kind} {name!r}: there are no {kind}s yet")
+        plural = {"party": "parties", "issue": "issues"}[kind]
+        return NotFound(
+            f"unknown {kind} {name!r}: there are no {plural} yet ('tracker {kind} add' adds one)"
+        )
     close = difflib.get_close_matches(key(name), list(slug_of), n=5, cutoff=0.5)
     suggestions = list(dict.fromkeys(slug_of[k] for k in close))[:3]
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""

@@ -1,0 +1,95 @@
+"""The installed console script, run as a real process, as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = shutil.which("tracker", path=str(Path(sys.executable).parent))
+pytestmark = pytest.mark.skipif(
+    SCRIPT is None, reason="the tracker console script is not installed"
+)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    assert SCRIPT is not None
+    return subprocess.run(
+        [SCRIPT, *args], capture_output=True, text=True, env=env or dict(os.environ), timeout=120
+    )
+
+
+def test_new_user_session(sqlite_db: str) -> None:
+    steps = [
+        ("party", "add", "ukraine", "--name", "Ukraine", "--alias", "Kyiv"),
+        ("issue", "add", "donbas", "--title", "Donbas territory", "--proposition",
+         "Ukraine withdraws its forces from the part of Donetsk it still holds"),
+        ("add", "kyiv", "donbas", "red-line", "--summary", "Refuses to withdraw",
+         "--date", "2025-11-30"),
+    ]  # fmt: skip
+    for step in steps:
+        done = run("--db", sqlite_db, *step)
+        assert done.returncode == 0, done.stderr
+    assert "ukraine on donbas: rejects (new)" in done.stdout
+    done = run("--db", sqlite_db, "history", "ukraine", "donbas", "--format", "json")
+    assert done.returncode == 0
+    [statement] = json.loads(done.stdout)
+    assert statement["stance"] == "rejects" and statement["score"] == -2
+    assert statement["stated_on"] == "2025-11-30" and statement["recorded_by"] == "tester"
+
+
+def test_errors_exit_codes_and_no_traceback(sqlite_db: str, tmp_path: Path) -> None:
+    done = run("--db", sqlite_db, "add", "nobody", "donbas", "open", "-s", "x")
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: unknown party 'nobody': there are no parties yet ('tracker party add' adds one)\n"
+    )
+    done = run("--db", sqlite_db, "add", "x", "y", "maybe", "-s", "x")
+    assert done.returncode == 2 and "unknown stance 'maybe'" in done.stderr
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"\x00\x01 not sqlite" * 200)
+    done = run("--db", str(junk), "party", "list")
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: cannot use database") and done.stderr.count("\n") == 1
+    done = run("--db", "postgresql://u:hunter2@127.0.0.1:1/x", "party", "list")
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "hunter2" not in done.stderr
+
+
+def test_add_stays_light(sqlite_db: str) -> None:
+    """`tracker add` on a database at head imports neither alembic nor tabulate."""
+    run("--db", sqlite_db, "party", "add", "ukraine", "--name", "Ukraine")
+    run("--db", sqlite_db, "issue", "add", "donbas", "--title", "Donbas")
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = run("--db", sqlite_db, "add", "ukraine", "donbas", "open", "-s", "x", env=env)
+    assert done.returncode == 0, done.stderr
+    modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "sqlalchemy.orm" in modules  # the measurement works
+    heavy = {m for m in modules if m.split(".")[0] in ("alembic", "tabulate", "jinja2", "mako")}
+    assert heavy == set()
+    assert not any(m.startswith("sqlalchemy.dialects.mysql") for m in modules)
+
+
+def test_demo_leaves_the_users_database_alone(tmp_path: Path) -> None:
+    own = tmp_path / "mine.db"
+    env = {**os.environ, "TRACKER_DB": str(own), "XDG_DATA_HOME": str(tmp_path / "data")}
+    done = run("demo", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Stances as of 2025-12-01" in done.stdout
+    assert "What moved from" in done.stdout and "softened" in done.stdout
+    assert "tracker import" in done.stdout
+    assert not own.exists() and not (tmp_path / "data").exists()
+
+
+def test_startup_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "startup.py"), "--runs", "1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "ratio:" in done.stdout and "tracker add" in done.stdout
