@@ -39,6 +39,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 def prepare(db: Path, env: dict[str, str], statements: int) -> None:
     tracker = tracker_command()
+
     def run(*args: str) -> None:
         subprocess.run([*tracker, *args], env=env, check=True, stdout=subprocess.DEVNULL)
 
