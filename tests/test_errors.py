@@ -59,6 +59,15 @@ def one_line(message: str) -> str:
         (("show", "abc"), "'abc' is not a valid integer"),
         (("log", "--format", "xml"), "'xml' is not one of"),
         (("nonsense",), "No such command 'nonsense'"),
+        (
+            ("add", "ukraine", "donbas", "open", "-s", "x", "--tablefmt", "grid"),
+            "No such option '--tablefmt'",
+        ),
+        (("log", "--tablefmt", "bogus"), "unknown table style 'bogus'"),
+        (
+            ("log", "--since", "2025-12-01", "--until", "2025-11-01"),
+            "--until (2025-11-01) is before --since (2025-12-01)",
+        ),
     ],
 )
 def test_bad_command_lines_exit_2(tracker: Tracker, args: tuple[str, ...], expected: str) -> None:
@@ -98,6 +107,12 @@ def test_duplicates_are_refused(tracker: Tracker) -> None:
     assert "slug 'kyiv' is already a name of party 'ukraine'" in one_line(
         tracker.fails("party", "add", "kyiv", "--name", "City")
     )
+    assert "name 'Ukraine' already names party 'ukraine'" in one_line(
+        tracker.fails("party", "add", "ukraine-gov", "--name", "Ukraine")
+    )
+    assert "name 'Kyiv' already names party 'ukraine'" in one_line(
+        tracker.fails("party", "add", "ua-gov", "--name", "Kyiv")
+    )
     assert "issue 'donbas' already exists" in one_line(
         tracker.fails("issue", "add", "donbas", "--title", "Again")
     )
@@ -118,12 +133,14 @@ def test_retract_errors(tracker: Tracker) -> None:
     )
 
 
-def test_empty_summary_is_refused(tracker: Tracker) -> None:
+def test_empty_text_is_a_bad_command_line(tracker: Tracker) -> None:
     setup_pair(tracker)
-    assert "summary must not be empty" in one_line(
-        tracker.fails("add", "ukraine", "donbas", "open", "-s", "   ")
-    )
-    assert statement_count(tracker) == 0
+    message = tracker.fails("add", "ukraine", "donbas", "open", "-s", "   ", code=2)
+    assert "Invalid value for '--summary' / '-s': must not be empty" in message
+    tracker("add", "ukraine", "donbas", "open", "-s", "x", "--date", "2025-11-01")
+    message = tracker.fails("retract", "1", "--reason", "", code=2)
+    assert "Invalid value for '--reason' / '-r': must not be empty" in message
+    assert statement_count(tracker) == 1
 
 
 def test_unreachable_server_names_host_never_password() -> None:

@@ -188,11 +188,20 @@ def test_failure_late_in_a_big_file_changes_nothing(tracker: Tracker, tmp_path: 
     assert statement_count(tracker) == 0
 
 
-def test_duplicates_inside_a_file_are_skipped(tracker: Tracker, tmp_path: Path) -> None:
+def test_identical_statements_round_trip(tracker: Tracker, tmp_path: Path) -> None:
+    """Two identical statements logged with `add` survive export and import;
+    importing the file again adds nothing."""
     setup_pair(tracker)
-    row = "ukraine,donbas,open,2025-11-30,same"
-    path = write(tmp_path, "dup.csv", f"{HEADER}\n{row}\n{row}\n")
-    assert tracker("import", path).stdout == "Added 1 statement; skipped 1 already present.\n"
+    for _ in range(2):
+        tracker("add", "ukraine", "donbas", "open", "-s", "same", "--date", "2025-11-30")
+    first = tmp_path / "first.json"
+    tracker("export", "--output", str(first))
+    other = Tracker(str(tmp_path / "other.db"))
+    assert other("import", str(first)).stdout.startswith("Added 2 statements")
+    assert other("import", str(first)).stdout == "Added 0 statements; skipped 2 already present.\n"
+    second = tmp_path / "second.json"
+    other("export", "--output", str(second))
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
 
 def test_hostile_text_is_stored_verbatim(tracker: Tracker, tmp_path: Path) -> None:

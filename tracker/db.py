@@ -47,9 +47,7 @@ def resolve_url(value: str | None) -> URL:
     """
     value = value or os.environ.get(ENV_VAR) or None
     if value is None:
-        path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return URL.create("sqlite", database=str(path))
+        return URL.create("sqlite", database=str(default_path()))
     if "://" not in value:
         return URL.create("sqlite", database=str(Path(value).expanduser().absolute()))
     try:
@@ -100,6 +98,8 @@ def make_engine(url: URL) -> Engine:
         database = url.database or ""
         if database and database != ":memory:":
             folder = Path(database).parent
+            if folder == default_path().parent:
+                folder.mkdir(parents=True, exist_ok=True)  # the default place: ours to make
             if not folder.is_dir():
                 raise DatabaseError(
                     f"cannot open database {database}: folder {folder} does not exist"

@@ -53,9 +53,10 @@ def to_json(payload: Any) -> str:
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text without its final line break (the caller's echo adds one)."""
     out = io.StringIO()
     write_csv(out, headers, rows)
-    return out.getvalue()
+    return out.getvalue().removesuffix("\n")
 
 
 def write_csv(stream: IO[str], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -104,6 +105,13 @@ def paint(score: int, text: str, colour: bool) -> str:
     if not colour:
         return text
     return f"\x1b[38;5;{_COLOURS[score]}m{text}\x1b[0m"
+
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _strip_colour(text: str) -> str:
+    return _SGR.sub("", text)
 
 
 def shorten(text: str, width: int) -> str:
@@ -187,7 +195,7 @@ def _header_line(rep: Report | Diff) -> str:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
 
 
 def _cell_text(cell: Cell | None, detail: bool, colour: bool, markdown: bool) -> str:
@@ -317,7 +325,14 @@ def _arrow(
     return f"{left} -> {paint(score_to, label_to, colour)}"
 
 
-def diff(d: Diff, fmt: str, tablefmt: str | None = None, *, colour: bool = False) -> str:
+def diff(
+    d: Diff,
+    fmt: str,
+    tablefmt: str | None = None,
+    *,
+    colour: bool = False,
+    width: int | None = None,
+) -> str:
     if fmt == "json":
         return to_json(d.to_json())
     if fmt == "csv":
@@ -347,7 +362,7 @@ def diff(d: Diff, fmt: str, tablefmt: str | None = None, *, colour: bool = False
         said = f"{s.stated_on.isoformat()}"
         if s.speaker:
             said += f", {text(s.speaker)}"
-        said += f": {text(s.summary) if markdown else shorten(text(s.summary), 70)}"
+        said += f": {text(s.summary)}"
         change_rows.append(
             [
                 text(c.party.name),
@@ -389,6 +404,15 @@ def diff(d: Diff, fmt: str, tablefmt: str | None = None, *, colour: bool = False
             parts += ["### Issues", _tabulate(trend_headers, trend_rows, "github")]
         return "\n\n".join(parts)
     style = check_tablefmt(tablefmt)
+    if width is not None and change_rows:
+        # Fit the terminal: the statement column takes what the others leave.
+        used = sum(
+            max(len(_strip_colour(str(row[n]))) for row in [change_headers, *change_rows]) + 2
+            for n in range(4)
+        )
+        room = max(width - used - 2, 24)
+        for row in change_rows:
+            row[4] = shorten(row[4], room)
     parts = [_header_line(d), _counts_line(d)]
     parts.append(_tabulate(change_headers, change_rows, style) if change_rows else "No changes.")
     if trend_rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker import render
-from tracker.cli.options import app, check_tablefmt, emit, output_options, slug_argument
+from tracker.cli.options import app, emit, output_options, slug_argument
 from tracker.core import catalog
 
 
@@ -26,7 +26,7 @@ def party() -> None:
     help="Another name it goes by (repeatable): Kyiv, UA, Україна.",
 )
 @click.option("--description", help="Free text.")
-@output_options(("table", "json"))
+@output_options(("table", "json"), tablefmt=False)
 def party_add(
     slug: str,
     name: str,
@@ -34,7 +34,6 @@ def party_add(
     aliases: tuple[str, ...],
     description: str | None,
     fmt: str,
-    tablefmt: str | None,
 ) -> None:
     """Add a party named SLUG (lowercase letters, digits, '-')."""
     with app().db.session(write=True) as session:
@@ -50,7 +49,6 @@ def party_add(
 @output_options()
 def party_list(fmt: str, tablefmt: str | None) -> None:
     """List the parties."""
-    check_tablefmt(tablefmt)
     with app().db.session() as session:
         views = catalog.list_parties(session)
     if fmt == "json":
@@ -74,14 +72,13 @@ def issue() -> None:
     "'Ukraine withdraws its forces from the part of Donetsk it still holds'.",
 )
 @click.option("--description", help="Free text.")
-@output_options(("table", "json"))
+@output_options(("table", "json"), tablefmt=False)
 def issue_add(
     slug: str,
     title: str,
     proposition: str | None,
     description: str | None,
     fmt: str,
-    tablefmt: str | None,
 ) -> None:
     """Add an issue named SLUG (lowercase letters, digits, '-')."""
     with app().db.session(write=True) as session:
@@ -98,7 +95,6 @@ def issue_add(
 @output_options()
 def issue_list(fmt: str, tablefmt: str | None) -> None:
     """List the issues."""
-    check_tablefmt(tablefmt)
     with app().db.session() as session:
         views = catalog.list_issues(session)
     if fmt == "json":

@@ -108,17 +108,33 @@ INSTANT = InstantType()
 STANCE = StanceType()
 
 
+def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An unknown table style is a bad command line (exit 2). tabulate is
+    imported only when a style is given."""
+    if value is None:
+        return None
+    from tracker.render import check_tablefmt
+
+    try:
+        return check_tablefmt(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
 def output_options(
-    formats: tuple[str, ...] = ("table", "markdown", "csv", "json"),
+    formats: tuple[str, ...] = ("table", "markdown", "csv", "json"), *, tablefmt: bool = True
 ) -> Callable[[F], F]:
-    """`--format` and `--tablefmt` for every command that prints data."""
+    """`--format` (and, for commands that print tables, `--tablefmt`)."""
 
     def decorate(f: F) -> F:
-        f = click.option(
-            "--tablefmt",
-            metavar="STYLE",
-            help="Table style for --format table (any tabulate style: simple, grid, github, ...).",
-        )(f)
+        if tablefmt:
+            f = click.option(
+                "--tablefmt",
+                metavar="STYLE",
+                callback=_check_tablefmt,
+                help="Table style for --format table (any tabulate style: simple, grid, "
+                "github, ...).",
+            )(f)
         return click.option(
             "--format",
             "-f",
@@ -151,16 +167,11 @@ def emit(text: str) -> None:
     click.echo(text)
 
 
-def check_tablefmt(tablefmt: str | None) -> None:
-    """Fail as a usage error (exit 2) on an unknown table style."""
-    if tablefmt is None:
-        return
-    from tracker.render import check_tablefmt as check
-
-    try:
-        check(tablefmt)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="'--tablefmt'") from None
+def required_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A text option that must say something: blank is a bad command line (exit 2)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty")
+    return value
 
 
 def slug_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:

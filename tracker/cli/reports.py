@@ -11,7 +11,6 @@ from tracker.cli.options import (
     DATE,
     INSTANT,
     app,
-    check_tablefmt,
     emit,
     output_options,
     terminal_width,
@@ -49,7 +48,6 @@ def report(
     tablefmt: str | None,
 ) -> None:
     """Where everyone stands: the stance of each party on each issue as of a date."""
-    check_tablefmt(tablefmt)
     with app().db.session() as session:
         rep = positions.report(session, as_of, known_at, parties, issues)
     emit(
@@ -94,11 +92,10 @@ def diff(
 ) -> None:
     """What moved between FROM and TO: who hardened, softened, reversed; which
     issues converge."""
-    check_tablefmt(tablefmt)
     if end < start:
         raise click.BadParameter(
             f"TO ({end.isoformat()}) is before FROM ({start.isoformat()})", param_hint="'TO'"
         )
     with app().db.session() as session:
         d = positions.diff(session, start, end, known_at, parties, issues, include_all)
-    emit(render.diff(d, fmt, tablefmt, colour=use_colour()))
+    emit(render.diff(d, fmt, tablefmt, colour=use_colour(), width=terminal_width()))

@@ -12,9 +12,9 @@ from tracker.cli.options import (
     STANCE,
     STATEMENT_DATE,
     app,
-    check_tablefmt,
     emit,
     output_options,
+    required_text,
 )
 from tracker.core import statements as core
 from tracker.core.statements import Added
@@ -44,7 +44,9 @@ def _effect(added: Added) -> str:
 @click.argument("party")
 @click.argument("issue")
 @click.argument("stance", type=STANCE)
-@click.option("--summary", "-s", required=True, help="What was said, in your words.")
+@click.option(
+    "--summary", "-s", required=True, callback=required_text, help="What was said, in your words."
+)
 @click.option(
     "--date",
     "-d",
@@ -65,7 +67,7 @@ def _effect(added: Added) -> str:
     help="On the record, reported by others, or inferred.",
 )
 @click.option("--conditions", help="Conditions attached, e.g. 'only with Kyiv's agreement'.")
-@output_options(("table", "json"))
+@output_options(("table", "json"), tablefmt=False)
 def add(
     party: str,
     issue: str,
@@ -78,12 +80,11 @@ def add(
     basis: str,
     conditions: str | None,
     fmt: str,
-    tablefmt: str | None,
 ) -> None:
     """Log a statement: PARTY's STANCE on ISSUE.
 
     \b
-    PARTY and ISSUE: slug, name or alias. STANCE: rejects (red-line),
+    PARTY: slug, name or alias; ISSUE: slug or title. STANCE: rejects (red-line),
     opposes (against), open (neutral, undecided), supports (for),
     demands (insists).
     """
@@ -135,7 +136,11 @@ def log(
     tablefmt: str | None,
 ) -> None:
     """Statements, newest first."""
-    check_tablefmt(tablefmt)
+    if since is not None and until is not None and until < since:
+        raise click.BadParameter(
+            f"--until ({until.isoformat()}) is before --since ({since.isoformat()})",
+            param_hint="'--until'",
+        )
     with app().db.session() as session:
         # One more than asked for tells whether the limit cut anything.
         items = list(
@@ -155,7 +160,6 @@ def log(
 @output_options()
 def history(party: str, issue: str, fmt: str, tablefmt: str | None) -> None:
     """PARTY's statements on ISSUE, oldest first, with the change each made."""
-    check_tablefmt(tablefmt)
     with app().db.session() as session:
         p, i, entries = core.history(session, party, issue)
     items = [e.statement for e in entries]
@@ -182,9 +186,9 @@ def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
 
 @click.command()
 @click.argument("statement_id", metavar="ID", type=click.IntRange(min=1))
-@click.option("--reason", "-r", required=True, help="Why it is withdrawn.")
-@output_options(("table", "json"))
-def retract(statement_id: int, reason: str, fmt: str, tablefmt: str | None) -> None:
+@click.option("--reason", "-r", required=True, callback=required_text, help="Why it is withdrawn.")
+@output_options(("table", "json"), tablefmt=False)
+def retract(statement_id: int, reason: str, fmt: str) -> None:
     """Withdraw a statement logged in error. It stays in the history, marked."""
     from tracker.core.names import resolve_issue, resolve_party
     from tracker.core.positions import stance_of

@@ -124,11 +124,13 @@ def demo(keep: Path | None) -> None:
         emit("")
         emit(render.report(rep, "table", colour=colour, width=width))
         emit("")
-        emit(render.diff(moved, "table", colour=colour))
+        emit(render.diff(moved, "table", colour=colour, width=width))
         emit("")
         emit("Load the same data into your own database:")
         emit(f"  tracker import {seed}")
-        emit("Then try: tracker report --as-of 2025-12-02, tracker history ukraine donbas,")
+        emit(
+            f"Then try: tracker report --as-of {last.isoformat()}, tracker history ukraine donbas,"
+        )
         emit(f"          tracker diff {first.isoformat()} {last.isoformat()} --format markdown")
         if keep is not None:
             emit(f"The demo database is kept at {path} (tracker --db {path} ...).")

@@ -12,7 +12,7 @@ from tracker.core.names import check_slug, key
 from tracker.core.types import IssueView, PartyView
 from tracker.errors import AlreadyExists, Invalid
 from tracker.models import Issue, Party, PartyAlias
-from tracker.schema import NAME_LENGTH
+from tracker.schema import NAME_LENGTH, SLUG_LENGTH
 
 
 def _text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:
@@ -74,10 +74,12 @@ def add_party(
         raise AlreadyExists(f"party {slug!r} already exists")
     if slug in taken:
         raise AlreadyExists(f"slug {slug!r} is already a name of party {taken[slug]!r}")
+    if key(name) in taken:
+        raise AlreadyExists(f"name {name!r} already names party {taken[key(name)]!r}")
     party = Party(
         slug=slug,
         name=name,
-        kind=_text(kind, "kind"),
+        kind=_text(kind, "kind", limit=SLUG_LENGTH),
         description=_text(description, "description"),
     )
     own = {slug, key(name)}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.core import catalog
@@ -271,14 +271,17 @@ def slugify(name: str, kind: str) -> str:
 
 class _Inserter:
     """Buffers statements and writes them in chunks, skipping any whose content
-    is already in the database (or earlier in this file)."""
+    was in the database before this import began. Identical statements inside
+    one file are all kept (as an export of a database that has them writes
+    them), so export-then-import gives back the same database."""
 
     def __init__(self, session: Session, result: ImportResult) -> None:
         self.session = session
         self.result = result
-        self.buffer: dict[str, dict[str, Any]] = {}
+        self.buffer: list[dict[str, Any]] = []
         self.now = utcnow()
         self.user = recorder()
+        self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
 
     def add(self, row: Row, party: tuple[int, str], issue: tuple[int, str]) -> None:
         t = row.text
@@ -294,36 +297,37 @@ class _Inserter:
             row.basis,
             t["conditions"],
         )
-        if fp in self.buffer:
-            self.result.skipped += 1
-            return
-        self.buffer[fp] = {
-            "party_id": party[0],
-            "issue_id": issue[0],
-            "score": row.score,
-            "stated_on": row.stated_on,
-            **t,
-            "basis": row.basis,
-            "recorded_at": row.recorded_at or self.now,
-            "recorded_by": row.recorded_by or self.user,
-            "retracted_at": row.retracted_at,
-            "retraction_reason": row.retraction_reason,
-            "fingerprint": fp,
-        }
+        self.buffer.append(
+            {
+                "party_id": party[0],
+                "issue_id": issue[0],
+                "score": row.score,
+                "stated_on": row.stated_on,
+                **t,
+                "basis": row.basis,
+                "recorded_at": row.recorded_at or self.now,
+                "recorded_by": row.recorded_by or self.user,
+                "retracted_at": row.retracted_at,
+                "retraction_reason": row.retraction_reason,
+                "fingerprint": fp,
+            }
+        )
         if len(self.buffer) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if not self.buffer:
             return
+        fingerprints = list({r["fingerprint"] for r in self.buffer})
         present = set(
             self.session.scalars(
                 select(STATEMENT.c.fingerprint).where(
-                    STATEMENT.c.fingerprint.in_(list(self.buffer))
+                    STATEMENT.c.fingerprint.in_(fingerprints),
+                    STATEMENT.c.id <= self.last_before,
                 )
             )
         )
-        rows = [r for fp, r in self.buffer.items() if fp not in present]
+        rows = [r for r in self.buffer if r["fingerprint"] not in present]
         self.result.skipped += len(self.buffer) - len(rows)
         if rows:
             self.session.execute(insert(STATEMENT), rows)
