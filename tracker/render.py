@@ -412,7 +412,10 @@ def diff(
         )
         room = max(width - used - 2, 24)
         for row in change_rows:
-            row[4] = shorten(row[4], room)
+            lines = textwrap.wrap(row[4], width=room) or [""]
+            if len(lines) > 3:  # a long summary: its start, then `tracker show ID`
+                lines = [*lines[:2], shorten(" ".join(lines[2:]), room)]
+            row[4] = "\n".join(lines)
     parts = [_header_line(d), _counts_line(d)]
     parts.append(_tabulate(change_headers, change_rows, style) if change_rows else "No changes.")
     if trend_rows:
