@@ -198,6 +198,9 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
 
 
+DETAIL_WIDTH = 20
+
+
 def _cell_text(cell: Cell | None, detail: bool, colour: bool, markdown: bool) -> str:
     if cell is None:
         return ""
@@ -208,8 +211,10 @@ def _cell_text(cell: Cell | None, detail: bool, colour: bool, markdown: bool) ->
         if s.conditions:
             extra.append(s.conditions)
         joined = "; ".join(extra)
-        joined = markdown_text(joined) if markdown else terminal_text(joined)
-        text += (" " if markdown else "\n") + f"({joined})"
+        if markdown:
+            return f"{text} ({markdown_text(joined)})"
+        # In a table the detail wraps inside the cell, so the grid holds.
+        text += "\n" + _wrap(f"({terminal_text(joined)})", DETAIL_WIDTH)
     return text
 
 
@@ -284,7 +289,7 @@ def report(
     first_width = max([len(corner)] + [len(terminal_text(n)) for _, n in row_names])
     if width is not None:
         first_width = min(first_width, 30)
-    cell_width = 20 if detail else 8
+    cell_width = DETAIL_WIDTH if detail else 8
     headers = [
         _wrap(terminal_text(name), max(cell_width, 8) if width else 1000) for _, name in col_names
     ]
