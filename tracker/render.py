@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from tracker.core.types import Cell, Diff, Report, StatementView
-from tracker.stance import CHANGES, LABELS, MOVES
+from tracker.stance import CHANGES, MOVES
 
 FORMATS = ("table", "markdown", "csv", "json")
 DEFAULT_TABLEFMT = "simple"
@@ -299,8 +299,6 @@ def report(
     for chunk in _column_chunks(widths, first_width, width):
         rows = [[names[r], *(grid[r][c] for c in chunk)] for r in range(len(row_names))]
         hdrs = [corner, *(headers[c] for c in chunk)]
-        if detail:
-            rows = [[row[0], *(cell for cell in row[1:])] for row in rows]
         parts.append(_tabulate(hdrs, rows, check_tablefmt(tablefmt)))
     return "\n\n".join(parts)
 
@@ -426,7 +424,3 @@ def diff(
     if trend_rows:
         parts.append(_tabulate(trend_headers, trend_rows, style))
     return "\n\n".join(parts)
-
-
-def stance_label(score: int | None) -> str:
-    return "" if score is None else LABELS[score]

@@ -190,15 +190,9 @@ def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
 @output_options(("table", "json"), tablefmt=False)
 def retract(statement_id: int, reason: str, fmt: str) -> None:
     """Withdraw a statement logged in error. It stays in the history, marked."""
-    from tracker.core.names import resolve_issue, resolve_party
-    from tracker.core.positions import stance_of
-    from tracker.core.types import IssueRef, PartyRef
-
     with app().db.session(write=True) as session:
-        statement = core.retract(session, statement_id, reason)
-        p: PartyRef = resolve_party(session, statement.party)
-        i: IssueRef = resolve_issue(session, statement.issue)
-        now = stance_of(session, p, i, max(statement.stated_on, dt.date.today()))
+        done = core.retract(session, statement_id, reason)
+    statement, now = done.statement, done.current
     if fmt == "json":
         emit(render.to_json(statement.to_json()))
         return

@@ -7,7 +7,7 @@ import getpass
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -290,15 +290,25 @@ def add_statement(
     return Added(statement, before, change, later)
 
 
-def retract(session: Session, statement_id: int, reason: str) -> StatementView:
+@dataclass(frozen=True, slots=True)
+class Retracted:
+    """A retracted statement, and the stance of its pair now that it is gone."""
+
+    statement: StatementView
+    current: StatementView | None
+
+
+def retract(session: Session, statement_id: int, reason: str) -> Retracted:
+    from tracker.core.positions import stance_of
+
     reason_text = clean_text(reason, "reason")
     if reason_text is None:
         raise Invalid("a retraction needs a reason")
-    current = get_statement(session, statement_id)
-    if current.retracted_at is not None:
+    existing = get_statement(session, statement_id)
+    if existing.retracted_at is not None:
         raise TrackerError(
             f"statement #{statement_id} was already retracted on "
-            f"{current.retracted_at:%Y-%m-%d %H:%M} UTC ({current.retraction_reason})"
+            f"{existing.retracted_at:%Y-%m-%d %H:%M} UTC ({existing.retraction_reason})"
         )
     done = session.execute(
         update(STATEMENT)
@@ -307,11 +317,8 @@ def retract(session: Session, statement_id: int, reason: str) -> StatementView:
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise TrackerError(f"statement #{statement_id} was retracted by someone else just now")
-    return get_statement(session, statement_id)
-
-
-def views(session: Session, ids: Sequence[int]) -> dict[int, StatementView]:
-    if not ids:
-        return {}
-    rows = session.execute(statement_select().where(STATEMENT.c.id.in_(ids)))
-    return {row.id: to_view(row) for row in rows}
+    statement = get_statement(session, statement_id)
+    p = resolve_party(session, statement.party)
+    i = resolve_issue(session, statement.issue)
+    current = stance_of(session, p, i, max(statement.stated_on, dt.date.today()))
+    return Retracted(statement, current)
