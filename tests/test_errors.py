@@ -66,7 +66,7 @@ def one_line(message: str) -> str:
         (("log", "--tablefmt", "bogus"), "unknown table style 'bogus'"),
         (
             ("log", "--since", "2025-12-01", "--until", "2025-11-01"),
-            "--until (2025-11-01) is before --since (2025-12-01)",
+            "Invalid value for '--until': 2025-11-01 is before --since 2025-12-01",
         ),
     ],
 )

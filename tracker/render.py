@@ -173,8 +173,8 @@ def statement_detail(s: StatementView, fmt: str, tablefmt: str | None = None) ->
         return to_csv(STATEMENT_FIELDS, [statement_row(s)])
     data = s.to_json()
     rows = [(field, data[field]) for field in STATEMENT_FIELDS if data[field] is not None]
-    if fmt == "markdown":
-        return table(("field", "value"), rows, fmt)
+    if fmt == "markdown" or tablefmt is not None:
+        return table(("field", "value"), rows, fmt, tablefmt)
     width = max(len(f) for f, _ in rows)
     return "\n".join(f"{f:<{width}}  {terminal_text(v)}" for f, v in rows)
 

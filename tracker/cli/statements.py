@@ -138,7 +138,7 @@ def log(
     """Statements, newest first."""
     if since is not None and until is not None and until < since:
         raise click.BadParameter(
-            f"--until ({until.isoformat()}) is before --since ({since.isoformat()})",
+            f"{until.isoformat()} is before --since {since.isoformat()}",
             param_hint="'--until'",
         )
     with app().db.session() as session:
