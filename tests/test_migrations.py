@@ -191,3 +191,48 @@ def test_db_commands(fresh: str) -> None:
         assert path.startswith(("postgresql", "mysql", "mariadb"))
     else:
         assert path == str(Path(fresh).absolute())
+
+
+def test_sqlite_connections_are_set_up(sqlite_db: str) -> None:
+    """WAL, foreign keys enforced, and a busy timeout on every SQLite connection."""
+    database = engine_for(sqlite_db)
+    database.ensure_current()
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+    database.dispose()
+
+
+def test_foreign_keys_and_checks_are_enforced(db: str) -> None:
+    from sqlalchemy import exc
+
+    database = engine_for(db)
+    for sql in (
+        "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, basis,"
+        " recorded_at, recorded_by, fingerprint) VALUES"
+        " (999, 999, 0, '2025-11-30', 's', 'stated', '2025-11-30 00:00:00', 't', 'f')",
+        "INSERT INTO party (slug, name) VALUES ('a', 'A')",
+    ):
+        with database.engine.begin() as conn:
+            if sql.startswith("INSERT INTO party"):
+                conn.execute(text(sql))
+                conn.execute(text("INSERT INTO issue (slug, title) VALUES ('i', 'I')"))
+            else:
+                with pytest.raises(exc.IntegrityError):
+                    conn.execute(text(sql))
+    with database.engine.begin() as conn:
+        ids = conn.execute(text("SELECT p.id, i.id FROM party p, issue i")).one()
+    for bad in ("score = 3", "basis = 'rumour'"):
+        column, value = bad.split(" = ")
+        values = {"score": "0", "basis": "'stated'"} | {column: value}
+        with pytest.raises(exc.DBAPIError), database.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, basis,"
+                    " recorded_at, recorded_by, fingerprint) VALUES"
+                    f" ({ids[0]}, {ids[1]}, {values['score']}, '2025-11-30', 's', {values['basis']},"
+                    " '2025-11-30 00:00:00', 't', 'f')"
+                )
+            )
+    database.dispose()
