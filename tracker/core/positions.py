@@ -173,8 +173,18 @@ def report(
     parties: Sequence[str] = (),
     issues: Sequence[str] = (),
 ) -> Report:
-    wanted_parties = resolve_parties(session, parties)
-    wanted_issues = resolve_issues(session, issues)
+    return _report(
+        session, as_of, known_at, resolve_parties(session, parties), resolve_issues(session, issues)
+    )
+
+
+def _report(
+    session: Session,
+    as_of: dt.date,
+    known_at: dt.datetime | None,
+    wanted_parties: Sequence[PartyRef] | None,
+    wanted_issues: Sequence[IssueRef] | None,
+) -> Report:
     found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
     cells = tuple(
         sorted((Cell(p, i, s) for p, i, s in found), key=lambda c: (c.issue.id, c.party.id))
@@ -201,10 +211,10 @@ def diff(
     compared pair by pair (SPEC's diff)."""
     if end < start:
         raise ValueError(f"TO ({end.isoformat()}) is before FROM ({start.isoformat()})")
-    before = report(session, start, known_at, parties, issues)
-    after = report(session, end, known_at, parties, issues)
     wanted_parties = resolve_parties(session, parties)
     wanted_issues = resolve_issues(session, issues)
+    before = _report(session, start, known_at, wanted_parties, wanted_issues)
+    after = _report(session, end, known_at, wanted_parties, wanted_issues)
     active = _active_pairs(session, start, end, known_at, _ids(wanted_parties), _ids(wanted_issues))
     then = {(c.party.id, c.issue.id): c for c in before.cells}
     counts = dict.fromkeys(CHANGES, 0)

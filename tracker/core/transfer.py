@@ -42,11 +42,6 @@ OPTIONAL = (
     "recorded_at", "recorded_by", "retracted_at", "retraction_reason",
 )  # fmt: skip
 IGNORED = ("id", "score")  # written by export, derived on import
-CSV_FIELDS = (
-    "id", "party", "issue", "stance", "score", "stated_on", "summary", "quote", "speaker",
-    "source", "basis", "conditions", "recorded_at", "recorded_by", "retracted_at",
-    "retraction_reason",
-)  # fmt: skip
 # A CSV field may be as long as the longest text a statement may hold.
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -507,7 +502,7 @@ def export_json(session: Session, out: IO[str]) -> int:
 
 
 def export_csv(session: Session, out: IO[str]) -> int:
-    from tracker.render import write_csv
+    from tracker.render import STATEMENT_FIELDS, statement_row, write_csv
 
-    rows = ([v.to_json()[f] for f in CSV_FIELDS] for v in _statements_in_recorded_order(session))
-    return write_csv(out, CSV_FIELDS, rows)
+    rows = (statement_row(v) for v in _statements_in_recorded_order(session))
+    return write_csv(out, STATEMENT_FIELDS, rows)
