@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.core.names import check_slug, key
+from tracker.core.names import check_slug, key, party_names
 from tracker.core.types import IssueView, PartyView
 from tracker.errors import AlreadyExists, Invalid
 from tracker.models import Issue, Party, PartyAlias
@@ -49,13 +49,7 @@ def issue_view(issue: Issue) -> IssueView:
 
 def taken_names(session: Session) -> dict[str, str]:
     """Every case-folded slug, alias and name of a party, to the slug it names."""
-    taken: dict[str, str] = {}
-    for party in session.scalars(select(Party)):
-        taken.setdefault(party.slug, party.slug)
-        taken.setdefault(key(party.name), party.slug)
-        for alias in party.aliases:
-            taken.setdefault(alias.key, party.slug)
-    return taken
+    return {name: slug for name, (_, slug) in party_names(session).items()}
 
 
 def add_party(

@@ -46,6 +46,18 @@ def _unknown(kind: str, name: str, known: Iterable[tuple[str, str]]) -> NotFound
     return NotFound(f"unknown {kind} {name!r}{hint} ('tracker {kind} list' shows them all)")
 
 
+def party_names(session: Session) -> dict[str, tuple[int, str]]:
+    """Every case-folded slug, name and alias of every party, to (id, slug)."""
+    names: dict[str, tuple[int, str]] = {}
+    for p in session.execute(select(PARTY.c.id, PARTY.c.slug, PARTY.c.name)):
+        names.setdefault(p.slug, (p.id, p.slug))
+        names.setdefault(key(p.name), (p.id, p.slug))
+    slugs = dict(names.values())
+    for a in session.execute(select(ALIAS.c.key, ALIAS.c.party_id)):
+        names.setdefault(a.key, (a.party_id, slugs[a.party_id]))
+    return names
+
+
 def resolve_party(session: Session, name: str) -> PartyRef:
     """A party by slug, alias or name, case-insensitively."""
     k = key(name)

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker.core import catalog
-from tracker.core.names import SLUG_RE, key
+from tracker.core.names import SLUG_RE, key, party_names
 from tracker.core.statements import (
     check_basis,
     clean_text,
@@ -32,7 +32,7 @@ from tracker.core.statements import (
 )
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import ImportFailed, Invalid, TrackerError
-from tracker.schema import ALIAS, ISSUE, PARTY, STATEMENT
+from tracker.schema import ISSUE, PARTY, STATEMENT
 from tracker.stance import parse_stance
 
 CHUNK = 5_000
@@ -207,14 +207,8 @@ class Names:
         self.reload()
 
     def reload(self) -> None:
-        s = self.session
-        for p in s.execute(select(PARTY.c.id, PARTY.c.slug, PARTY.c.name)):
-            self.parties.setdefault(p.slug, (p.id, p.slug))
-            self.parties.setdefault(key(p.name), (p.id, p.slug))
-        slugs = {pid: slug for pid, slug in self.parties.values()}
-        for a in s.execute(select(ALIAS.c.key, ALIAS.c.party_id)):
-            self.parties.setdefault(a.key, (a.party_id, slugs[a.party_id]))
-        for i in s.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title)):
+        self.parties = party_names(self.session)
+        for i in self.session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title)):
             self.issues.setdefault(i.slug, (i.id, i.slug))
             self.issues.setdefault(key(i.title), (i.id, i.slug))
 
