@@ -82,6 +82,8 @@ def test_schema_as_designed(fresh: str) -> None:
         "stated_on",
         "recorded_at",
         "id",
+        "retracted_at",
+        "score",
     ]
     checks = {c["name"] for c in insp.get_check_constraints("statement")}
     assert {"ck_statement_score_range", "ck_statement_basis_known"} <= checks
@@ -235,4 +237,48 @@ def test_foreign_keys_and_checks_are_enforced(db: str) -> None:
                     " '2025-11-30 00:00:00', 't', 'f')"
                 )
             )
+    database.dispose()
+
+
+def _json_fingerprint(*content: object) -> str:
+    """The first revision's fingerprint: the fields as a JSON array."""
+    import hashlib
+    import json
+
+    raw = json.dumps(list(content), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def test_fingerprints_are_recomputed_both_ways(fresh: str, tmp_path: Path) -> None:
+    """0002 changes how fingerprints are computed: a statement stored before it
+    must still be found by a re-import after it, and again after a downgrade."""
+    from tracker.core.statements import fingerprint
+
+    content = ("ukraine", "donbas", -2, "2025-11-30", "No withdrawal", "«Ні»", None, None)
+    old = _json_fingerprint(*content, "stated", None)
+    populate_first_revision(fresh)
+    database = engine_for(fresh)
+    with database.engine.begin() as conn:
+        conn.execute(text("UPDATE statement SET quote = '«Ні»', fingerprint = :fp"), {"fp": old})
+    migrate.upgrade(database.engine, "head")
+    new = fingerprint(
+        "ukraine", "donbas", -2, dt.date(2025, 11, 30), "No withdrawal", "«Ні»", None, None,
+        "stated", None,
+    )  # fmt: skip
+    assert new != old
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT fingerprint FROM statement")).scalar() == new
+    database.dispose()
+
+    again = tmp_path / "again.csv"
+    again.write_text(
+        "party,issue,stance,stated_on,summary,quote\n"
+        "ukraine,donbas,rejects,2025-11-30,No withdrawal,«Ні»\n",
+        encoding="utf-8",
+    )
+    assert "skipped 1 already present" in Tracker(fresh)("import", str(again)).stdout
+
+    migrate.downgrade(database.engine, SCHEMA_REVISIONS[0])
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT fingerprint FROM statement")).scalar() == old
     database.dispose()

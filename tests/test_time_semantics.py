@@ -229,7 +229,7 @@ def test_report_matches_the_oracle(database: Database, backend: str) -> None:
         try:
             facts = load(session, rows)
             rep = positions.report(session, d, k)
-            got = {(c.party.slug, c.issue.slug): c.statement.id for c in rep.cells}
+            got = {(c.party.slug, c.issue.slug): c.statement_id for c in rep.cells}
             assert got == oracle_report(facts, d, k)
         finally:
             finish(session)

@@ -204,12 +204,11 @@ DETAIL_WIDTH = 20
 def _cell_text(cell: Cell | None, detail: bool, colour: bool, markdown: bool) -> str:
     if cell is None:
         return ""
-    s = cell.statement
-    text = paint(s.score, s.stance, colour)
+    text = paint(cell.score, cell.stance, colour)
     if detail:
-        extra = [s.stated_on.isoformat()]
-        if s.conditions:
-            extra.append(s.conditions)
+        extra = [cell.stated_on.isoformat()]
+        if cell.statement is not None and cell.statement.conditions:
+            extra.append(cell.statement.conditions)
         joined = "; ".join(extra)
         if markdown:
             return f"{text} ({markdown_text(joined)})"
@@ -341,12 +340,12 @@ def diff(
     if fmt == "csv":
         rows = []
         for c in d.changes:
-            s = c.after.statement
+            s = c.statement
             rows.append(
                 [
                     c.party.slug,
                     c.issue.slug,
-                    c.before.statement.stance if c.before else None,
+                    c.before.stance if c.before else None,
                     s.stance,
                     c.change,
                     s.id,
@@ -361,7 +360,7 @@ def diff(
     text = markdown_text if markdown else terminal_text
     change_rows = []
     for c in d.changes:
-        s = c.after.statement
+        s = c.statement
         said = f"{s.stated_on.isoformat()}"
         if s.speaker:
             said += f", {text(s.speaker)}"
@@ -372,7 +371,7 @@ def diff(
                 text(c.issue.title),
                 _arrow(
                     c.before.score if c.before else None,
-                    c.before.statement.stance if c.before else None,
+                    c.before.stance if c.before else None,
                     s.score,
                     s.stance,
                     colour and not markdown,

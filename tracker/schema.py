@@ -43,6 +43,12 @@ NAMING_CONVENTION = {
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 SLUG_LENGTH = 64
+# "Stance of P on I as of D": one index seek per pair, newest first. The last
+# two columns are not for ordering: they let a report read the visibility and
+# the score from the index alone, never from the table.
+STANCE_INDEX = (
+    "party_id", "issue_id", "stated_on", "recorded_at", "id", "retracted_at", "score",
+)  # fmt: skip
 NAME_LENGTH = 200
 
 
@@ -157,6 +163,6 @@ STATEMENT = Table(
     CheckConstraint(
         "retracted_at IS NULL OR retraction_reason IS NOT NULL", name="retraction_reason"
     ),
-    # "Stance of P on I as of D": one index seek per pair, newest first.
-    Index("ix_statement_stance", "party_id", "issue_id", "stated_on", "recorded_at", "id"),
+    # See STANCE_INDEX.
+    Index("ix_statement_stance", *STANCE_INDEX),
 )

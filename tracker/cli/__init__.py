@@ -14,6 +14,11 @@ from tracker.cli.options import App
 from tracker.errors import TrackerError
 
 
+def shorten(detail: str, limit: int = 300) -> str:
+    """A database's message can quote a whole row back: keep the line readable."""
+    return detail if len(detail) <= limit else detail[: limit - 1] + "…"
+
+
 def database_message(err: sa_exc.SQLAlchemyError) -> str:
     """One line about a database failure, naming the database, never a password."""
     from tracker.db import describe
@@ -24,10 +29,12 @@ def database_message(err: sa_exc.SQLAlchemyError) -> str:
     if obj is not None and obj._db is not None:
         where = f" {describe(obj._db.url)}"
     orig = getattr(err, "orig", None) or err
-    detail = " ".join(str(orig).split()) or type(orig).__name__
+    detail = shorten(" ".join(str(orig).split()) or type(orig).__name__)
     if obj is not None and obj._db is not None and obj._db.url.password:
         detail = detail.replace(str(obj._db.url.password), "***")
-    if isinstance(err, sa_exc.IntegrityError | sa_exc.DataError):
+    # MySQL and MariaDB report a failed CHECK as an operational error (3819, 4025).
+    refused = getattr(orig, "args", (None,))[:1] in ((3819,), (4025,))
+    if refused or isinstance(err, sa_exc.IntegrityError | sa_exc.DataError):
         return f"database{where} refused the request: {detail}"
     return f"cannot use database{where}: {detail}"
 
@@ -87,7 +94,8 @@ class TrackerGroup(click.Group):
             if os.environ.get("TRACKER_DEBUG"):
                 raise
             raise click.ClickException(
-                f"internal error: {type(err).__name__}: {err} (set TRACKER_DEBUG=1 for details)"
+                f"internal error: {type(err).__name__}: {shorten(' '.join(str(err).split()))}"
+                " (set TRACKER_DEBUG=1 for details)"
             ) from None
 
 

@@ -49,7 +49,7 @@ def report(
 ) -> None:
     """Where everyone stands: the stance of each party on each issue as of a date."""
     with app().db.session() as session:
-        rep = positions.report(session, as_of, known_at, parties, issues)
+        rep = positions.report(session, as_of, known_at, parties, issues, statements=detail)
     emit(
         render.report(
             rep,

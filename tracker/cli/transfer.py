@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,22 +32,54 @@ def import_(file: Path, dry_run: bool, create_missing: bool) -> None:
     speaker, source, basis, conditions). All or nothing."""
     from tracker.core.transfer import import_file
 
-    with app().db.session(write=True, commit=not dry_run) as session:
-        result = import_file(session, file, create_missing)
+    with (
+        _progress_bar("Importing") as progress,
+        app().db.session(write=True, commit=not dry_run) as session,
+    ):
+        result = import_file(session, file, create_missing, progress)
     verb = "Would add" if dry_run else "Added"
-    parts = [f"{verb} {result.added} statement{'s' if result.added != 1 else ''}"]
+    parts = [f"{verb} {result.added:,} statement{'s' if result.added != 1 else ''}"]
     if result.skipped:
-        parts.append(f"skipped {result.skipped} already present")
+        parts.append(f"skipped {result.skipped:,} already present")
+    create = "would create" if dry_run else "created"
     if result.parties_created:
-        parts.append(
-            f"{'would create' if dry_run else 'created'} parties "
-            f"{', '.join(result.parties_created)}"
-        )
+        parts.append(f"{create} {_some(result.parties_created, 'party', 'parties')}")
     if result.issues_created:
-        parts.append(
-            f"{'would create' if dry_run else 'created'} issues {', '.join(result.issues_created)}"
-        )
+        parts.append(f"{create} {_some(result.issues_created, 'issue', 'issues')}")
     emit("; ".join(parts) + ".")
+
+
+def _some(slugs: list[str], one: str, many: str, shown: int = 10) -> str:
+    """'issues a, b' or, for a long list, 'issues a, b, … (500 in all)'."""
+    noun = one if len(slugs) == 1 else many
+    if len(slugs) <= shown:
+        return f"{noun} {', '.join(slugs)}"
+    return f"{len(slugs)} {noun} ({', '.join(slugs[:shown])}, …)"
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """click's progress bar on stderr when stderr is a terminal; nothing otherwise
+    (a log or a pipe gets no bar, and no label either)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+    shown = 0
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @click.command()

@@ -14,14 +14,15 @@ first visible row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.core.names import resolve_issues, resolve_parties
-from tracker.core.statements import STATEMENT_COLUMNS, statement_select, to_view
+from tracker.core.statements import statement_select, to_view
 from tracker.core.types import (
     Cell,
     Change,
@@ -34,6 +35,8 @@ from tracker.core.types import (
 )
 from tracker.schema import ISSUE, PARTY, STATEMENT
 from tracker.stance import CHANGES, MOVES, classify, spread, trend
+
+ID_BATCH = 500
 
 
 def visible(table: Any, known_at: dt.datetime | None) -> ColumnElement[bool]:
@@ -69,9 +72,14 @@ def latest(
     known_at: dt.datetime | None = None,
     party_ids: Sequence[int] | None = None,
     issue_ids: Sequence[int] | None = None,
-) -> list[tuple[PartyRef, IssueRef, StatementView]]:
-    """The statement that sets each pair's stance as of `as_of`; pairs with no
-    stance are absent. Ordered by party, then issue (the order they were added)."""
+) -> list[tuple[int, int, int, int, dt.date]]:
+    """(party_id, issue_id, statement_id, score, stated_on) of the statement that
+    sets each pair's stance as of `as_of`; pairs with no stance are absent.
+
+    One statement: for each pair, correlated subqueries seek the stance index
+    backwards and take the first visible row. The index holds every column
+    they read (retracted_at and score included), so they never touch the
+    table: three index-only seeks per pair."""
     pairs = (
         select(STATEMENT.c.party_id, STATEMENT.c.issue_id)
         .where(*_pair_filters(STATEMENT.c, party_ids, issue_ids))
@@ -79,36 +87,42 @@ def latest(
         .subquery("pairs")
     )
     s = STATEMENT.alias("s").c
-    pick = (
-        select(s.id)
-        .where(
-            s.party_id == pairs.c.party_id,
-            s.issue_id == pairs.c.issue_id,
-            s.stated_on <= as_of,
-            visible(s, known_at),
+
+    def first(column: Any) -> Any:
+        return (
+            select(column)
+            .where(
+                s.party_id == pairs.c.party_id,
+                s.issue_id == pairs.c.issue_id,
+                s.stated_on <= as_of,
+                visible(s, known_at),
+            )
+            .order_by(*newest_first(s))
+            .limit(1)
+            .correlate(pairs)
+            .scalar_subquery()
         )
-        .order_by(*newest_first(s))
-        .limit(1)
-        .correlate(pairs)
-        .scalar_subquery()
+
+    query = select(
+        pairs.c.party_id, pairs.c.issue_id, first(s.id), first(s.score), first(s.stated_on)
     )
-    chosen = select(pick.label("statement_id")).select_from(pairs).subquery("chosen")
-    query = (
-        select(*STATEMENT_COLUMNS, PARTY.c.id.label("pid"), PARTY.c.name, ISSUE.c.id.label("iid"))
-        .add_columns(ISSUE.c.title)
-        .select_from(chosen)
-        .join(STATEMENT, STATEMENT.c.id == chosen.c.statement_id)
-        .join(PARTY, PARTY.c.id == STATEMENT.c.party_id)
-        .join(ISSUE, ISSUE.c.id == STATEMENT.c.issue_id)
-        .order_by(PARTY.c.id, ISSUE.c.id)
-    )
-    result = []
-    for row in session.execute(query):
-        m = row._mapping
-        party = PartyRef(m["pid"], m["party"], m["name"])
-        issue = IssueRef(m["iid"], m["issue"], m["title"])
-        result.append((party, issue, to_view(row)))
-    return result
+    return [
+        (party_id, issue_id, statement_id, score, stated_on)
+        for party_id, issue_id, statement_id, score, stated_on in session.execute(query)
+        if statement_id is not None
+    ]
+
+
+def statements_by_id(session: Session, ids: Iterable[int]) -> dict[int, StatementView]:
+    """The statements with these ids, a few hundred to a query."""
+    wanted = sorted(set(ids))
+    found: dict[int, StatementView] = {}
+    for start in range(0, len(wanted), ID_BATCH):
+        batch = wanted[start : start + ID_BATCH]
+        for row in session.execute(statement_select().where(STATEMENT.c.id.in_(batch))):
+            view = to_view(row)
+            found[view.id] = view
+    return found
 
 
 def stance_of(
@@ -172,10 +186,36 @@ def report(
     known_at: dt.datetime | None = None,
     parties: Sequence[str] = (),
     issues: Sequence[str] = (),
+    statements: bool = False,
 ) -> Report:
-    return _report(
+    """Everyone's stance as of `as_of`. With `statements`, each cell carries the
+    whole statement behind it (for output that shows it)."""
+    rep = _report(
         session, as_of, known_at, resolve_parties(session, parties), resolve_issues(session, issues)
     )
+    if not statements:
+        return rep
+    views = statements_by_id(session, (c.statement_id for c in rep.cells))
+    cells = tuple(replace(c, statement=views[c.statement_id]) for c in rep.cells)
+    return replace(rep, cells=cells)
+
+
+def _refs(
+    session: Session,
+    wanted_parties: Sequence[PartyRef] | None,
+    wanted_issues: Sequence[IssueRef] | None,
+) -> tuple[dict[int, PartyRef], dict[int, IssueRef]]:
+    if wanted_parties is not None:
+        party_refs = {p.id: p for p in wanted_parties}
+    else:
+        rows = session.execute(select(PARTY.c.id, PARTY.c.slug, PARTY.c.name))
+        party_refs = {r.id: PartyRef(r.id, r.slug, r.name) for r in rows}
+    if wanted_issues is not None:
+        issue_refs = {i.id: i for i in wanted_issues}
+    else:
+        rows = session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title))
+        issue_refs = {r.id: IssueRef(r.id, r.slug, r.title) for r in rows}
+    return party_refs, issue_refs
 
 
 def _report(
@@ -186,8 +226,10 @@ def _report(
     wanted_issues: Sequence[IssueRef] | None,
 ) -> Report:
     found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
+    party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
+    found.sort(key=lambda f: (f[1], f[0]))
     cells = tuple(
-        sorted((Cell(p, i, s) for p, i, s in found), key=lambda c: (c.issue.id, c.party.id))
+        Cell(party_refs[p], issue_refs[i], score, day, sid) for p, i, sid, score, day in found
     )
     return Report(
         as_of=as_of,
@@ -218,14 +260,20 @@ def diff(
     active = _active_pairs(session, start, end, known_at, _ids(wanted_parties), _ids(wanted_issues))
     then = {(c.party.id, c.issue.id): c for c in before.cells}
     counts = dict.fromkeys(CHANGES, 0)
-    changes = []
+    moved: list[tuple[Cell | None, Cell, str]] = []
     for cell in after.cells:
         pair = (cell.party.id, cell.issue.id)
         old = then.get(pair)
         kind = classify(old.score if old else None, cell.score, pair in active)
         counts[kind] += 1
         if include_all or kind in MOVES:
-            changes.append(Change(cell.party, cell.issue, old, cell, kind))
+            moved.append((old, cell, kind))
+    # Only the statements behind the changes are read in full.
+    views = statements_by_id(session, (cell.statement_id for _, cell, _ in moved))
+    changes = [
+        Change(cell.party, cell.issue, old, cell, kind, views[cell.statement_id])
+        for old, cell, kind in moved
+    ]
     rank = {name: n for n, name in enumerate(CHANGES)}
     changes.sort(key=lambda c: (rank[c.change], c.issue.id, c.party.id))
 

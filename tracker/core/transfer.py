@@ -10,29 +10,36 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Index, Table, func, insert, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from tracker.core import catalog
 from tracker.core.names import SLUG_RE, key, party_names
 from tracker.core.statements import (
+    TEXT_LIMIT,
     check_basis,
     clean_text,
-    fingerprint,
+    fingerprint_text,
     recorder,
     statement_select,
     to_view,
 )
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import ImportFailed, Invalid, TrackerError
-from tracker.schema import ISSUE, PARTY, STATEMENT
+from tracker.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
 from tracker.stance import parse_stance
 
 CHUNK = 5_000
@@ -41,6 +48,7 @@ OPTIONAL = (
     "quote", "speaker", "source", "basis", "conditions",
     "recorded_at", "recorded_by", "retracted_at", "retraction_reason",
 )  # fmt: skip
+COLUMNS = (*REQUIRED, *OPTIONAL)
 IGNORED = ("id", "score")  # written by export, derived on import
 # A CSV field may be as long as the longest text a statement may hold.
 csv.field_size_limit(10 * 1024 * 1024)
@@ -54,14 +62,19 @@ class ImportResult:
     issues_created: list[str] = field(default_factory=list)
 
 
+# --- reading rows ----------------------------------------------------------
+#
+# A row is read into a tuple in COLUMNS order (CSV: by the header's positions;
+# JSON: by key), then turned into the values the database stores. This is the
+# hot loop of a million-row import: values that repeat (dates, stances, names,
+# bases) are parsed once and cached, and text is checked without copying it.
+
+
 class RowError(Exception):
     def __init__(self, column: str, why: str) -> None:
         super().__init__(why)
         self.column = column
         self.why = why
-
-
-# --- reading rows ----------------------------------------------------------
 
 
 def _parse_instant(value: Any, column: str) -> dt.datetime | None:
@@ -76,16 +89,21 @@ def _parse_instant(value: Any, column: str) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
-def _text(row: dict[str, Any], column: str) -> str | None:
-    value = row.get(column)
+def _text(value: Any, column: str) -> str | None:
+    """Blank is absent; anything else is kept verbatim. NUL and lone surrogates
+    are caught once per row, on the fingerprint's text (see `_Parser.__call__`)."""
     if value is None:
         return None
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise RowError(column, f"expected text, got {type(value).__name__}")
-    try:
-        return clean_text(value, column)
-    except Invalid as err:
-        raise RowError(column, str(err)) from None
+    if not value or value.isspace():
+        return None
+    if len(value) > TEXT_LIMIT:
+        raise RowError(
+            column,
+            f"{column} is {len(value):,} characters long; at most {TEXT_LIMIT:,} are allowed",
+        )
+    return value
 
 
 def _stance(value: Any) -> int:
@@ -112,81 +130,66 @@ def _date(value: Any) -> dt.date:
         raise RowError("stated_on", str(err)) from None
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    party: str
-    issue: str
-    score: int
-    stated_on: dt.date
-    text: dict[str, str | None]
-    basis: str
-    recorded_at: dt.datetime | None
-    recorded_by: str | None
-    retracted_at: dt.datetime | None
-    retraction_reason: str | None
-
-
-def parse_row(raw: dict[str, Any]) -> Row:
-    party = _text(raw, "party")
-    if party is None:
-        raise RowError("party", "missing party")
-    issue = _text(raw, "issue")
-    if issue is None:
-        raise RowError("issue", "missing issue")
-    score = _stance(raw.get("stance"))
-    stated_on = _date(raw.get("stated_on"))
-    texts = {f: _text(raw, f) for f in ("summary", "quote", "speaker", "source", "conditions")}
-    if texts["summary"] is None:
-        raise RowError("summary", "missing summary")
+def _basis(value: Any) -> str:
     try:
-        basis = check_basis(_text(raw, "basis"))
+        return check_basis(_text(value, "basis"))
     except Invalid as err:
         raise RowError("basis", str(err)) from None
-    retracted_at = _parse_instant(raw.get("retracted_at"), "retracted_at")
-    reason = _text(raw, "retraction_reason")
-    if retracted_at is not None and reason is None:
-        raise RowError("retraction_reason", "a retracted statement needs a retraction_reason")
-    if retracted_at is None and reason is not None:
-        raise RowError("retracted_at", "a retraction_reason without retracted_at")
-    return Row(
-        party=party,
-        issue=issue,
-        score=score,
-        stated_on=stated_on,
-        text=texts,
-        basis=basis,
-        recorded_at=_parse_instant(raw.get("recorded_at"), "recorded_at"),
-        recorded_by=_text(raw, "recorded_by"),
-        retracted_at=retracted_at,
-        retraction_reason=reason,
-    )
 
 
-def _csv_rows(stream: IO[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    reader = csv.DictReader(stream)
-    header = reader.fieldnames
-    if header is None:
-        raise ImportFailed("the file is empty")
-    header = [h.strip() for h in header]
-    reader.fieldnames = header
+class _Cache(dict[Any, Any]):
+    """Memoises a parser for values that repeat across rows (dates, stances)."""
+
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, value: Any) -> Any:
+        if type(value) is not str:  # JSON's 1 and true are equal keys; parse each
+            return self.parse(value)
+        parsed = self[value] = self.parse(value)
+        return parsed
+
+
+def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(line number, values in COLUMNS order); absent columns read as ""."""
+    reader = csv.reader(stream)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ImportFailed("the file is empty") from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailed(
             f"line 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(the header has: {', '.join(header)})"
         )
-    unknown = [c for c in header if c not in (*REQUIRED, *OPTIONAL, *IGNORED)]
+    unknown = [c for c in header if c not in (*COLUMNS, *IGNORED)]
     if unknown:
         raise ImportFailed(
             f"line 1: unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-            f"(known: {', '.join((*REQUIRED, *OPTIONAL))})"
+            f"(known: {', '.join(COLUMNS)})"
         )
     if len(set(header)) != len(header):
         raise ImportFailed("line 1: a column appears twice in the header")
-    for raw in reader:
-        if None in raw:
+    width = len(header)
+    # Absent columns point one past the header, at the "" each row is padded with.
+    pick = itemgetter(*(header.index(c) if c in header else width for c in COLUMNS))
+    padding = [""] * (width + 1)
+    for row in reader:
+        if len(row) > width:
             raise ImportFailed(f"line {reader.line_num}: more fields than the header has columns")
-        yield f"line {reader.line_num}", raw
+        if not row:
+            continue
+        row += padding[len(row) :]
+        yield reader.line_num, pick(row)
+
+
+def _json_rows(doc: dict[str, Any]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    for n, raw in enumerate(doc.get("statements", [])):
+        if not isinstance(raw, dict):
+            raise ImportFailed(f"statements[{n}]: a statement is an object")
+        yield n, tuple(raw.get(c) for c in COLUMNS)
 
 
 # --- names -----------------------------------------------------------------
@@ -194,47 +197,77 @@ def _csv_rows(stream: IO[str]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 class Names:
     """Every name of every party (slug, alias, name) and issue (slug, title),
-    case-folded, to its id; created on demand with --create-missing."""
+    case-folded, to (id, slug); created on demand with --create-missing."""
 
     def __init__(self, session: Session, create_missing: bool, result: ImportResult) -> None:
         self.session = session
         self.create_missing = create_missing
         self.result = result
-        self.parties: dict[str, tuple[int, str]] = {}
+        self.parties = party_names(session)
         self.issues: dict[str, tuple[int, str]] = {}
-        self.missing_parties: dict[str, None] = {}
-        self.missing_issues: dict[str, None] = {}
-        self.reload()
-
-    def reload(self) -> None:
-        self.parties = party_names(self.session)
-        for i in self.session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title)):
+        for i in session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title)):
             self.issues.setdefault(i.slug, (i.id, i.slug))
             self.issues.setdefault(key(i.title), (i.id, i.slug))
+        # What each spelling in the file resolved to, so each is folded once.
+        self.seen_parties: dict[str, tuple[int, str] | None] = {}
+        self.seen_issues: dict[str, tuple[int, str] | None] = {}
+        self.missing_parties: dict[str, None] = {}
+        self.missing_issues: dict[str, None] = {}
+        # Called before a party or issue is created (the import's writer waits).
+        self.before_change: Callable[[], None] | None = None
 
     def party(self, name: str) -> tuple[int, str] | None:
-        found = self.parties.get(key(name))
-        if found is not None:
+        try:
+            return self.seen_parties[name]
+        except KeyError:
+            found = self.seen_parties[name] = self._find(
+                name, self.parties, self.missing_parties, self._new_party
+            )
             return found
-        if not self.create_missing:
-            self.missing_parties[name] = None
-            return None
-        view = catalog.add_party(self.session, slugify(name, "party"), name.strip())
-        self.result.parties_created.append(view.slug)
-        self.reload()
-        return self.parties[view.slug]
 
     def issue(self, name: str) -> tuple[int, str] | None:
-        found = self.issues.get(key(name))
+        try:
+            return self.seen_issues[name]
+        except KeyError:
+            found = self.seen_issues[name] = self._find(
+                name, self.issues, self.missing_issues, self._new_issue
+            )
+            return found
+
+    def _find(
+        self,
+        name: str,
+        known: dict[str, tuple[int, str]],
+        missing: dict[str, None],
+        create: Callable[[str], tuple[str, str]],
+    ) -> tuple[int, str] | None:
+        found = known.get(key(name))
         if found is not None:
             return found
         if not self.create_missing:
-            self.missing_issues[name] = None
+            missing[name] = None
             return None
+        if self.before_change is not None:
+            self.before_change()
+        slug, title = create(name)
+        table = PARTY if known is self.parties else ISSUE
+        found = (_id_of(self.session, table, slug), slug)
+        known[slug] = known[key(title)] = found
+        return found
+
+    def _new_party(self, name: str) -> tuple[str, str]:
+        view = catalog.add_party(self.session, slugify(name, "party"), name.strip())
+        self.result.parties_created.append(view.slug)
+        return view.slug, view.name
+
+    def _new_issue(self, name: str) -> tuple[str, str]:
         view = catalog.add_issue(self.session, slugify(name, "issue"), name.strip())
         self.result.issues_created.append(view.slug)
-        self.reload()
-        return self.issues[view.slug]
+        return view.slug, view.title
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_parties and not self.missing_issues
 
     def check_complete(self) -> None:
         problems = []
@@ -248,6 +281,12 @@ class Names:
             )
 
 
+def _id_of(session: Session, table: Table, slug: str) -> int:
+    found = session.scalar(select(table.c.id).where(table.c.slug == slug))
+    assert found is not None
+    return int(found)
+
+
 def slugify(name: str, kind: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:64].strip("-")
     if not SLUG_RE.fullmatch(slug):
@@ -255,107 +294,275 @@ def slugify(name: str, kind: str) -> str:
     return slug
 
 
-# --- importing -------------------------------------------------------------
+# --- writing rows ----------------------------------------------------------
+
+# The statement columns an import writes, in the order of `_Parser`'s tuples.
+INSERT_COLUMNS = (
+    "party_id", "issue_id", "score", "stated_on", "summary", "quote", "speaker",
+    "source", "basis", "conditions", "recorded_at", "recorded_by", "retracted_at",
+    "retraction_reason", "fingerprint",
+)  # fmt: skip
+TEXT_COLUMNS = ("summary", "quote", "speaker", "source", "conditions")
 
 
-class _Inserter:
-    """Buffers statements and writes them in chunks, skipping any whose content
-    was in the database before this import began. Identical statements inside
-    one file are all kept (as an export of a database that has them writes
-    them), so export-then-import gives back the same database."""
+class _Parser:
+    """Turns a row's values (COLUMNS order) into a statement row (INSERT_COLUMNS
+    order) as the database driver takes it: dates and times go through
+    SQLAlchemy's own bind processing for the dialect, once per distinct value."""
+
+    def __init__(self, session: Session, names: Names) -> None:
+        dialect = session.get_bind().dialect
+        self.names = names
+
+        def processor(column: str) -> Callable[[Any], Any]:
+            kind = STATEMENT.c[column].type
+            process = kind.dialect_impl(dialect).bind_processor(dialect)
+            return process if process is not None else (lambda value: value)
+
+        to_day, to_moment = processor("stated_on"), processor("recorded_at")
+        now = to_moment(utcnow())
+        user = recorder()
+
+        def day(raw: Any) -> tuple[str, Any]:
+            parsed = _date(raw)
+            return parsed.isoformat(), to_day(parsed)
+
+        self.stances = _Cache(_stance)
+        self.days = _Cache(day)
+        self.bases = _Cache(_basis)
+        self.to_moment = to_moment
+        self.now, self.user = now, user
+
+    def moment(self, raw: Any, column: str) -> Any:
+        # Not cached: an exported file has a different recorded_at on every row.
+        value = _parse_instant(raw, column)
+        return None if value is None else self.to_moment(value)
+
+    def __call__(self, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The row to write, or None when its party or issue is unknown (they
+        are collected in `names`, and reported together at the end)."""
+        party_name = _text(v[0], "party")
+        if party_name is None:
+            raise RowError("party", "missing party")
+        issue_name = _text(v[1], "issue")
+        if issue_name is None:
+            raise RowError("issue", "missing issue")
+        score = self.stances[v[2]]
+        day_text, day_value = self.days[v[3]]
+        summary = _text(v[4], "summary")
+        if summary is None:
+            raise RowError("summary", "missing summary")
+        quote = _text(v[5], "quote")
+        speaker = _text(v[6], "speaker")
+        source = _text(v[7], "source")
+        basis = self.bases[v[8]]
+        conditions = _text(v[9], "conditions")
+        recorded_at = self.moment(v[10], "recorded_at") if v[10] else self.now
+        recorded_by = _text(v[11], "recorded_by") or self.user
+        retracted_at = self.moment(v[12], "retracted_at") if v[12] else None
+        reason = _text(v[13], "retraction_reason")
+        if retracted_at is not None and reason is None:
+            raise RowError("retraction_reason", "a retracted statement needs a retraction_reason")
+        if retracted_at is None and reason is not None:
+            raise RowError("retracted_at", "a retraction_reason without retracted_at")
+        if v[11] or reason is not None:
+            _storable(recorded_by, "recorded_by")
+            _storable(reason, "retraction_reason")
+            if len(recorded_by) > NAME_LENGTH:
+                raise RowError(
+                    "recorded_by", f"recorded_by is longer than {NAME_LENGTH} characters"
+                )
+        party = self.names.party(party_name)
+        issue = self.names.issue(issue_name)
+        if party is None or issue is None:
+            return None
+        texts = (summary, quote, speaker, source, basis, conditions)
+        try:
+            fp = fingerprint_text(party[1], issue[1], score, day_text, *texts)
+        except ValueError:
+            for column, value in zip(TEXT_COLUMNS, texts[:4] + texts[5:], strict=True):
+                _storable(value, column)
+            raise
+        row = (
+            party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
+            conditions, recorded_at, recorded_by, retracted_at, reason, fp,
+        )  # fmt: skip
+        return row
+
+
+def _storable(value: str | None, column: str) -> None:
+    try:
+        clean_text(value, column)
+    except Invalid as err:
+        raise RowError(column, str(err)) from None
+
+
+class _Writer:
+    """Writes statement rows in chunks through the driver's executemany (COPY on
+    PostgreSQL), skipping any whose content was in the database before this
+    import began. Identical statements inside one file are all kept (as an
+    export of a database that has them writes them), so export-then-import
+    gives back the same database.
+
+    The chunks are written by a second thread while the first parses the next
+    ones: the drivers let go of the GIL while the database works, so the two
+    overlap on a machine with more than one core. Only one thread uses the
+    connection at a time: the writer while it holds a chunk, the caller only
+    after `idle()`. At most two chunks wait, so memory stays flat.
+
+    Into an empty SQLite table the statement indexes are dropped and built again
+    at the end, inside the same transaction: one sort instead of a million
+    random B-tree inserts. A failure or a kill rolls that back with the rest.
+    """
 
     def __init__(self, session: Session, result: ImportResult) -> None:
-        self.session = session
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect
         self.result = result
-        self.buffer: list[dict[str, Any]] = []
-        self.now = utcnow()
-        self.user = recorder()
+        self.buffer: list[tuple[Any, ...]] = []
         self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
+        self.rebuild: list[Index] = []
+        if self.dialect.name == "sqlite" and self.last_before == 0:
+            self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
+            for index in self.rebuild:
+                index.drop(self.connection)
+        # The rows are already in the driver's terms (see _Parser), so they go to
+        # the driver as they are, skipping Core's per-row parameter processing.
+        compiled = insert(STATEMENT).compile(dialect=self.dialect, column_keys=INSERT_COLUMNS)
+        self.sql = compiled.string
+        self.named = not self.dialect.positional
+        assert self.named or compiled.positiontup == list(INSERT_COLUMNS)
+        self.chunks: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=2)
+        self.failure: BaseException | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=self._drain, name="import-writer", daemon=True)
+        self.thread.start()
 
-    def add(self, row: Row, party: tuple[int, str], issue: tuple[int, str]) -> None:
-        t = row.text
-        fp = fingerprint(
-            party[1],
-            issue[1],
-            row.score,
-            row.stated_on,
-            t["summary"] or "",
-            t["quote"],
-            t["speaker"],
-            t["source"],
-            row.basis,
-            t["conditions"],
-        )
-        self.buffer.append(
-            {
-                "party_id": party[0],
-                "issue_id": issue[0],
-                "score": row.score,
-                "stated_on": row.stated_on,
-                **t,
-                "basis": row.basis,
-                "recorded_at": row.recorded_at or self.now,
-                "recorded_by": row.recorded_by or self.user,
-                "retracted_at": row.retracted_at,
-                "retraction_reason": row.retraction_reason,
-                "fingerprint": fp,
-            }
-        )
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.buffer.append(row)
         if len(self.buffer) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
-        if not self.buffer:
-            return
-        fingerprints = list({r["fingerprint"] for r in self.buffer})
-        present = set(
-            self.session.scalars(
-                select(STATEMENT.c.fingerprint).where(
-                    STATEMENT.c.fingerprint.in_(fingerprints),
-                    STATEMENT.c.id <= self.last_before,
+        if self.buffer:
+            self._raise_failure()
+            self.chunks.put(self.buffer)
+            self.buffer = []
+
+    def idle(self) -> None:
+        """Wait until every queued chunk is written; then the caller may use the
+        connection."""
+        self.chunks.join()
+        self._raise_failure()
+
+    def finish(self) -> None:
+        self.flush()
+        self.close()
+        self._raise_failure()
+        for index in self.rebuild:
+            index.create(self.connection)
+
+    def close(self, abandon: bool = False) -> None:
+        """Stop the writer thread; with `abandon`, skip what is still queued."""
+        self.stopping = abandon
+        if self.thread.is_alive():
+            self.chunks.put(None)
+            self.thread.join()
+
+    def _raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+    def _drain(self) -> None:
+        while True:
+            rows = self.chunks.get()
+            try:
+                if rows is None:
+                    return
+                if self.failure is None and not self.stopping:
+                    self._store(rows)
+            except BaseException as err:  # re-raised in the caller's thread
+                self.failure = err
+            finally:
+                self.chunks.task_done()
+
+    def _store(self, rows: list[tuple[Any, ...]]) -> None:
+        count = len(rows)
+        if self.last_before:
+            present = set(
+                self.connection.scalars(
+                    select(STATEMENT.c.fingerprint).where(
+                        STATEMENT.c.fingerprint.in_(list({r[-1] for r in rows})),
+                        STATEMENT.c.id <= self.last_before,
+                    )
                 )
             )
-        )
-        rows = [r for r in self.buffer if r["fingerprint"] not in present]
-        self.result.skipped += len(self.buffer) - len(rows)
+            if present:
+                rows = [r for r in rows if r[-1] not in present]
         if rows:
-            self.session.execute(insert(STATEMENT), rows)
-            self.result.added += len(rows)
-        self.buffer.clear()
+            self._write(rows)
+        self.result.added += len(rows)
+        self.result.skipped += count - len(rows)
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.dialect.name == "postgresql":
+            self._copy(rows)
+        elif self.named:
+            named = [dict(zip(INSERT_COLUMNS, r, strict=True)) for r in rows]
+            self.connection.exec_driver_sql(self.sql, named)
+        else:
+            self.connection.exec_driver_sql(self.sql, rows)
+
+    def _copy(self, rows: list[tuple[Any, ...]]) -> None:
+        driver = self.connection.connection.driver_connection
+        assert driver is not None
+        sql = f"COPY statement ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
+        dbapi = self.dialect.loaded_dbapi
+        try:
+            with driver.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as err:
+            # Straight from the driver: wrap it as Core would, so it is reported
+            # like any other database error.
+            raise sa_exc.DBAPIError.instance(sql, None, err, dbapi.Error) from None
 
 
 def _import_statements(
     session: Session,
-    rows: Iterable[tuple[str, dict[str, Any]]],
+    rows: Iterable[tuple[int, tuple[Any, ...]]],
+    where: Callable[[int], str],
     names: Names,
     result: ImportResult,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
-    inserter = _Inserter(session, result)
-    where = "the file"
+    """`progress`, if given, is called after each chunk with how far the import
+    has got (what `rows` counts it in: bytes for a file, rows for a list)."""
+    writer = _Writer(session, result)
+    names.before_change = writer.idle
+    parse = _Parser(session, names)
+    position = -1
     try:
-        for position, raw in rows:
-            where = position
-            row = parse_row(raw)
-            party = names.party(row.party)
-            issue = names.issue(row.issue)
-            if (
-                party is not None
-                and issue is not None
-                and not names.missing_parties
-                and not names.missing_issues
-            ):
-                inserter.add(row, party, issue)
-            if progress is not None:
-                progress()
+        for position, values in rows:
+            row = parse(values)
+            if row is not None and names.complete:
+                writer.add(row)
+                if progress is not None and not writer.buffer:
+                    progress(position)
         names.check_complete()
-        inserter.flush()
+        writer.finish()
     except RowError as err:
-        raise ImportFailed(f"{where}, column {err.column}: {err.why}") from None
+        at = where(position) if position >= 0 else "the file"
+        raise ImportFailed(f"{at}, column {err.column}: {err.why}") from None
     except TrackerError as err:
         if isinstance(err, ImportFailed):
             raise
-        raise ImportFailed(f"{where}: {err}") from None
+        at = where(position) if position >= 0 else "the file"
+        raise ImportFailed(f"{at}: {err}") from None
+    finally:
+        # Before the caller rolls back: the writer must be off the connection.
+        writer.close(abandon=True)
+        names.before_change = None
 
 
 def _json_document(stream: IO[str]) -> dict[str, Any]:
@@ -419,13 +626,6 @@ def _import_catalog(session: Session, doc: dict[str, Any], result: ImportResult)
         result.issues_created.append(i["slug"])
 
 
-def _json_rows(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for n, raw in enumerate(doc.get("statements", [])):
-        if not isinstance(raw, dict):
-            raise ImportFailed(f"statements[{n}]: a statement is an object")
-        yield f"statements[{n}]", raw
-
-
 def detect_format(path: Path, head: str) -> str:
     suffix = path.suffix.lower()
     if suffix in (".json", ".csv"):
@@ -437,12 +637,14 @@ def import_file(
     session: Session,
     path: Path,
     create_missing: bool = False,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Import a JSON or CSV file into the session's transaction."""
+    """Import a JSON or CSV file into the session's transaction. `progress`, if
+    given, is called now and then with (done, total): bytes of a CSV file,
+    statements of a JSON one."""
     result = ImportResult()
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+        with path.open("rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as stream:
             head = stream.read(4096)
             if not head.strip():
                 raise ImportFailed(f"{path} is empty")
@@ -451,10 +653,26 @@ def import_file(
                 doc = _json_document(stream)
                 _import_catalog(session, doc, result)
                 names = Names(session, create_missing, result)
-                _import_statements(session, _json_rows(doc), names, result, progress)
+                total = len(doc.get("statements", []))
+                _import_statements(
+                    session,
+                    _json_rows(doc),
+                    lambda n: f"statements[{n}]",
+                    names,
+                    result,
+                    None if progress is None else lambda n: progress(n + 1, total),
+                )
             else:
+                size = os.fstat(raw.fileno()).st_size
                 names = Names(session, create_missing, result)
-                _import_statements(session, _csv_rows(stream), names, result, progress)
+                _import_statements(
+                    session,
+                    _csv_rows(stream),
+                    lambda n: f"line {n}",
+                    names,
+                    result,
+                    None if progress is None else lambda _: progress(raw.tell(), size),
+                )
     except UnicodeDecodeError as err:
         raise ImportFailed(
             f"{path} is not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "

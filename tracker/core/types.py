@@ -123,25 +123,30 @@ class StatementView:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """The stance of one party on one issue at a date, and the statement behind it."""
+    """The stance of one party on one issue at a date, and the statement behind it.
+
+    `statement` (the whole statement) is loaded only when a caller asks for it:
+    a report of 100,000 cells needs just the score, the date and the id."""
 
     party: PartyRef
     issue: IssueRef
-    statement: StatementView
+    score: int
+    stated_on: dt.date
+    statement_id: int
+    statement: StatementView | None = None
 
     @property
-    def score(self) -> int:
-        return self.statement.score
+    def stance(self) -> str:
+        return label(self.score)
 
     def to_json(self) -> dict[str, Any]:
-        s = self.statement
         return {
             "party": self.party.slug,
             "issue": self.issue.slug,
-            "stance": s.stance,
-            "score": s.score,
-            "stated_on": s.stated_on.isoformat(),
-            "statement_id": s.id,
+            "stance": self.stance,
+            "score": self.score,
+            "stated_on": self.stated_on.isoformat(),
+            "statement_id": self.statement_id,
         }
 
 
@@ -163,22 +168,26 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """A pair whose stance moved (or, with --all, did not); `statement` is the
+    statement that set the stance at TO."""
+
     party: PartyRef
     issue: IssueRef
     before: Cell | None
     after: Cell
     change: str
+    statement: StatementView
 
     def to_json(self) -> dict[str, Any]:
         return {
             "party": self.party.slug,
             "issue": self.issue.slug,
-            "from_stance": self.before.statement.stance if self.before else None,
-            "to_stance": self.after.statement.stance,
+            "from_stance": self.before.stance if self.before else None,
+            "to_stance": self.after.stance,
             "change": self.change,
             "from_score": self.before.score if self.before else None,
             "to_score": self.after.score,
-            "statement_id": self.after.statement.id,
+            "statement_id": self.after.statement_id,
         }
 
 
