@@ -1,0 +1,475 @@
+"""tracker at scale: import, report, diff, add and export against their floors.
+
+For each size N (default 10k, 100k and 1M statements) it writes the CSV with
+`generate.py` (kept in --work between runs) and, on SQLite, measures in one run:
+
+- import: `tracker import --create-missing FILE` into an empty database, against
+  the floor (plain `csv` + `sqlite3.executemany` in chunks into the same schema,
+  same indexes, same name-to-id lookups, in this process: no start-up) and
+  against `sqlite-utils insert DB statements FILE --csv` when it is installed;
+  peak memory (max RSS) of the tool's process;
+- report: `tracker report --as-of D --format csv` (start-up included) against
+  the floor query, one `GROUP BY party_id, issue_id` with `MAX(stated_on)`,
+  run with `sqlite3` in this process; diff (`tracker diff FROM TO --format
+  csv`) against the same floor;
+- add: `tracker add` into the full database against `python -c "import
+  sqlalchemy.orm, click"`, interleaved;
+- export: `tracker export --format csv --output FILE`, and its peak memory.
+
+With --db postgresql://… the same runs go to a scratch database created on
+that server (and dropped after); the floors use psycopg (COPY for the import,
+as the tool does). Every figure is the median of --runs runs, with min and max.
+
+    python benchmarks/scale.py [--sizes 10000,100000,1000000] [--runs 3]
+        [--db postgresql://postgres@127.0.0.1:5432/postgres] [--results FILE.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate
+
+CHUNK = 5_000
+AS_OF = "2025-12-31"  # after the generator's last date: every statement counts
+DIFF_FROM = "2024-12-31"
+SCORES = {"rejects": -2, "opposes": -1, "open": 0, "supports": 1, "demands": 2}
+STATEMENT_INSERT = (
+    "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, quote, speaker,"
+    " source, basis, conditions, recorded_at, recorded_by, fingerprint) VALUES ({})"
+)
+
+
+@dataclass
+class Figure:
+    """Seconds (or KiB for memory) over the runs."""
+
+    runs: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    def text(self, unit: str = "s") -> str:
+        if not self.runs:
+            return "-"
+        if unit == "MiB":
+            return f"{self.median / 1024:.0f} MiB ({min(self.runs) / 1024:.0f}–{max(self.runs) / 1024:.0f})"
+        return f"{self.median:.2f} s ({min(self.runs):.2f}–{max(self.runs):.2f})"
+
+
+@dataclass
+class Results:
+    backend: str
+    size: int
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def figure(self, name: str) -> Figure:
+        return self.figures.setdefault(name, Figure())
+
+
+# --- running things ------------------------------------------------------------
+
+
+def tracker_command() -> list[str]:
+    script = Path(sys.executable).with_name("tracker")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tracker"]
+
+
+def run(cmd: list[str], env: dict[str, str], stdout: Any = subprocess.DEVNULL) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one command, which must succeed."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
+    return elapsed, usage.ru_maxrss
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# --- databases -------------------------------------------------------------------
+
+
+class Backend:
+    """Where the databases live: SQLite files in a folder, or scratch databases
+    on a server."""
+
+    name = "sqlite"
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+
+    @contextmanager
+    def database(self, label: str) -> Iterator[str]:
+        path = self.work / f"{label}.db"
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        yield str(path)
+
+    def connect(self, url: str) -> Any:
+        return sqlite3.connect(url, isolation_level=None)
+
+    placeholder = "?"
+
+    def floor_insert(self, conn: Any, rows: list[tuple[Any, ...]]) -> None:
+        conn.executemany(STATEMENT_INSERT.format(", ".join("?" * 13)), rows)
+
+    def begin(self, conn: Any) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self, conn: Any) -> None:
+        conn.execute("COMMIT")
+
+    def returning_id(self, conn: Any, sql: str, args: tuple[Any, ...]) -> int:
+        return int(conn.execute(sql.replace("%s", "?"), args).lastrowid)
+
+
+class Postgres(Backend):
+    name = "postgresql"
+
+    def __init__(self, work: Path, url: str) -> None:
+        super().__init__(work)
+        import psycopg
+
+        self.psycopg = psycopg
+        self.url = url
+
+    @contextmanager
+    def database(self, label: str) -> Iterator[str]:
+        name = f"tracker_bench_{uuid.uuid4().hex[:10]}"
+        with self.psycopg.connect(self.url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield self.url.rsplit("/", 1)[0] + "/" + name
+        finally:
+            with self.psycopg.connect(self.url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def connect(self, url: str) -> Any:
+        return self.psycopg.connect(url)
+
+    def floor_insert(self, conn: Any, rows: list[tuple[Any, ...]]) -> None:
+        columns = (
+            "party_id, issue_id, score, stated_on, summary, quote, speaker, source, basis,"
+            " conditions, recorded_at, recorded_by, fingerprint"
+        )
+        with conn.cursor() as cur, cur.copy(f"COPY statement ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def begin(self, conn: Any) -> None:
+        pass  # psycopg opens a transaction on first use
+
+    def commit(self, conn: Any) -> None:
+        conn.commit()
+
+    def returning_id(self, conn: Any, sql: str, args: tuple[Any, ...]) -> int:
+        return int(conn.execute(sql + " RETURNING id", args).fetchone()[0])
+
+
+# --- floors ----------------------------------------------------------------------
+
+
+def floor_import(backend: Backend, url: str, path: Path) -> None:
+    """What any importer must do: read the CSV, look parties and issues up by name
+    (creating them on first sight), insert in chunks into the same schema. The
+    fingerprint column is NOT NULL, so it is filled, with one hash of the row."""
+    conn = backend.connect(url)
+    backend.begin(conn)
+    ids: dict[tuple[str, str], int] = {}
+
+    def id_of(table: str, name: str) -> int:
+        found = ids.get((table, name))
+        if found is None:
+            column = "name" if table == "party" else "title"
+            slug = "-".join(name.lower().split())
+            sql = f"INSERT INTO {table} (slug, {column}) VALUES (%s, %s)"
+            found = ids[(table, name)] = backend.returning_id(conn, sql, (slug, name))
+        return found
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    recorded = now if isinstance(backend, Postgres) else now.isoformat(" ")
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader)
+        rows: list[tuple[Any, ...]] = []
+        for fields in reader:
+            party, issue, stance, day, summary, quote, speaker, source, basis, cond = fields
+            fp = hashlib.blake2b("\0".join(fields).encode(), digest_size=16).hexdigest()
+            rows.append(
+                (
+                    id_of("party", party),
+                    id_of("issue", issue),
+                    SCORES[stance],
+                    day,
+                    summary,
+                    quote or None,
+                    speaker or None,
+                    source or None,
+                    basis,
+                    cond or None,
+                    recorded,
+                    "bench",
+                    fp,
+                )
+            )
+            if len(rows) >= CHUNK:
+                backend.floor_insert(conn, rows)
+                rows = []
+        backend.floor_insert(conn, rows)
+    backend.commit(conn)
+    conn.close()
+
+
+FLOOR_QUERY = (
+    "SELECT party_id, issue_id, MAX(stated_on) FROM statement"
+    " WHERE stated_on <= {p} GROUP BY party_id, issue_id"
+)
+
+
+def floor_report(backend: Backend, url: str) -> int:
+    conn = backend.connect(url)
+    placeholder = "?" if backend.name == "sqlite" else "%s"
+    rows = conn.execute(FLOOR_QUERY.format(p=placeholder), (AS_OF,)).fetchall()
+    conn.close()
+    return len(rows)
+
+
+# --- the benchmark -------------------------------------------------------------------
+
+
+def schema(url: str, env: dict[str, str]) -> None:
+    run([*tracker_command(), "--db", url, "db", "upgrade"], env)
+
+
+def bench_size(
+    backend: Backend, size: int, runs: int, add_runs: int, env: dict[str, str]
+) -> Results:
+    results = Results(backend.name, size)
+    csv_path = backend.work / f"statements-{size}.csv"
+    if not csv_path.exists():
+        generate.write(csv_path, size)
+    tracker = tracker_command()
+    say = lambda text: print(f"  [{backend.name} {size:,}] {text}", flush=True)  # noqa: E731
+
+    for n in range(runs):
+        with backend.database(f"floor-{size}") as url:
+            schema(url, env)
+            results.figure("import_floor").runs.append(
+                timed(lambda: floor_import(backend, url, csv_path))
+            )
+        say(f"floor import run {n + 1}: {results.figure('import_floor').runs[-1]:.2f} s")
+        if backend.name == "sqlite" and shutil.which("sqlite-utils", path=_path(env)):
+            with backend.database(f"sqlite-utils-{size}") as url:
+                seconds, _ = run(
+                    ["sqlite-utils", "insert", url, "statements", str(csv_path), "--csv"], env
+                )
+            results.figure("import_sqlite_utils").runs.append(seconds)
+            say(f"sqlite-utils run {n + 1}: {seconds:.2f} s")
+
+    with backend.database(f"tracker-{size}") as url:
+        for n in range(runs):
+            if n:
+                _drop_everything(backend, url)
+            schema(url, env)
+            seconds, rss = run(
+                [*tracker, "--db", url, "import", "--create-missing", str(csv_path)], env
+            )
+            results.figure("import").runs.append(seconds)
+            results.figure("import_rss").runs.append(rss)
+            say(f"tracker import run {n + 1}: {seconds:.2f} s, {rss / 1024:.0f} MiB")
+
+        for _ in range(runs):
+            results.figure("report_floor").runs.append(timed(lambda: floor_report(backend, url)))
+            seconds, _ = run(
+                [*tracker, "--db", url, "report", "--as-of", AS_OF, "--format", "csv"], env
+            )
+            results.figure("report").runs.append(seconds)
+            seconds, _ = run(
+                [*tracker, "--db", url, "diff", DIFF_FROM, AS_OF, "--format", "csv"], env
+            )
+            results.figure("diff").runs.append(seconds)
+        say(
+            f"report {results.figure('report').median:.2f} s, diff {results.figure('diff').median:.2f} s,"
+            f" floor {results.figure('report_floor').median:.2f} s"
+        )
+
+        out = backend.work / f"export-{size}.csv"
+        for _ in range(runs):
+            seconds, rss = run(
+                [*tracker, "--db", url, "export", "--format", "csv", "--output", str(out)], env
+            )
+            results.figure("export").runs.append(seconds)
+            results.figure("export_rss").runs.append(rss)
+        out.unlink(missing_ok=True)
+        say(f"export {results.figure('export').median:.2f} s")
+
+        party, issue = _first_pair(backend, url)
+        floor_cmd = [sys.executable, "-c", "import sqlalchemy.orm, click"]
+        add_cmd = [
+            *tracker,
+            "--db",
+            url,
+            "add",
+            party,
+            issue,
+            "open",
+            "--summary",
+            "bench",
+            "--date",
+            "2025-11-30",
+        ]
+        run(floor_cmd, env)
+        run(add_cmd, env)  # warm the file cache for both
+        for _ in range(add_runs):
+            results.figure("add_floor").runs.append(run(floor_cmd, env)[0])
+            results.figure("add").runs.append(run(add_cmd, env)[0])
+        say(f"add {results.figure('add').median * 1000:.0f} ms")
+    return results
+
+
+def _path(env: dict[str, str]) -> str:
+    return os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", "")))
+
+
+def _drop_everything(backend: Backend, url: str) -> None:
+    conn = backend.connect(url)
+    for table in ("statement", "party_alias", "party", "issue", "alembic_version"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    if backend.name != "sqlite":
+        conn.commit()
+    conn.close()
+
+
+def _first_pair(backend: Backend, url: str) -> tuple[str, str]:
+    conn = backend.connect(url)
+    party = conn.execute("SELECT slug FROM party ORDER BY id LIMIT 1").fetchone()[0]
+    issue = conn.execute("SELECT slug FROM issue ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    return str(party), str(issue)
+
+
+# --- printing --------------------------------------------------------------------
+
+
+def ratio(a: Figure, b: Figure) -> str:
+    return f"{a.median / b.median:.2f}x" if a.runs and b.runs else "-"
+
+
+def print_results(all_results: list[Results]) -> None:
+    for r in all_results:
+        f = r.figures
+        empty = Figure()
+        print(f"\n{r.backend}, {r.size:,} statements")
+        print(f"  import            {f['import'].text()}   peak {f['import_rss'].text('MiB')}")
+        print(
+            f"  import floor      {f['import_floor'].text()}   tool/floor {ratio(f['import'], f['import_floor'])}"
+        )
+        su = f.get("import_sqlite_utils", empty)
+        if su.runs:
+            print(f"  sqlite-utils      {su.text()}   sqlite-utils/tool {ratio(su, f['import'])}")
+        print(
+            f"  report            {f['report'].text()}   tool/floor {ratio(f['report'], f['report_floor'])}"
+        )
+        print(
+            f"  diff              {f['diff'].text()}   tool/floor {ratio(f['diff'], f['report_floor'])}"
+        )
+        print(f"  report floor      {f['report_floor'].text()}")
+        print(f"  export            {f['export'].text()}   export/import {ratio(f['export'], f['import'])}"
+              f"   peak {f['export_rss'].text('MiB')}")  # fmt: skip
+        print(
+            f"  add               {f['add'].median * 1000:.0f} ms   floor {f['add_floor'].median * 1000:.0f} ms"
+            f"   add/floor {ratio(f['add'], f['add_floor'])}"
+        )
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated sizes")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (default 3)")
+    parser.add_argument("--add-runs", type=int, default=11, help="runs of tracker add (default 11)")
+    parser.add_argument("--db", help="a PostgreSQL server URL: run there instead of SQLite")
+    parser.add_argument("--work", type=Path, help="folder for the CSV files (kept) and databases")
+    parser.add_argument("--results", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args()
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+
+    scratch = None
+    if args.work is None:
+        scratch = tempfile.TemporaryDirectory(prefix="tracker-bench-")
+        args.work = Path(scratch.name)
+    args.work.mkdir(parents=True, exist_ok=True)
+    backend: Backend = Backend(args.work) if args.db is None else Postgres(args.work, args.db)
+    env = {**os.environ, "TRACKER_USER": "bench", "PATH": _path(dict(os.environ))}
+    env.pop("TRACKER_DB", None)
+    print(f"{backend.name}: sizes {', '.join(f'{s:,}' for s in sizes)}; {args.runs} runs each")
+    try:
+        results = [bench_size(backend, size, args.runs, args.add_runs, env) for size in sizes]
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+    print_results(results)
+    if args.results:
+        payload = {
+            "machine": machine(),
+            "results": [
+                {
+                    "backend": r.backend,
+                    "size": r.size,
+                    "figures": {k: asdict(v) for k, v in r.figures.items()},
+                }
+                for r in results
+            ],
+        }
+        args.results.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

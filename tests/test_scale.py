@@ -1,0 +1,183 @@
+"""The bulk paths that make a million statements workable: the generator, the
+chunked import (its writer thread, its index rebuild on SQLite, its progress
+bar) and small runs of the scale benchmark, so that none of it can rot."""
+
+from __future__ import annotations
+
+import csv
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Tracker
+from sqlalchemy import inspect
+from test_errors import statement_count
+
+from tracker.core import transfer
+from tracker.db import Database, resolve_url
+from tracker.schema import STANCE_INDEX
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import generate  # noqa: E402
+
+
+def test_generator_is_reproducible_and_realistic(tmp_path: Path) -> None:
+    a = generate.write(tmp_path / "a.csv", 3_000, seed=7)
+    b = generate.write(tmp_path / "b.csv", 3_000, seed=7)
+    c = generate.write(tmp_path / "c.csv", 3_000, seed=8)
+    assert a.read_bytes() == b.read_bytes() != c.read_bytes()
+    with a.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 3_000
+    assert {r["stance"] for r in rows} == {"rejects", "opposes", "open", "supports", "demands"}
+    assert len({r["party"] for r in rows}) == generate.PARTIES
+    assert len({r["issue"] for r in rows}) > 450  # of 500, at 3,000 draws
+    years = {r["stated_on"][:4] for r in rows}
+    assert years == {"2021", "2022", "2023", "2024", "2025"}
+    summaries = [len(r["summary"]) for r in rows]
+    assert 40 < sum(summaries) / len(summaries) < 250
+    assert 0.3 < sum(bool(r["quote"]) for r in rows) / len(rows) < 0.7
+
+
+def test_many_chunks_import_whole(tracker: Tracker, tmp_path: Path) -> None:
+    """More rows than a few chunks: every one arrives, names created once each."""
+    path = generate.write(tmp_path / "s.csv", transfer.CHUNK * 3 + 17)
+    out = tracker("import", "--create-missing", str(path)).stdout
+    assert out.startswith(f"Added {transfer.CHUNK * 3 + 17:,} statements; created 200 parties (")
+    assert "; created 500 issues (" in out and out.endswith(", …).\n")
+    assert statement_count(tracker) == transfer.CHUNK * 3 + 17
+    again = tracker("import", str(path)).stdout
+    assert again.startswith(f"Added 0 statements; skipped {transfer.CHUNK * 3 + 17:,}")
+
+
+def test_a_late_bad_row_writes_nothing(tracker: Tracker, tmp_path: Path) -> None:
+    """The writer thread has stored chunks by the time a late row fails: all of
+    it is rolled back, with the SQLite indexes it had dropped."""
+    path = generate.write(tmp_path / "s.csv", transfer.CHUNK * 2 + 10)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("Somewhere,Anything,maybe,2024-01-01,A summary,,,,stated,\n")
+    message = tracker.fails("import", "--create-missing", str(path))
+    assert f"line {transfer.CHUNK * 2 + 12}, column stance: unknown stance 'maybe'" in message
+    assert statement_count(tracker) == 0
+    assert tracker("party", "list", "--format", "json").stdout.strip() == "[]"
+    _assert_stance_index(tracker.db)
+
+
+def test_an_overlong_recorder_is_refused_by_line(tracker: Tracker, tmp_path: Path) -> None:
+    path = generate.write(tmp_path / "s.csv", transfer.CHUNK + 5)
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    rows[0].append("recorded_by")
+    for n, row in enumerate(rows[1:], start=1):
+        row.append("x" * 300 if n == transfer.CHUNK + 3 else "analyst")
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, lineterminator="\n").writerows(rows)
+    message = tracker.fails("import", "--create-missing", str(path))
+    assert f"line {transfer.CHUNK + 4}, column recorded_by: " in message
+    assert "longer than 200 characters" in message
+    assert statement_count(tracker) == 0
+
+
+def test_a_refusal_in_the_writer_thread_is_one_clean_line(
+    tracker: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What only the database can refuse fails in the writer thread (inside COPY
+    on PostgreSQL): the user gets one line, and nothing is written. Here the
+    parser's basis check is bypassed, so the table's CHECK constraint refuses."""
+    path = generate.write(tmp_path / "s.csv", transfer.CHUNK + 5)
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[transfer.CHUNK + 3] = text[transfer.CHUNK + 3].replace(",stated,", ",rumour,")
+    text[transfer.CHUNK + 3] = text[transfer.CHUNK + 3].replace(",reported,", ",rumour,")
+    text[transfer.CHUNK + 3] = text[transfer.CHUNK + 3].replace(",inferred,", ",rumour,")
+    path.write_text("".join(text), encoding="utf-8")
+    monkeypatch.setattr(transfer, "_basis", lambda value: value)
+    message = tracker.fails("import", "--create-missing", str(path))
+    assert message.startswith("Error: database ") and message.count("\n") == 1
+    assert "refused the request" in message and "basis" in message
+    assert statement_count(tracker) == 0
+
+
+def test_import_into_an_empty_database_keeps_its_indexes(sqlite_db: str, tmp_path: Path) -> None:
+    tracker = Tracker(sqlite_db)
+    path = generate.write(tmp_path / "s.csv", 500)
+    tracker("import", "--create-missing", "--dry-run", str(path))
+    _assert_stance_index(sqlite_db)
+    tracker("import", "--create-missing", str(path))
+    _assert_stance_index(sqlite_db)
+    database = Database(resolve_url(sqlite_db))
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM statement WHERE party_id = 1 AND issue_id = 1"
+            " AND stated_on <= '2025-01-01' AND retracted_at IS NULL"
+            " ORDER BY stated_on DESC, recorded_at DESC, id DESC LIMIT 1"
+        ).all()
+    database.dispose()
+    assert "COVERING INDEX ix_statement_stance" in str(plan)
+
+
+def _assert_stance_index(url: str) -> None:
+    database = Database(resolve_url(url))
+    indexes = {
+        ix["name"]: ix["column_names"] for ix in inspect(database.engine).get_indexes("statement")
+    }
+    database.dispose()
+    assert indexes["ix_statement_stance"] == list(STANCE_INDEX)
+    assert indexes["ix_statement_fingerprint"] == ["fingerprint"]
+
+
+def _import_under(sqlite_db: str, path: Path, terminal: bool) -> str:
+    """Run `tracker import` with stderr on a pseudo-terminal (or a pipe); return stderr."""
+    env = {**os.environ, "TRACKER_DB": sqlite_db}
+    cmd = [sys.executable, "-m", "tracker", "import", "--create-missing", str(path)]
+    if not terminal:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=120) == 0
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal(sqlite_db: str, tmp_path: Path) -> None:
+    path = generate.write(tmp_path / "s.csv", transfer.CHUNK * 2)
+    assert _import_under(sqlite_db, path, terminal=False) == ""
+    shown = _import_under(str(tmp_path / "other.db"), path, terminal=True)
+    assert "Importing" in shown and "100%" in shown
+
+
+@pytest.mark.parametrize("server", [None, "postgresql"])
+def test_scale_benchmark_runs(server: str | None, tmp_path: Path) -> None:
+    """A small run of benchmarks/scale.py: it must keep working (its figures
+    are not checked; performance is measured, not asserted)."""
+    cmd = [
+        sys.executable, str(REPO / "benchmarks" / "scale.py"), "--sizes", "300", "--runs", "1",
+        "--add-runs", "1", "--work", str(tmp_path), "--results", str(tmp_path / "r.json"),
+    ]  # fmt: skip
+    if server is not None:
+        url = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("postgresql: set TRACKER_TEST_POSTGRES_URL to run the benchmark on it")
+        cmd += ["--db", url]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr + done.stdout
+    for figure in ("import floor", "report", "diff", "export", "add/floor"):
+        assert figure in done.stdout
+    assert (tmp_path / "r.json").exists()
