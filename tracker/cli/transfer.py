@@ -10,7 +10,14 @@ from pathlib import Path
 import click
 
 from tracker import render
-from tracker.cli.options import app, emit, terminal_width, use_colour
+from tracker.cli.options import (
+    app,
+    atomic_output,
+    emit,
+    output_option,
+    terminal_width,
+    use_colour,
+)
 
 
 @click.command("import")
@@ -57,12 +64,7 @@ def import_(file: Path, dry_run: bool, create_missing: bool) -> None:
     show_default=True,
     help="json: everything; csv: the statements, one a row.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
+@output_option()
 def export(fmt: str, output: Path | None) -> None:
     """Export the database, statements in the order they were recorded."""
     from tracker.core.transfer import export_csv, export_json
@@ -72,14 +74,8 @@ def export(fmt: str, output: Path | None) -> None:
         if output is None:
             writer(session, sys.stdout)
             return
-        # Write beside the target and rename: a failed export leaves no half file.
-        tmp = output.with_name(f".{output.name}.partial")
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as out:
-                count = writer(session, out)
-            tmp.replace(output)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_output(output) as out:
+            count = writer(session, out)
     click.echo(f"Exported {count} statements to {output}", err=True)
 
 
