@@ -83,20 +83,26 @@ def export(fmt: str, output: Path | None) -> None:
 @click.option(
     "--keep",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Put the demo database in this folder and keep it (default: a temporary one).",
+    help="Put the demo database and pages in this folder and keep the database "
+    "(default: a temporary one).",
 )
 def demo(keep: Path | None) -> None:
     """See tracker work on the 2025 Ukraine–Russia talks, without touching your database.
 
     Loads the bundled scenario into a scratch database, prints the stance table
-    as of the latest date and what moved across the scenario's dates.
+    as of the latest date and what moved across the scenario's dates, and
+    writes both as HTML pages to open in a browser.
     """
     from tracker.cli.options import App
+    from tracker.cli.reports import diff_page, report_page
     from tracker.core import positions
     from tracker.core.transfer import import_file
     from tracker.resources import seed_file
 
     seed = seed_file()
+    # The pages outlive the command (they are there to be opened); the
+    # database is kept only with --keep.
+    pages = keep or Path(tempfile.mkdtemp(prefix="tracker-demo-"))
     with tempfile.TemporaryDirectory(prefix="tracker-demo-") as scratch:
         folder = keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,8 +116,13 @@ def demo(keep: Path | None) -> None:
                 first, last = _date_range(session)
                 rep = positions.report(session, last)
                 moved = positions.diff(session, first, last)
+                report_html = report_page(session, rep)
         finally:
             demo_app.close()
+        written = {"report.html": report_html, "diff.html": diff_page(moved)}
+        for name, page in written.items():
+            with atomic_output(pages / name) as out:
+                out.write(page)
         colour, width = use_colour(), terminal_width()
         emit(
             f"Demo: the 2025 Ukraine–Russia peace talks ({result.added} statements, "
@@ -122,12 +133,17 @@ def demo(keep: Path | None) -> None:
         emit("")
         emit(render.diff(moved, "table", colour=colour, width=width))
         emit("")
+        emit("The same as pages to open in a browser, mail or print:")
+        for name in written:
+            emit(f"  {(pages / name).resolve().as_uri()}")
+        emit("")
         emit("Load the same data into your own database:")
         emit(f"  tracker import {seed}")
         emit(
             f"Then try: tracker report --as-of {last.isoformat()}, tracker history ukraine donbas,"
         )
         emit(f"          tracker diff {first.isoformat()} {last.isoformat()} --format markdown")
+        emit(f"          tracker report --as-of {last.isoformat()} --format html --output report.html")
         if keep is not None:
             emit(f"The demo database is kept at {path} (tracker --db {path} ...).")
 
