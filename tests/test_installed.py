@@ -128,3 +128,16 @@ def test_startup_benchmark_runs() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ratio:" in done.stdout and "tracker add" in done.stdout
+
+
+def test_html_scale_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "html_scale.py"),
+         "--statements", "3000", "--parties", "12", "--issues", "30"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "12 parties x 30 issues, 3,000 statements" in done.stdout
+    assert "tracker report --format html --output:" in done.stdout and "page:" in done.stdout
+    if "not checked" not in done.stdout:
+        assert "chromium loaded the page" in done.stdout and " 360 matrix cells" in done.stdout
