@@ -143,7 +143,9 @@ def demo(keep: Path | None) -> None:
             f"Then try: tracker report --as-of {last.isoformat()}, tracker history ukraine donbas,"
         )
         emit(f"          tracker diff {first.isoformat()} {last.isoformat()} --format markdown")
-        emit(f"          tracker report --as-of {last.isoformat()} --format html --output report.html")
+        emit(
+            f"          tracker report --as-of {last.isoformat()} --format html --output report.html"
+        )
         if keep is not None:
             emit(f"The demo database is kept at {path} (tracker --db {path} ...).")
 
