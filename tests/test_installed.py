@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -61,18 +63,40 @@ def test_errors_exit_codes_and_no_traceback(sqlite_db: str, tmp_path: Path) -> N
     assert done.returncode == 1 and "Traceback" not in done.stderr and "hunter2" not in done.stderr
 
 
-def test_add_stays_light(sqlite_db: str) -> None:
-    """`tracker add` on a database at head imports neither alembic nor tabulate."""
-    run("--db", sqlite_db, "party", "add", "ukraine", "--name", "Ukraine")
-    run("--db", sqlite_db, "issue", "add", "donbas", "--title", "Donbas")
+def imported(*args: str) -> set[str]:
+    """The modules a tracker command imports (PYTHONPROFILEIMPORTTIME)."""
     env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
-    done = run("--db", sqlite_db, "add", "ukraine", "donbas", "open", "-s", "x", env=env)
+    done = run(*args, env=env)
     assert done.returncode == 0, done.stderr
     modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "sqlalchemy.orm" in modules  # the measurement works
-    heavy = {m for m in modules if m.split(".")[0] in ("alembic", "tabulate", "jinja2", "mako")}
+    return modules
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_add_stays_light(sqlite_db: str) -> None:
+    """`tracker add` on a database at head imports neither alembic nor tabulate,
+    nor jinja2 (the HTML pages' template engine)."""
+    run("--db", sqlite_db, "party", "add", "ukraine", "--name", "Ukraine")
+    run("--db", sqlite_db, "issue", "add", "donbas", "--title", "Donbas")
+    modules = imported("--db", sqlite_db, "add", "ukraine", "donbas", "open", "-s", "x")
+    heavy = top_level(modules) & {"alembic", "tabulate", "jinja2", "markupsafe", "mako"}
     assert heavy == set()
+    assert "tracker.html" not in modules
     assert not any(m.startswith("sqlalchemy.dialects.mysql") for m in modules)
+
+
+def test_only_html_imports_jinja2(sqlite_db: str) -> None:
+    from tracker.resources import seed_file
+
+    run("--db", sqlite_db, "import", str(seed_file()))
+    table = imported("--db", sqlite_db, "report")
+    assert "tabulate" in top_level(table) and "jinja2" not in top_level(table)
+    page = imported("--db", sqlite_db, "report", "--format", "html")
+    assert {"jinja2", "tracker"} <= top_level(page) and "tabulate" not in top_level(page)
 
 
 def test_demo_leaves_the_users_database_alone(tmp_path: Path) -> None:
@@ -84,6 +108,17 @@ def test_demo_leaves_the_users_database_alone(tmp_path: Path) -> None:
     assert "What moved from" in done.stdout and "softened" in done.stdout
     assert "tracker import" in done.stdout
     assert not own.exists() and not (tmp_path / "data").exists()
+    # The pages, to open in a browser.
+    links = re.findall(r"^  (file://\S+)$", done.stdout, re.MULTILINE)
+    assert [link.rsplit("/", 1)[-1] for link in links] == ["report.html", "diff.html"]
+    pages = [Path(unquote(urlsplit(link).path)) for link in links]
+    try:
+        report, diff = (p.read_text(encoding="utf-8") for p in pages)
+        assert '<table class="matrix">' in report and "<svg" in report
+        assert "Stances as of 2025-12-01" in report
+        assert "What moved from 2025-11-20 to 2025-12-01" in diff
+    finally:
+        shutil.rmtree(pages[0].parent)
 
 
 def test_startup_benchmark_runs() -> None:
@@ -93,3 +128,16 @@ def test_startup_benchmark_runs() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ratio:" in done.stdout and "tracker add" in done.stdout
+
+
+def test_html_scale_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "html_scale.py"),
+         "--statements", "3000", "--parties", "12", "--issues", "30"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "12 parties x 30 issues, 3,000 statements" in done.stdout
+    assert "tracker report --format html --output:" in done.stdout and "page:" in done.stdout
+    if "not checked" not in done.stdout:
+        assert "chromium loaded the page" in done.stdout and " 360 matrix cells" in done.stdout

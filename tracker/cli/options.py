@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -121,12 +123,28 @@ def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | Non
         raise click.BadParameter(str(err)) from None
 
 
+def output_option() -> Callable[[F], F]:
+    """`--output FILE`: write to a file instead of standard output."""
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to this file instead of standard output.",
+    )
+
+
 def output_options(
-    formats: tuple[str, ...] = ("table", "markdown", "csv", "json"), *, tablefmt: bool = True
+    formats: tuple[str, ...] = ("table", "markdown", "csv", "json"),
+    *,
+    tablefmt: bool = True,
+    output: bool = False,
 ) -> Callable[[F], F]:
-    """`--format` (and, for commands that print tables, `--tablefmt`)."""
+    """`--format` (and, for commands that print tables, `--tablefmt`; for those
+    that can write a file, `--output`)."""
 
     def decorate(f: F) -> F:
+        if output:
+            f = output_option()(f)
         if tablefmt:
             f = click.option(
                 "--tablefmt",
@@ -163,8 +181,32 @@ def terminal_width() -> int | None:
     return None
 
 
-def emit(text: str) -> None:
-    click.echo(text)
+def emit(text: str, output: Path | None = None) -> None:
+    """Print `text`, or write it to `output` (whole, or not at all)."""
+    if output is None:
+        click.echo(text)
+        return
+    with atomic_output(output) as out:
+        out.write(text + "\n")
+    click.echo(f"Wrote {output}", err=True)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[IO[str]]:
+    """A text file written beside `path` and renamed onto it once complete, so
+    a failure part way leaves no half-written file (and any old one intact)."""
+    from tracker.errors import TrackerError
+
+    folder = path.parent
+    if not folder.is_dir():
+        raise TrackerError(f"cannot write {path}: folder {folder} does not exist")
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            yield out
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def required_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from tracker import render
 from tracker.cli.options import (
@@ -17,6 +19,35 @@ from tracker.cli.options import (
     use_colour,
 )
 from tracker.core import positions
+from tracker.core.briefing import DEFAULT_TIMELINES
+from tracker.core.types import Diff, Report
+
+# The page formats; jinja2 is imported only when one is asked for.
+FORMATS = (*render.FORMATS, "html")
+
+
+def report_page(
+    session: Session, rep: Report, timelines: int = DEFAULT_TIMELINES, show_retracted: bool = False
+) -> str:
+    """The report as an HTML page, with its timelines (at most `timelines`; 0: all)."""
+    from tracker import html
+    from tracker.core.briefing import briefing
+
+    rep = positions.with_statements(session, rep)  # every cell shows its statement
+    return html.report(briefing(session, rep, timelines or None, show_retracted))
+
+
+def diff_page(d: Diff) -> str:
+    from tracker import html
+
+    return html.diff(d)
+
+
+def _terminal(output: Path | None) -> tuple[bool, int | None]:
+    """Colour and width for text output: none of either when it goes to a file."""
+    if output is not None:
+        return False, None
+    return use_colour(), terminal_width()
 
 
 @click.command()
@@ -36,7 +67,20 @@ from tracker.core import positions
 @click.option("--issue", "-i", "issues", multiple=True, help="Only these issues (repeatable).")
 @click.option("--detail", is_flag=True, help="Show each stance's date and conditions.")
 @click.option("--transpose", is_flag=True, help="Parties in rows, issues in columns.")
-@output_options()
+@click.option(
+    "--timelines",
+    type=click.IntRange(min=0),
+    default=DEFAULT_TIMELINES,
+    show_default=True,
+    metavar="N",
+    help="html: draw the timelines of at most the first N issues (0: all).",
+)
+@click.option(
+    "--show-retracted",
+    is_flag=True,
+    help="html: draw retracted statements in the timelines, struck through, with the reason.",
+)
+@output_options(FORMATS, output=True)
 def report(
     as_of: dt.date,
     known_at: dt.datetime | None,
@@ -44,23 +88,26 @@ def report(
     issues: tuple[str, ...],
     detail: bool,
     transpose: bool,
+    timelines: int,
+    show_retracted: bool,
     fmt: str,
     tablefmt: str | None,
+    output: Path | None,
 ) -> None:
-    """Where everyone stands: the stance of each party on each issue as of a date."""
+    """Where everyone stands: the stance of each party on each issue as of a date.
+
+    --format html writes a page to share: the stances as a colour-coded matrix,
+    each cell with its statement, and a timeline per issue."""
     with app().db.session() as session:
         rep = positions.report(session, as_of, known_at, parties, issues, statements=detail)
-    emit(
-        render.report(
-            rep,
-            fmt,
-            tablefmt,
-            detail=detail,
-            transpose=transpose,
-            colour=use_colour(),
-            width=terminal_width(),
-        )
+        if fmt == "html":
+            emit(report_page(session, rep, timelines, show_retracted), output)
+            return
+    colour, width = _terminal(output)
+    text = render.report(
+        rep, fmt, tablefmt, detail=detail, transpose=transpose, colour=colour, width=width
     )
+    emit(text, output)
 
 
 @click.command()
@@ -79,7 +126,7 @@ def report(
     type=INSTANT,
     help="Only what had been logged by then (a date means the end of that day, UTC).",
 )
-@output_options()
+@output_options(FORMATS, output=True)
 def diff(
     start: dt.date,
     end: dt.date,
@@ -89,13 +136,18 @@ def diff(
     known_at: dt.datetime | None,
     fmt: str,
     tablefmt: str | None,
+    output: Path | None,
 ) -> None:
     """What moved between FROM and TO: who hardened, softened, reversed; which
-    issues converge."""
+    issues converge. --format html writes it as a page to share."""
     if end < start:
         raise click.BadParameter(
             f"TO ({end.isoformat()}) is before FROM ({start.isoformat()})", param_hint="'TO'"
         )
     with app().db.session() as session:
         d = positions.diff(session, start, end, known_at, parties, issues, include_all)
-    emit(render.diff(d, fmt, tablefmt, colour=use_colour(), width=terminal_width()))
+    if fmt == "html":
+        emit(diff_page(d), output)
+        return
+    colour, width = _terminal(output)
+    emit(render.diff(d, fmt, tablefmt, colour=colour, width=width), output)

@@ -13,7 +13,14 @@ from typing import Any
 import click
 
 from tracker import render
-from tracker.cli.options import app, emit, terminal_width, use_colour
+from tracker.cli.options import (
+    app,
+    atomic_output,
+    emit,
+    output_option,
+    terminal_width,
+    use_colour,
+)
 
 
 @click.command("import")
@@ -92,12 +99,7 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     show_default=True,
     help="json: everything; csv: the statements, one a row.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
+@output_option()
 def export(fmt: str, output: Path | None) -> None:
     """Export the database, statements in the order they were recorded."""
     from tracker.core.transfer import export_csv, export_json
@@ -107,14 +109,8 @@ def export(fmt: str, output: Path | None) -> None:
         if output is None:
             writer(session, sys.stdout)
             return
-        # Write beside the target and rename: a failed export leaves no half file.
-        tmp = output.with_name(f".{output.name}.partial")
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as out:
-                count = writer(session, out)
-            tmp.replace(output)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_output(output) as out:
+            count = writer(session, out)
     click.echo(f"Exported {count} statements to {output}", err=True)
 
 
@@ -122,20 +118,26 @@ def export(fmt: str, output: Path | None) -> None:
 @click.option(
     "--keep",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Put the demo database in this folder and keep it (default: a temporary one).",
+    help="Put the demo database and pages in this folder and keep the database "
+    "(default: a temporary one).",
 )
 def demo(keep: Path | None) -> None:
     """See tracker work on the 2025 Ukraine–Russia talks, without touching your database.
 
     Loads the bundled scenario into a scratch database, prints the stance table
-    as of the latest date and what moved across the scenario's dates.
+    as of the latest date and what moved across the scenario's dates, and
+    writes both as HTML pages to open in a browser.
     """
     from tracker.cli.options import App
+    from tracker.cli.reports import diff_page, report_page
     from tracker.core import positions
     from tracker.core.transfer import import_file
     from tracker.resources import seed_file
 
     seed = seed_file()
+    # The pages outlive the command (they are there to be opened); the
+    # database is kept only with --keep.
+    pages = keep or Path(tempfile.mkdtemp(prefix="tracker-demo-"))
     with tempfile.TemporaryDirectory(prefix="tracker-demo-") as scratch:
         folder = keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -149,8 +151,13 @@ def demo(keep: Path | None) -> None:
                 first, last = _date_range(session)
                 rep = positions.report(session, last)
                 moved = positions.diff(session, first, last)
+                report_html = report_page(session, rep)
         finally:
             demo_app.close()
+        written = {"report.html": report_html, "diff.html": diff_page(moved)}
+        for name, page in written.items():
+            with atomic_output(pages / name) as out:
+                out.write(page)
         colour, width = use_colour(), terminal_width()
         emit(
             f"Demo: the 2025 Ukraine–Russia peace talks ({result.added} statements, "
@@ -161,12 +168,19 @@ def demo(keep: Path | None) -> None:
         emit("")
         emit(render.diff(moved, "table", colour=colour, width=width))
         emit("")
+        emit("The same as pages to open in a browser, mail or print:")
+        for name in written:
+            emit(f"  {(pages / name).resolve().as_uri()}")
+        emit("")
         emit("Load the same data into your own database:")
         emit(f"  tracker import {seed}")
         emit(
             f"Then try: tracker report --as-of {last.isoformat()}, tracker history ukraine donbas,"
         )
         emit(f"          tracker diff {first.isoformat()} {last.isoformat()} --format markdown")
+        emit(
+            f"          tracker report --as-of {last.isoformat()} --format html --output report.html"
+        )
         if keep is not None:
             emit(f"The demo database is kept at {path} (tracker --db {path} ...).")
 

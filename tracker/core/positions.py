@@ -193,10 +193,19 @@ def report(
     rep = _report(
         session, as_of, known_at, resolve_parties(session, parties), resolve_issues(session, issues)
     )
-    if not statements:
+    return with_statements(session, rep) if statements else rep
+
+
+def with_statements(session: Session, rep: Report) -> Report:
+    """`rep` with the whole statement behind each cell (read if not yet)."""
+    missing = [c.statement_id for c in rep.cells if c.statement is None]
+    if not missing:
         return rep
-    views = statements_by_id(session, (c.statement_id for c in rep.cells))
-    cells = tuple(replace(c, statement=views[c.statement_id]) for c in rep.cells)
+    views = statements_by_id(session, missing)
+    cells = tuple(
+        c if c.statement is not None else replace(c, statement=views[c.statement_id])
+        for c in rep.cells
+    )
     return replace(rep, cells=cells)
 
 

@@ -224,3 +224,35 @@ class Diff:
             "changes": [c.to_json() for c in self.changes],
             "issues": [t.to_json() for t in self.issues],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineLine:
+    """One party's statements on one issue up to the report's date, oldest first.
+    Retracted statements are here only when they were asked for."""
+
+    party: PartyRef
+    statements: tuple[StatementView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    issue: IssueRef
+    lines: tuple[TimelineLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """A report as the HTML page shows it: the report itself, each issue's
+    proposition (by issue id), and a timeline for each of the first `limit`
+    of its issues (all of them when `limit` is None)."""
+
+    report: Report
+    propositions: dict[int, str]
+    timelines: tuple[Timeline, ...]
+    limit: int | None
+    show_retracted: bool
+
+    @property
+    def capped(self) -> bool:
+        return len(self.timelines) < len(self.report.issues)

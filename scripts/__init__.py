@@ -1,0 +1,1 @@
+"""Developer scripts: the README's screenshot, and the browser they share with the tests."""

@@ -1,0 +1,256 @@
+"""The HTML pages in a real browser: Debian's Chromium, driven by Playwright.
+
+Playwright rather than Selenium: it reports every request a page makes
+(`page.on("request")`) and every dialog it opens (`page.on("dialog")`), which
+the no-network and no-script checks need, and it can turn scripts off, hover,
+focus and print, all without a separate driver binary. It is pointed at the
+system's chromium; it never downloads a browser. SQLite only: the pages are
+the same on every backend (test_html checks their content on each).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from conftest import Tracker
+from test_html import HOSTILE_SUMMARY
+
+from scripts.chromium import chromium, unavailable
+from tracker.html import STANCE_COLOURS
+from tracker.resources import seed_file
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+REASON = unavailable()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2025-12-02"
+TITLE = f"Stances as of {AS_OF}"
+
+
+def rgb(colour: str) -> str:
+    r, g, b = (int(colour[n : n + 2], 16) for n in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The seed, plus a hostile statement, as report and diff pages on disk."""
+    folder = tmp_path_factory.mktemp("pages")
+    tracker = Tracker(str(folder / "tracker.db"))
+    tracker("import", str(seed_file()))
+    tracker("party", "add", "evil", "--name", "Evil <b>party</b>")
+    tracker(
+        "add", "evil", "donbas", "opposes", "--date", "2025-12-01", "--summary", HOSTILE_SUMMARY,
+        "--source", "javascript:alert(1)", "--quote", "</script><script>alert(2)</script>",
+    )  # fmt: skip
+    report = folder / "report.html"
+    tracker("report", "--as-of", AS_OF, "--format", "html", "--output", str(report))
+    diff = folder / "diff.html"
+    tracker("diff", "2025-11-20", AS_OF, "--format", "html", "--output", str(diff))
+    cells = json.loads(tracker("report", "--as-of", AS_OF, "--format", "json").stdout)["cells"]
+    return {"report": report, "diff": diff, "cells": cells}
+
+
+def open_page(browser: Browser, path: Path, width: int = 1280, **options: Any) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": 900}, **options)
+    page.goto(path.as_uri())
+    return page
+
+
+def test_cells_are_coloured_by_score(browser: Browser, pages: dict[str, Any]) -> None:
+    page = open_page(browser, pages["report"])
+    found = page.eval_on_selector_all(
+        "table.matrix td",
+        """cells => cells.map(td => [td.dataset.party, td.dataset.issue, td.dataset.score,
+            getComputedStyle(td).backgroundColor, td.querySelector('.label')?.textContent])""",
+    )
+    filled = {(p, i): (int(s), bg, text) for p, i, s, bg, text in found if s != ""}
+    expected = {(c["party"], c["issue"]): c for c in pages["cells"]}
+    assert set(filled) == set(expected)
+    for pair, (score, background, text) in filled.items():
+        assert score == expected[pair]["score"], pair
+        assert background == rgb(STANCE_COLOURS[score]), (pair, score, background)
+        assert text == expected[pair]["stance"]
+    for p, i, _, bg, _ in (cell for cell in found if cell[2] == ""):
+        assert bg not in {rgb(c) for c in STANCE_COLOURS.values()}, (p, i)
+    page.close()
+
+
+def test_the_scale_runs_red_to_green() -> None:
+    reds = [int(STANCE_COLOURS[s][1:3], 16) - int(STANCE_COLOURS[s][3:5], 16) for s in range(-2, 3)]
+    assert reds[0] > 0 and reds[1] > 0 and reds[3] < 0 and reds[4] < 0 and abs(reds[2]) < 8
+
+
+def test_one_timeline_line_per_party_with_a_stance(browser: Browser, pages: dict[str, Any]) -> None:
+    page = open_page(browser, pages["report"])
+    drawn = page.eval_on_selector_all(
+        "figure.timeline",
+        """figures => figures.map(f => [f.dataset.issue,
+            [...f.querySelectorAll('svg path.step')].filter(p => {
+                const box = p.getBoundingClientRect();
+                return box.width > 0 && getComputedStyle(p).display !== 'none';
+            }).map(p => p.dataset.party)])""",
+    )
+    with_stance: dict[str, set[str]] = {}
+    for c in pages["cells"]:
+        with_stance.setdefault(c["issue"], set()).add(c["party"])
+    assert {issue: set(parties) for issue, parties in drawn} == with_stance
+    assert all(len(parties) == len(set(parties)) for _, parties in drawn)
+    page.close()
+
+
+def test_no_request_leaves_the_page(browser: Browser, pages: dict[str, Any]) -> None:
+    for name in ("report", "diff"):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        requests: list[str] = []
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
+        page.goto(pages[name].as_uri())
+        # Show every cell's statement, as a reader would.
+        for cell in page.locator("td[tabindex]").all():
+            cell.hover()
+        page.wait_for_load_state("networkidle")
+        assert requests == [pages[name].as_uri()], name
+        page.close()
+
+
+def test_hostile_statement_runs_nothing(browser: Browser, pages: dict[str, Any]) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(pages["report"].as_uri())
+    cell = page.locator('td[data-party="evil"][data-issue="donbas"]')
+    cell.hover()
+    pop = cell.locator(".pop")
+    assert pop.is_visible()
+    assert pop.locator(".summary").text_content() == HOSTILE_SUMMARY
+    assert pop.locator(".source").text_content() == "Source: javascript:alert(1)"
+    assert pop.locator(".quote").text_content() == "</script><script>alert(2)</script>"
+    assert pop.locator("a").count() == 0
+    cell.focus()
+    page.wait_for_timeout(200)
+    assert page.title() == TITLE
+    assert dialogs == []
+    assert page.locator("img").count() == 0 and page.locator("script").count() == 1
+    assert page.locator('th[data-party="evil"]').text_content() == "Evil <b>party</b>"
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", ["report", "diff"])
+def test_nothing_overflows_the_viewport(
+    browser: Browser, pages: dict[str, Any], name: str, width: int
+) -> None:
+    page = open_page(browser, pages[name], width)
+    overflowing = page.evaluate(
+        """() => {
+            const limit = document.documentElement.clientWidth;
+            const out = [];
+            for (const el of document.body.querySelectorAll('*')) {
+                if (el.closest('.matrix-scroll') && !el.classList.contains('matrix-scroll')) continue;
+                const box = el.getBoundingClientRect();
+                if (box.width === 0 && box.height === 0) continue;
+                if (box.right > limit + 0.5 || box.left < -0.5) {
+                    out.push(el.tagName + '.' + el.className + ' ' + box.left + '..' + box.right);
+                }
+            }
+            return [limit, document.documentElement.scrollWidth, out];
+        }"""
+    )
+    limit, scroll_width, elements = overflowing
+    assert limit == width and scroll_width <= width
+    assert elements == []
+    page.close()
+
+
+def test_matrix_scrolls_in_its_own_box_when_narrow(browser: Browser, pages: dict[str, Any]) -> None:
+    page = open_page(browser, pages["report"], 390)
+    widths = page.eval_on_selector(".matrix-scroll", "box => [box.clientWidth, box.scrollWidth]")
+    assert widths[1] > widths[0]  # the table is wider than the phone; its box scrolls
+    page.close()
+
+
+def test_statement_shows_on_keyboard_focus_inside_the_window(
+    browser: Browser, pages: dict[str, Any]
+) -> None:
+    for width in (1280, 390):
+        page = open_page(browser, pages["report"], width)
+        # The last column: its statement would run off the window's right edge.
+        cell = page.locator('td[data-party="evil"][data-issue="donbas"]')
+        cell.focus()
+        pop = cell.locator(".pop")
+        assert pop.is_visible()
+        box = pop.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)
+        page.keyboard.press("Tab")
+        assert not pop.is_visible()
+        page.close()
+
+
+def test_works_without_scripts(browser: Browser, pages: dict[str, Any]) -> None:
+    page = open_page(browser, pages["report"], java_script_enabled=False)
+    cell = page.locator('td[data-party="ukraine"][data-issue="donbas"]')
+    assert cell.evaluate("td => getComputedStyle(td).backgroundColor") == rgb(STANCE_COLOURS[-2])
+    assert page.locator("figure.timeline svg path.step").count() >= 9
+    assert page.locator("figure.timeline").first.is_visible()
+    cell.hover()
+    assert cell.locator(".pop").is_visible()  # hover details by CSS alone
+    page.close()
+
+
+def test_prints_on_a4(browser: Browser, pages: dict[str, Any]) -> None:
+    # A4 less the page margins (210 mm - 2 x 12 mm) at 96 px to the inch.
+    printable = int((210 - 24) / 25.4 * 96)
+    page = open_page(browser, pages["report"], printable)
+    page.emulate_media(media="print")
+    assert (
+        page.locator("table.matrix").evaluate("t => t.getBoundingClientRect().width") <= printable
+    )
+    page.locator('td[data-party="ukraine"][data-issue="donbas"]').hover()
+    assert not page.locator(".pop").first.is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 2  # the matrix, then timelines
+    page.close()
+
+
+def test_diff_chips_are_coloured(browser: Browser, pages: dict[str, Any]) -> None:
+    page = open_page(browser, pages["diff"])
+    chips = page.eval_on_selector_all(
+        ".change .move .chip",
+        "chips => chips.map(c => [c.dataset.score, getComputedStyle(c).backgroundColor])",
+    )
+    assert chips
+    for score, background in chips:
+        if score != "":
+            assert background == rgb(STANCE_COLOURS[int(score)])
+    page.close()
+
+
+def test_screenshot_script(tmp_path: Path) -> None:
+    out = tmp_path / "report.png"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "screenshot.py"), "--output", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    assert width == 1280 and 900 < height < 2000
