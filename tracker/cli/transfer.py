@@ -63,23 +63,31 @@ def import_(file: Path, dry_run: bool, create_missing: bool) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-def export(fmt: str, output: Path | None) -> None:
+@click.option(
+    "--escape-formulas/--no-escape-formulas",
+    default=True,
+    show_default=True,
+    help="csv: put a ' before text that a spreadsheet would run as a formula "
+    "(starting with = + - @, tab or carriage return); import takes it off again.",
+)
+def export(fmt: str, output: Path | None, escape_formulas: bool) -> None:
     """Export the database, statements in the order they were recorded."""
-    from tracker.core.transfer import export_csv, export_json
+    from functools import partial
 
-    writer = export_json if fmt == "json" else export_csv
+    from tracker.core.transfer import export_csv, export_json
+    from tracker.files import written_beside
+
+    writer = export_json if fmt == "json" else partial(export_csv, escape_formulas=escape_formulas)
     with app().db.session() as session:
         if output is None:
             writer(session, sys.stdout)
             return
         # Write beside the target and rename: a failed export leaves no half file.
-        tmp = output.with_name(f".{output.name}.partial")
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as out:
-                count = writer(session, out)
-            tmp.replace(output)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with (
+            written_beside(output) as scratch,
+            scratch.open("w", encoding="utf-8", newline="") as out,
+        ):
+            count = writer(session, out)
     click.echo(f"Exported {count} statements to {output}", err=True)
 
 

@@ -32,7 +32,7 @@ from tracker.core.statements import (
 )
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import ImportFailed, Invalid, TrackerError
-from tracker.schema import ISSUE, PARTY, STATEMENT
+from tracker.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
 from tracker.stance import parse_stance
 
 CHUNK = 5_000
@@ -86,6 +86,13 @@ def _text(row: dict[str, Any], column: str) -> str | None:
         return clean_text(value, column)
     except Invalid as err:
         raise RowError(column, str(err)) from None
+
+
+def _name(row: dict[str, Any], column: str) -> str | None:
+    value = _text(row, column)
+    if value is not None and len(value) > NAME_LENGTH:
+        raise RowError(column, f"{len(value)} characters long; at most {NAME_LENGTH} are allowed")
+    return value
 
 
 def _stance(value: Any) -> int:
@@ -156,13 +163,15 @@ def parse_row(raw: dict[str, Any]) -> Row:
         text=texts,
         basis=basis,
         recorded_at=_parse_instant(raw.get("recorded_at"), "recorded_at"),
-        recorded_by=_text(raw, "recorded_by"),
+        recorded_by=_name(raw, "recorded_by"),
         retracted_at=retracted_at,
         retraction_reason=reason,
     )
 
 
 def _csv_rows(stream: IO[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    from tracker.render import unescape_formula
+
     reader = csv.DictReader(stream)
     header = reader.fieldnames
     if header is None:
@@ -186,7 +195,11 @@ def _csv_rows(stream: IO[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     for raw in reader:
         if None in raw:
             raise ImportFailed(f"line {reader.line_num}: more fields than the header has columns")
-        yield f"line {reader.line_num}", raw
+        # Undo export's escaping of cells a spreadsheet would run as formulas.
+        yield (
+            f"line {reader.line_num}",
+            {k: unescape_formula(v) if isinstance(v, str) else v for k, v in raw.items()},
+        )
 
 
 # --- names -----------------------------------------------------------------
@@ -495,8 +508,8 @@ def export_json(session: Session, out: IO[str]) -> int:
     return count
 
 
-def export_csv(session: Session, out: IO[str]) -> int:
+def export_csv(session: Session, out: IO[str], *, escape_formulas: bool = True) -> int:
     from tracker.render import STATEMENT_FIELDS, statement_row, write_csv
 
     rows = (statement_row(v) for v in _statements_in_recorded_order(session))
-    return write_csv(out, STATEMENT_FIELDS, rows)
+    return write_csv(out, STATEMENT_FIELDS, rows, escape_formulas=escape_formulas)
