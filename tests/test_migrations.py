@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import Tracker, server_database
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from tracker import migrate
 from tracker.db import HEAD, SCHEMA_REVISIONS, Database, resolve_url
@@ -95,44 +96,164 @@ def test_schema_as_designed(fresh: str) -> None:
     database.dispose()
 
 
-def populate_first_revision(url: str) -> None:
-    """Rows written with plain SQL valid at the first revision."""
-    database = engine_for(url)
-    migrate.upgrade(database.engine, SCHEMA_REVISIONS[0])
-    with database.engine.begin() as conn:
-        conn.execute(text("INSERT INTO party (id, slug, name) VALUES (1, 'ukraine', 'Ukraine')"))
-        conn.execute(
-            text(
-                "INSERT INTO party_alias (id, party_id, alias, "
-                + _quoted(conn, "key")
-                + ") VALUES (1, 1, 'Kyiv', 'kyiv')"
-            )
-        )
-        conn.execute(text("INSERT INTO issue (id, slug, title) VALUES (1, 'donbas', 'Donbas')"))
-        conn.execute(
-            text(
-                "INSERT INTO statement (id, party_id, issue_id, score, stated_on, summary, basis,"
-                " recorded_at, recorded_by, fingerprint) VALUES"
-                " (1, 1, 1, -2, :day, 'No withdrawal', 'stated', :at, 'tester', 'f')"
-            ),
-            {"day": dt.date(2025, 11, 30), "at": dt.datetime(2025, 11, 30, 12, 0, 0, 123456)},
-        )
-    database.dispose()
+# Rows to insert at each revision, in that revision's schema, with plain SQL
+# (the models follow head, not the revision). A migration that rewrites data
+# says how the rows it rewrites read afterwards in `_as_at`.
+ROWS_AT: dict[str, dict[str, list[dict[str, Any]]]] = {
+    "0001": {
+        "party": [
+            {"id": 1, "slug": "ukraine", "name": "Ukraine", "kind": "state",
+             "description": "Україна 🇺🇦"},
+            {"id": 2, "slug": "russia", "name": "Russia", "kind": None, "description": None},
+        ],
+        "party_alias": [{"id": 1, "party_id": 1, "alias": "Kyiv", "key": "kyiv"}],
+        "issue": [
+            {"id": 1, "slug": "donbas", "title": "Donbas", "proposition": "Ukraine withdraws",
+             "description": None},
+        ],
+        "statement": [
+            {"id": 1, "party_id": 1, "issue_id": 1, "score": -2,
+             "stated_on": dt.date(2025, 11, 30), "summary": "No withdrawal",
+             "quote": "'; DROP TABLE statement; --", "speaker": "Зеленський",
+             "source": None, "basis": "stated", "conditions": None,
+             "recorded_at": dt.datetime(2025, 11, 30, 12, 0, 0, 123456),
+             "recorded_by": "tester", "retracted_at": None, "retraction_reason": None,
+             "fingerprint": "f" * 32},
+            {"id": 2, "party_id": 2, "issue_id": 1, "score": 2,
+             "stated_on": dt.date(2025, 11, 21), "summary": "=cmd|' /C calc'!A0",
+             "quote": None, "speaker": None, "source": "https://example.org/x",
+             "basis": "reported", "conditions": "only with Kyiv's agreement",
+             "recorded_at": dt.datetime(2025, 11, 21, 8, 30),
+             "recorded_by": "analyst", "retracted_at": dt.datetime(2025, 11, 22, 9, 0),
+             "retraction_reason": "misattributed", "fingerprint": "e" * 32},
+        ],
+    },
+}  # fmt: skip
+ROWS_AT["0002"] = {
+    "issue": [
+        {"id": 2, "slug": "nato", "title": "NATO membership", "proposition": None,
+         "description": None},
+    ],
+    "statement": [
+        {"id": 3, "party_id": 2, "issue_id": 2, "score": -2,
+         "stated_on": dt.date(2025, 11, 25), "summary": "Never", "quote": None,
+         "speaker": None, "source": None, "basis": "stated", "conditions": None,
+         "recorded_at": dt.datetime(2025, 11, 25, 10, 0), "recorded_by": "tester",
+         "retracted_at": None, "retraction_reason": None, "fingerprint": ""},
+    ],
+}  # fmt: skip
+TABLE_ORDER = ("party", "party_alias", "issue", "statement")
+SLUGS = {"party": {1: "ukraine", 2: "russia"}, "issue": {1: "donbas", 2: "nato"}}
 
 
-def _quoted(conn, name: str) -> str:  # type: ignore[no-untyped-def]
+def _json_fingerprint(*content: object) -> str:
+    """The first revision's fingerprint: the fields as a JSON array."""
+    import hashlib
+    import json
+
+    raw = json.dumps(list(content), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _fingerprint_at(revision: str, row: dict[str, Any]) -> str:
+    """The fingerprint a statement row has at `revision` (0002 changed how)."""
+    from tracker.core.statements import fingerprint
+
+    content = (
+        SLUGS["party"][row["party_id"]], SLUGS["issue"][row["issue_id"]], row["score"],
+        row["stated_on"], row["summary"], row["quote"], row["speaker"], row["source"],
+        row["basis"], row["conditions"],
+    )  # fmt: skip
+    if revision < "0002":
+        return _json_fingerprint(*content[:3], content[3].isoformat(), *content[4:])
+    return fingerprint(*content)
+
+
+def _as_at(revision: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row as it should read at `revision`: only fingerprints are rewritten."""
+    if table != "statement":
+        return row
+    return {**row, "fingerprint": _fingerprint_at(revision, row)}
+
+
+# Each row is written with the fingerprint of the revision it is written at.
+for _revision, _tables in ROWS_AT.items():
+    _tables["statement"] = [_as_at(_revision, "statement", r) for r in _tables["statement"]]
+
+
+def _insert_rows(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
+    with engine.begin() as conn:
+        for table in TABLE_ORDER:
+            for row in rows.get(table, []):
+                columns = ", ".join(_quoted(conn, c) for c in row)
+                values = ", ".join(f":{c}" for c in row)
+                conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), row)
+
+
+def _read_row(engine: Engine, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    with engine.connect() as conn:
+        columns = ", ".join(_quoted(conn, c) for c in row)
+        found = conn.execute(
+            text(f"SELECT {columns} FROM {table} WHERE id = :id"), {"id": row["id"]}
+        ).one()
+    values = dict(zip(row, found, strict=True))
+    for column, value in values.items():  # SQLite hands dates and times back as text
+        if isinstance(row[column], dt.datetime) and isinstance(value, str):
+            values[column] = dt.datetime.fromisoformat(value)
+        elif isinstance(row[column], dt.date) and isinstance(value, str):
+            values[column] = dt.date.fromisoformat(value)
+    return values
+
+
+def _quoted(conn: Connection, name: str) -> str:
     return str(conn.dialect.identifier_preparer.quote(name))
 
 
+def test_every_revision_has_rows_to_migrate() -> None:
+    """Whoever adds a migration adds the rows to populate its schema with."""
+    assert list(ROWS_AT) == list(SCHEMA_REVISIONS)
+
+
 def test_data_survives_every_migration(fresh: str) -> None:
-    populate_first_revision(fresh)
+    """At each revision in turn, rows written in that revision's schema; at
+    head, every one of them is still there, as written (or as `_as_at` says a
+    migration rewrote it)."""
     database = engine_for(fresh)
-    for revision in SCHEMA_REVISIONS[1:]:
-        migrate.upgrade(database.engine, revision)
+    engine = database.engine
+    for revision in SCHEMA_REVISIONS:
+        migrate.upgrade(engine, revision)
+        _insert_rows(engine, ROWS_AT[revision])
+    migrate.upgrade(engine, "head")
+    for revision in SCHEMA_REVISIONS:
+        for table, rows in ROWS_AT[revision].items():
+            for row in rows:
+                expected = _as_at(HEAD, table, row)
+                assert _read_row(engine, table, expected) == expected, (revision, table)
     database.dispose()
+    # And tracker reads them as its own.
     history = Tracker(fresh)("history", "kyiv", "donbas", "--format", "json").stdout
-    assert '"summary": "No withdrawal"' in history
     assert '"recorded_at": "2025-11-30T12:00:00.123456Z"' in history
+    assert '"speaker": "Зеленський"' in history
+
+
+def test_downgrade_one_step_and_back_keeps_older_rows(fresh: str) -> None:
+    """For each revision after the first: down to the one before and up again
+    keeps every row written at or before that earlier revision."""
+    database = engine_for(fresh)
+    engine = database.engine
+    for n, revision in enumerate(SCHEMA_REVISIONS):
+        migrate.upgrade(engine, revision)
+        _insert_rows(engine, ROWS_AT[revision])
+        if n == 0:
+            continue
+        migrate.downgrade(engine, SCHEMA_REVISIONS[n - 1])
+        migrate.upgrade(engine, revision)
+        for older in SCHEMA_REVISIONS[:n]:
+            for table, rows in ROWS_AT[older].items():
+                for row in rows:
+                    expected = _as_at(revision, table, row)
+                    assert _read_row(engine, table, expected) == expected, (revision, older)
+    database.dispose()
 
 
 def test_base_counts_as_new(fresh: str) -> None:
@@ -240,45 +361,19 @@ def test_foreign_keys_and_checks_are_enforced(db: str) -> None:
     database.dispose()
 
 
-def _json_fingerprint(*content: object) -> str:
-    """The first revision's fingerprint: the fields as a JSON array."""
-    import hashlib
-    import json
-
-    raw = json.dumps(list(content), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def test_fingerprints_are_recomputed_both_ways(fresh: str, tmp_path: Path) -> None:
-    """0002 changes how fingerprints are computed: a statement stored before it
-    must still be found by a re-import after it, and again after a downgrade."""
-    from tracker.core.statements import fingerprint
-
-    content = ("ukraine", "donbas", -2, "2025-11-30", "No withdrawal", "«Ні»", None, None)
-    old = _json_fingerprint(*content, "stated", None)
-    populate_first_revision(fresh)
+def test_a_reimport_after_0002_still_finds_what_was_there(fresh: str, tmp_path: Path) -> None:
+    """0002 rewrote the fingerprints: a statement stored before it must still be
+    found by a re-import after it."""
     database = engine_for(fresh)
-    with database.engine.begin() as conn:
-        conn.execute(text("UPDATE statement SET quote = '«Ні»', fingerprint = :fp"), {"fp": old})
+    migrate.upgrade(database.engine, "0001")
+    _insert_rows(database.engine, ROWS_AT["0001"])
     migrate.upgrade(database.engine, "head")
-    new = fingerprint(
-        "ukraine", "donbas", -2, dt.date(2025, 11, 30), "No withdrawal", "«Ні»", None, None,
-        "stated", None,
-    )  # fmt: skip
-    assert new != old
-    with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT fingerprint FROM statement")).scalar() == new
     database.dispose()
-
     again = tmp_path / "again.csv"
     again.write_text(
-        "party,issue,stance,stated_on,summary,quote\n"
-        "ukraine,donbas,rejects,2025-11-30,No withdrawal,«Ні»\n",
+        "party,issue,stance,stated_on,summary,quote,speaker,basis\n"
+        "ukraine,donbas,rejects,2025-11-30,No withdrawal,'; DROP TABLE statement; --,"
+        "Зеленський,stated\n",
         encoding="utf-8",
     )
     assert "skipped 1 already present" in Tracker(fresh)("import", str(again)).stdout
-
-    migrate.downgrade(database.engine, SCHEMA_REVISIONS[0])
-    with database.engine.connect() as conn:
-        assert conn.execute(text("SELECT fingerprint FROM statement")).scalar() == old
-    database.dispose()

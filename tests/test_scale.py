@@ -79,7 +79,7 @@ def test_an_overlong_recorder_is_refused_by_line(tracker: Tracker, tmp_path: Pat
         csv.writer(out, lineterminator="\n").writerows(rows)
     message = tracker.fails("import", "--create-missing", str(path))
     assert f"line {transfer.CHUNK + 4}, column recorded_by: " in message
-    assert "longer than 200 characters" in message
+    assert "300 characters long; at most 200 are allowed" in message
     assert statement_count(tracker) == 0
 
 

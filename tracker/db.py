@@ -202,9 +202,17 @@ class Database:
     @contextlib.contextmanager
     def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
         """One transaction: committed when the block ends (rolled back instead
-        when `commit` is false: a dry run), rolled back on any error."""
+        when `commit` is false: a dry run), rolled back on any error. A reading
+        transaction sees one consistent snapshot of the database."""
         self.ensure_current()
-        engine = self.engine.execution_options(tracker_write=True) if write else self.engine
+        engine = self.engine
+        if write:
+            engine = engine.execution_options(tracker_write=True)
+        elif self.url.get_backend_name() == "postgresql":
+            # A reader sees one snapshot for the whole command, as on SQLite
+            # (WAL) and MariaDB (REPEATABLE READ by default): an export's
+            # parties, issues and statements, or a report's queries, all agree.
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
         with Session(engine, expire_on_commit=False) as session:
             session.begin()
             try:

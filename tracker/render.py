@@ -59,13 +59,47 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return out.getvalue().removesuffix("\n")
 
 
-def write_csv(stream: IO[str], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Streams rows (None as empty); returns how many were written."""
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP,
+# "CSV injection"). Text cells that do, after any apostrophes, get one more
+# apostrophe in front; reading a CSV takes exactly one off such a cell again.
+# The two are inverse, so every text survives export and import unchanged.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+
+
+def escape_formula(text: str) -> str:
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    return text[1:] if _ESCAPED_FORMULA.match(text) else text
+
+
+def write_csv(
+    stream: IO[str],
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    escape_formulas: bool = True,
+) -> int:
+    """Streams rows (None as empty); returns how many were written. Text cells
+    that a spreadsheet would run as a formula are escaped unless told not to;
+    numbers (a score of -2) are never touched."""
     writer = csv.writer(stream, lineterminator="\n")
+    # The writer quotes a field with a line break only if the break is in its
+    # line terminator ("\n"): a row with a carriage return is quoted whole, or
+    # the CR would end the record when the file is read back.
+    quoting = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(headers)
     count = 0
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        cells = ["" if v is None else v for v in row]
+        if escape_formulas:
+            cells = [escape_formula(v) if isinstance(v, str) else v for v in cells]
+        if any(isinstance(v, str) and "\r" in v for v in cells):
+            quoting.writerow(cells)
+        else:
+            writer.writerow(cells)
         count += 1
     return count
 

@@ -13,6 +13,25 @@ from tracker import __version__
 from tracker.cli.options import App
 from tracker.errors import TrackerError
 
+# Refusals for want of a privilege: PostgreSQL's SQLSTATE, MySQL/MariaDB's error numbers.
+DENIED_SQLSTATES = {"42501"}
+DENIED_MYSQL_ERRORS = {1142, 1143, 1044}
+
+
+def _denied(orig: BaseException) -> bool:
+    if getattr(orig, "sqlstate", None) in DENIED_SQLSTATES:
+        return True
+    args: tuple[Any, ...] = getattr(orig, "args", ())
+    return bool(args) and args[0] in DENIED_MYSQL_ERRORS
+
+
+def one_line(message: str) -> str:
+    """A message as it may reach a terminal: one line, control characters
+    made visible (it may quote text a file or a database holds)."""
+    from tracker.render import terminal_text
+
+    return terminal_text(message)
+
 
 def shorten(detail: str, limit: int = 300) -> str:
     """A database's message can quote a whole row back: keep the line readable."""
@@ -29,12 +48,13 @@ def database_message(err: sa_exc.SQLAlchemyError) -> str:
     if obj is not None and obj._db is not None:
         where = f" {describe(obj._db.url)}"
     orig = getattr(err, "orig", None) or err
-    detail = shorten(" ".join(str(orig).split()) or type(orig).__name__)
+    detail = " ".join(str(orig).split()) or type(orig).__name__
     if obj is not None and obj._db is not None and obj._db.url.password:
         detail = detail.replace(str(obj._db.url.password), "***")
+    detail = shorten(detail)  # after the password is masked: never cut it in half
     # MySQL and MariaDB report a failed CHECK as an operational error (3819, 4025).
     refused = getattr(orig, "args", (None,))[:1] in ((3819,), (4025,))
-    if refused or isinstance(err, sa_exc.IntegrityError | sa_exc.DataError):
+    if refused or _denied(orig) or isinstance(err, sa_exc.IntegrityError | sa_exc.DataError):
         return f"database{where} refused the request: {detail}"
     return f"cannot use database{where}: {detail}"
 
@@ -80,22 +100,24 @@ class TrackerGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except TrackerError as err:
-            raise click.ClickException(str(err)) from None
+            raise click.ClickException(one_line(str(err))) from None
         except sa_exc.SQLAlchemyError as err:
-            raise click.ClickException(database_message(err)) from None
+            raise click.ClickException(one_line(database_message(err))) from None
         except BrokenPipeError:
             # `tracker log | head`: the reader left; stop quietly.
             sys.stderr.close()
             raise click.exceptions.Exit(1) from None
         except OSError as err:
             name = f": {err.filename}" if err.filename else ""
-            raise click.ClickException(f"{err.strerror or err}{name}") from None
+            raise click.ClickException(one_line(f"{err.strerror or err}{name}")) from None
         except Exception as err:
             if os.environ.get("TRACKER_DEBUG"):
                 raise
             raise click.ClickException(
-                f"internal error: {type(err).__name__}: {shorten(' '.join(str(err).split()))}"
-                " (set TRACKER_DEBUG=1 for details)"
+                one_line(
+                    f"internal error: {type(err).__name__}: {shorten(' '.join(str(err).split()))}"
+                    " (set TRACKER_DEBUG=1 for details)"
+                )
             ) from None
 
 

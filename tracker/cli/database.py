@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from tracker.cli.options import app, emit
@@ -82,3 +84,29 @@ def downgrade(revision: str) -> None:
     migrate.downgrade(database.engine, revision)
     after, _ = dbmod.read_revision(database.engine)
     emit(f"{database.name}: {before or 'empty'} -> {after or 'base'}")
+
+
+@db.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def backup(file: Path, force: bool) -> None:
+    """Back up the database to FILE, while others keep working.
+
+    \b
+    SQLite: a copy of the database file, of one moment (SQLite's online
+    backup); use it with --db FILE, or copy it back to restore.
+    PostgreSQL, MySQL/MariaDB: the JSON export of one consistent snapshot;
+    'tracker import FILE' into an empty database restores it.
+    """
+    from tracker.core.backup import backup as run_backup
+
+    database = app().db
+    done = run_backup(database, file, force=force)
+    count = f"{done.statements} statement{'s' if done.statements != 1 else ''}"
+    if done.kind == "sqlite":
+        emit(f"Backed up {database.name} ({count}, schema {done.revision}) to {done.path}.")
+    else:
+        emit(
+            f"Backed up {database.name} ({count}, schema {done.revision}) as JSON to "
+            f"{done.path}; restore into an empty database with 'tracker import'."
+        )

@@ -200,13 +200,10 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
     folder = path.parent
     if not folder.is_dir():
         raise TrackerError(f"cannot write {path}: folder {folder} does not exist")
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as out:
-            yield out
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    from tracker.files import written_beside
+
+    with written_beside(path) as scratch, scratch.open("w", encoding="utf-8", newline="") as out:
+        yield out
 
 
 def required_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -100,11 +100,20 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     help="json: everything; csv: the statements, one a row.",
 )
 @output_option()
-def export(fmt: str, output: Path | None) -> None:
+@click.option(
+    "--escape-formulas/--no-escape-formulas",
+    default=True,
+    show_default=True,
+    help="csv: put a ' before text that a spreadsheet would run as a formula "
+    "(starting with = + - @, tab or carriage return); import takes it off again.",
+)
+def export(fmt: str, output: Path | None, escape_formulas: bool) -> None:
     """Export the database, statements in the order they were recorded."""
+    from functools import partial
+
     from tracker.core.transfer import export_csv, export_json
 
-    writer = export_json if fmt == "json" else export_csv
+    writer = export_json if fmt == "json" else partial(export_csv, escape_formulas=escape_formulas)
     with app().db.session() as session:
         if output is None:
             writer(session, sys.stdout)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.core.names import check_slug, key, party_names
+from tracker.core.statements import clean_text
 from tracker.core.types import IssueView, PartyView
 from tracker.errors import AlreadyExists, Invalid
 from tracker.models import Issue, Party, PartyAlias
@@ -16,7 +17,9 @@ from tracker.schema import NAME_LENGTH, SLUG_LENGTH
 
 
 def _text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:
-    if value is None or not value.strip():
+    """As a statement's text (see `clean_text`), with a tighter cap for names."""
+    value = clean_text(value, what)
+    if value is None:
         if required:
             raise Invalid(f"{what} must not be empty")
         return None
@@ -25,11 +28,35 @@ def _text(value: str | None, what: str, *, required: bool = False, limit: int = 
     return value
 
 
-def _flush_new(session: Session, message: str) -> None:
-    # Another writer may have taken the slug or alias since we looked.
+# The unique constraints a new party or issue can run into, as each backend
+# names them in its error: PostgreSQL and MariaDB by constraint, SQLite by column.
+UNIQUE = {
+    "party.slug": ("uq_party_slug", "party.slug"),
+    "party_alias.key": ("uq_party_alias_key", "party_alias.key"),
+    "issue.slug": ("uq_issue_slug", "issue.slug"),
+}
+
+
+def unique_violated(err: IntegrityError) -> str | None:
+    """Which of `UNIQUE` an IntegrityError broke (None: something else)."""
+    text = str(err.orig)
+    for column, spellings in UNIQUE.items():
+        if any(s in text for s in spellings):
+            return column
+    return None
+
+
+def _flush_new(session: Session, messages: dict[str, str]) -> None:
+    """Insert what the session holds. Another writer may have taken the slug or
+    an alias since we looked (it committed between our check and our insert):
+    the unique constraint then refuses the row, with the same message the
+    check gives."""
     try:
         session.flush()
-    except IntegrityError:
+    except IntegrityError as err:
+        message = messages.get(unique_violated(err) or "")
+        if message is None:
+            raise
         raise AlreadyExists(message) from None
 
 
@@ -87,7 +114,14 @@ def add_party(
         own.add(k)
         party.aliases.append(PartyAlias(alias=alias.strip(), key=k))
     session.add(party)
-    _flush_new(session, f"party {slug!r} already exists")
+    _flush_new(
+        session,
+        {
+            "party.slug": f"party {slug!r} already exists",
+            "party_alias.key": f"an alias of party {slug!r} "
+            f"({', '.join(a.alias for a in party.aliases)}) now names another party",
+        },
+    )
     return party_view(party)
 
 
@@ -113,7 +147,7 @@ def add_issue(
         description=_text(description, "description"),
     )
     session.add(issue)
-    _flush_new(session, f"issue {slug!r} already exists")
+    _flush_new(session, {"issue.slug": f"issue {slug!r} already exists"})
     return issue_view(issue)
 
 

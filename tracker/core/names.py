@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.core.types import IssueRef, PartyRef
@@ -52,10 +52,17 @@ def party_names(session: Session) -> dict[str, tuple[int, str]]:
     for p in session.execute(select(PARTY.c.id, PARTY.c.slug, PARTY.c.name)):
         names.setdefault(p.slug, (p.id, p.slug))
         names.setdefault(key(p.name), (p.id, p.slug))
-    slugs = dict(names.values())
-    for a in session.execute(select(ALIAS.c.key, ALIAS.c.party_id)):
-        names.setdefault(a.key, (a.party_id, slugs[a.party_id]))
+    for a in session.execute(_aliases_with_slugs()):
+        names.setdefault(a.key, (a.party_id, a.slug))
     return names
+
+
+def _aliases_with_slugs() -> Select[tuple[str, int, str]]:
+    # One query: a writer at READ COMMITTED (PostgreSQL) may see a party added
+    # since its previous query, so aliases never look up slugs read earlier.
+    return select(ALIAS.c.key, ALIAS.c.party_id, PARTY.c.slug).join(
+        PARTY, PARTY.c.id == ALIAS.c.party_id
+    )
 
 
 def resolve_party(session: Session, name: str) -> PartyRef:
@@ -80,10 +87,9 @@ def resolve_party(session: Session, name: str) -> PartyRef:
         raise NotFound(
             f"party name {name!r} is ambiguous: use a slug ({', '.join(p.slug for p in named)})"
         )
-    slug_by_id = {p.id: p.slug for p in parties}
-    aliases = session.execute(select(ALIAS.c.key, ALIAS.c.party_id)).all()
+    aliases = session.execute(_aliases_with_slugs()).all()
     known = [(p.slug, p.slug) for p in parties] + [(key(p.name), p.slug) for p in parties]
-    known += [(a.key, slug_by_id[a.party_id]) for a in aliases]
+    known += [(a.key, a.slug) for a in aliases]
     raise _unknown("party", name, known)
 
 

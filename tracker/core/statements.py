@@ -86,7 +86,11 @@ def fingerprint_text(
 def clean_text(value: str | None, field: str) -> str | None:
     """Stored verbatim; only blank means absent. Raises Invalid past the cap or on
     characters no database can store (NUL, lone surrogates)."""
-    if value is None or not value.strip():
+    if value is None:
+        return None
+    if not isinstance(value, str):  # from a JSON file
+        raise Invalid(f"{field} must be text, not {type(value).__name__}")
+    if not value.strip():
         return None
     if len(value) > TEXT_LIMIT:
         raise Invalid(

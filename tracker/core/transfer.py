@@ -39,6 +39,7 @@ from tracker.core.statements import (
 )
 from tracker.dates import check_statement_date, utcnow
 from tracker.errors import ImportFailed, Invalid, TrackerError
+from tracker.render import unescape_formula
 from tracker.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
 from tracker.stance import parse_stance
 
@@ -104,6 +105,15 @@ def _text(value: Any, column: str) -> str | None:
             f"{column} is {len(value):,} characters long; at most {TEXT_LIMIT:,} are allowed",
         )
     return value
+
+
+def _csv_text(value: Any, column: str) -> str | None:
+    """`_text` for a CSV cell: undoes export's escaping of text a spreadsheet
+    would run as a formula (see `render.escape_formula`)."""
+    text = _text(value, column)
+    if text is not None and text[0] == "'":
+        return unescape_formula(text)
+    return text
 
 
 def _stance(value: Any) -> int:
@@ -310,9 +320,10 @@ class _Parser:
     order) as the database driver takes it: dates and times go through
     SQLAlchemy's own bind processing for the dialect, once per distinct value."""
 
-    def __init__(self, session: Session, names: Names) -> None:
+    def __init__(self, session: Session, names: Names, from_csv: bool) -> None:
         dialect = session.get_bind().dialect
         self.names = names
+        self.text = _csv_text if from_csv else _text
 
         def processor(column: str) -> Callable[[Any], Any]:
             kind = STATEMENT.c[column].type
@@ -341,26 +352,27 @@ class _Parser:
     def __call__(self, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """The row to write, or None when its party or issue is unknown (they
         are collected in `names`, and reported together at the end)."""
-        party_name = _text(v[0], "party")
+        text = self.text
+        party_name = text(v[0], "party")
         if party_name is None:
             raise RowError("party", "missing party")
-        issue_name = _text(v[1], "issue")
+        issue_name = text(v[1], "issue")
         if issue_name is None:
             raise RowError("issue", "missing issue")
         score = self.stances[v[2]]
         day_text, day_value = self.days[v[3]]
-        summary = _text(v[4], "summary")
+        summary = text(v[4], "summary")
         if summary is None:
             raise RowError("summary", "missing summary")
-        quote = _text(v[5], "quote")
-        speaker = _text(v[6], "speaker")
-        source = _text(v[7], "source")
+        quote = text(v[5], "quote")
+        speaker = text(v[6], "speaker")
+        source = text(v[7], "source")
         basis = self.bases[v[8]]
-        conditions = _text(v[9], "conditions")
+        conditions = text(v[9], "conditions")
         recorded_at = self.moment(v[10], "recorded_at") if v[10] else self.now
-        recorded_by = _text(v[11], "recorded_by") or self.user
+        recorded_by = text(v[11], "recorded_by") or self.user
         retracted_at = self.moment(v[12], "retracted_at") if v[12] else None
-        reason = _text(v[13], "retraction_reason")
+        reason = text(v[13], "retraction_reason")
         if retracted_at is not None and reason is None:
             raise RowError("retraction_reason", "a retracted statement needs a retraction_reason")
         if retracted_at is None and reason is not None:
@@ -370,7 +382,8 @@ class _Parser:
             _storable(reason, "retraction_reason")
             if len(recorded_by) > NAME_LENGTH:
                 raise RowError(
-                    "recorded_by", f"recorded_by is longer than {NAME_LENGTH} characters"
+                    "recorded_by",
+                    f"{len(recorded_by)} characters long; at most {NAME_LENGTH} are allowed",
                 )
         party = self.names.party(party_name)
         issue = self.names.issue(issue_name)
@@ -535,12 +548,13 @@ def _import_statements(
     names: Names,
     result: ImportResult,
     progress: Callable[[int], None] | None = None,
+    from_csv: bool = False,
 ) -> None:
     """`progress`, if given, is called after each chunk with how far the import
     has got (what `rows` counts it in: bytes for a file, rows for a list)."""
     writer = _Writer(session, result)
     names.before_change = writer.idle
-    parse = _Parser(session, names)
+    parse = _Parser(session, names, from_csv)
     position = -1
     try:
         for position, values in rows:
@@ -672,6 +686,7 @@ def import_file(
                     names,
                     result,
                     None if progress is None else lambda _: progress(raw.tell(), size),
+                    from_csv=True,
                 )
     except UnicodeDecodeError as err:
         raise ImportFailed(
@@ -713,8 +728,8 @@ def export_json(session: Session, out: IO[str]) -> int:
     return count
 
 
-def export_csv(session: Session, out: IO[str]) -> int:
+def export_csv(session: Session, out: IO[str], *, escape_formulas: bool = True) -> int:
     from tracker.render import STATEMENT_FIELDS, statement_row, write_csv
 
     rows = (statement_row(v) for v in _statements_in_recorded_order(session))
-    return write_csv(out, STATEMENT_FIELDS, rows)
+    return write_csv(out, STATEMENT_FIELDS, rows, escape_formulas=escape_formulas)

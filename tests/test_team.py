@@ -1,0 +1,481 @@
+"""A shared team database, on every backend, with real processes: writers at
+the same time lose nothing, a slug taken twice at once gives one clean
+refusal, readers never see half an import, an import killed with SIGKILL
+leaves the database as it was, a read-only login can run every read command,
+and `db backup` copies a database while others write to it.
+
+No assertion here depends on timing: the tests wait for what they need to
+see (a writer inside its transaction, rows written) with generous timeouts,
+and otherwise only compare counts and contents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from conftest import Tracker
+from sqlalchemy import URL, Engine, create_engine, text
+from test_basics import setup_pair
+
+from tracker.db import resolve_url
+
+TIMEOUT = 300  # seconds: generous, for a loaded two-core machine
+HEADER = "party,issue,stance,stated_on,summary"
+pytestmark = pytest.mark.slow
+
+
+def tracker_command(db: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "tracker", "--db", db, *args]
+
+
+def start(db: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        tracker_command(db, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+@contextlib.contextmanager
+def engine_for(db: str) -> Iterator[Engine]:
+    engine = create_engine(resolve_url(db))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def count(db: str, table: str = "statement") -> int:
+    with engine_for(db) as engine, engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def empty_wal(db: str, backend: str) -> None:
+    """SQLite: checkpoint and truncate the WAL, so that a writer's uncommitted
+    pages show as a growing WAL file."""
+    if backend == "sqlite":
+        with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+            assert conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+
+
+def writer_in_transaction(db: str, backend: str) -> bool:
+    """Whether another connection is inside a transaction that has written
+    rows it has not committed. SQLite: it holds the write lock and has spilled
+    more than a MiB of pages into the WAL since `empty_wal`."""
+    with engine_for(db) as engine, engine.connect() as conn:
+        if backend == "postgresql":
+            query = (
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            )
+        elif backend == "mysql":
+            # innodb_trx is refreshed lazily; the process list shows an INSERT as it runs.
+            query = (
+                "SELECT (SELECT count(*) FROM information_schema.innodb_trx"
+                "  WHERE trx_rows_modified > 0 AND trx_mysql_thread_id <> CONNECTION_ID())"
+                " + (SELECT count(*) FROM information_schema.processlist"
+                "  WHERE db = DATABASE() AND id <> CONNECTION_ID()"
+                "  AND info LIKE 'INSERT INTO statement%')"
+            )
+        else:
+            wal = Path(f"{db}-wal")
+            return _sqlite_write_locked(db) and wal.exists() and wal.stat().st_size > 2**20
+        return bool(conn.execute(text(query)).scalar_one())
+
+
+def _sqlite_write_locked(path: str) -> bool:
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as err:
+        assert "locked" in str(err), err
+        return True
+    finally:
+        probe.close()  # rolls back the probe's empty transaction
+    return False
+
+
+def big_csv(tmp_path: Path, rows: int, tag: str) -> Path:
+    """`rows` statements on ukraine/donbas; the last one rejects, on a later day."""
+    path = tmp_path / f"big-{tag}.csv"
+    lines = [HEADER]
+    lines += [f"ukraine,donbas,open,2025-11-20,{tag} row {n} {'x' * 120}" for n in range(rows - 1)]
+    lines.append(f"ukraine,donbas,rejects,2025-11-25,{tag} last row")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# --- many writers at once --------------------------------------------------
+
+# A worker process runs tracker commands one after another, each a complete
+# invocation (its own engine, connection and transaction), and prints one JSON
+# line per command. It says "ready" and then waits for the go file, so that
+# all workers start at the same moment.
+WORKER = r"""
+import contextlib, io, json, sys, time
+from pathlib import Path
+
+import tracker.cli.catalog, tracker.cli.statements  # loaded before the start
+from tracker.cli import cli
+
+go, db, jobs = Path(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.002)
+for args in jobs:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            cli.main(["--db", db, *args], prog_name="tracker")
+            code = 0
+        except SystemExit as exit:
+            code = exit.code
+    result = {"args": args, "code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+    print(json.dumps(result), flush=True)
+"""
+
+
+def run_workers(db: str, tmp_path: Path, jobs: Sequence[Sequence[list[str]]]) -> list[list[dict]]:  # type: ignore[type-arg]
+    """Runs each list of jobs in its own process, all started together."""
+    go = tmp_path / f"go-{uuid.uuid4().hex}"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(go), db, json.dumps(list(job_list))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for job_list in jobs
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "ready\n"
+    go.touch()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == 0 and err == "", err
+        results.append([json.loads(line) for line in out.splitlines()])
+    return results
+
+
+def test_parallel_adds_lose_nothing(tracker: Tracker, db: str, tmp_path: Path) -> None:
+    """4 processes x 25 `tracker add` on one database at once: all succeed,
+    and all 100 statements are there, each once."""
+    setup_pair(tracker)
+    stances = ("rejects", "opposes", "open", "supports", "demands")
+    jobs = [
+        [
+            ["add", "ukraine", "donbas", stances[n % 5], "-s", f"worker {w} statement {n}",
+             "--date", "2025-11-30"]
+            for n in range(25)
+        ]
+        for w in range(4)
+    ]  # fmt: skip
+    for results in run_workers(db, tmp_path, jobs):
+        assert [r["code"] for r in results] == [0] * 25, results
+        assert all(r["stderr"] == "" for r in results)
+    assert count(db) == 100
+    log = json.loads(tracker("log", "--limit", "0", "--format", "json").stdout)
+    summaries = sorted(s["summary"] for s in log)
+    assert summaries == sorted(f"worker {w} statement {n}" for w in range(4) for n in range(25))
+    assert len({s["id"] for s in log}) == 100
+
+
+def test_same_slug_at_once_one_wins(tracker: Tracker, db: str, tmp_path: Path) -> None:
+    """Two processes add the same parties (and the same alias under two
+    slugs) at the same moment, round after round: each time one wins, the
+    other gets the clear refusal, exit 1, no traceback."""
+    rounds = 15
+    jobs = [
+        [
+            job
+            for k in range(rounds)
+            for job in (
+                ["party", "add", f"race-{k}", "--name", f"Race {k}"],
+                ["party", "add", f"alias-{k}-{side}", "--name", f"Side {side} {k}",
+                 "--alias", f"Shared {k}"],
+            )
+        ]
+        for side in ("a", "b")
+    ]  # fmt: skip
+    first, second = run_workers(db, tmp_path, jobs)
+    for one, other in zip(first, second, strict=True):
+        assert sorted([one["code"], other["code"]]) == [0, 1], (one, other)
+        loser = one if one["code"] else other
+        message = loser["stderr"]
+        assert message.count("\n") == 1 and "Traceback" not in message, message
+        if loser["args"][2].startswith("race-"):
+            assert message == f"Error: party '{loser['args'][2]}' already exists\n"
+        else:
+            shared = loser["args"][-1]
+            assert (
+                f"alias {shared!r} already names party" in message
+                or f"({shared}) now names another party" in message
+            ), message
+    assert count(db, "party") == 2 * rounds
+
+
+# --- readers and a big import ------------------------------------------------
+
+
+def _report(tracker: Tracker) -> list[tuple[str, str, str, str]]:
+    cells = json.loads(tracker("report", "--format", "json").stdout)["cells"]
+    return [(c["party"], c["issue"], c["stance"], c["stated_on"]) for c in cells]
+
+
+def test_readers_never_see_half_an_import(
+    tracker: Tracker, db: str, backend: str, tmp_path: Path
+) -> None:
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "supports", "-s", "before", "--date", "2025-11-01")
+    before = _report(tracker)
+    after = [("ukraine", "donbas", "rejects", "2025-11-25")]
+    expected = 1
+    rows = 30_000
+    for attempt in range(6):  # an import too quick to be caught writing: a bigger one
+        path = big_csv(tmp_path, rows, f"attempt-{attempt}")
+        empty_wal(db, backend)
+        proc = start(db, "import", str(path))
+        polls_inside = 0
+        while proc.poll() is None:
+            inside = writer_in_transaction(db, backend)
+            n = count(db)
+            assert n in (expected, expected + rows), f"a reader saw {n} statements"
+            report = _report(tracker)
+            assert report in (before, after), report
+            if inside and n == expected and report == before:
+                polls_inside += 1
+        out, err = proc.communicate()
+        assert proc.returncode == 0, err
+        assert out == f"Added {rows:,} statements.\n"
+        expected += rows
+        assert count(db) == expected
+        if polls_inside:
+            break
+        before, rows = after, rows * 2
+    else:
+        pytest.fail("no read happened while an import was writing")
+
+
+# --- SIGKILL ------------------------------------------------------------------
+
+
+def test_import_killed_midway_changes_nothing(
+    tracker: Tracker, db: str, backend: str, tmp_path: Path
+) -> None:
+    """`tracker import` of a big file, killed with SIGKILL while it writes:
+    the database is exactly as before, and the next import works."""
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "opposes", "-s", "already here", "--date", "2025-11-01")
+    rows = 30_000
+    for attempt in range(6):  # an import that finished before we saw it: try a bigger one
+        before = tracker("export").stdout
+        path = big_csv(tmp_path, rows, f"attempt-{attempt}")
+        empty_wal(db, backend)
+        proc = start(db, "import", str(path))
+        wait_for(
+            lambda proc=proc: proc.poll() is not None or writer_in_transaction(db, backend),
+            "the import to start writing",
+        )
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate()
+            break
+        out, err = proc.communicate()
+        assert out == f"Added {rows:,} statements.\n", err
+        rows *= 2
+    else:
+        pytest.fail("every import finished before it could be seen writing")
+    assert proc.returncode == -signal.SIGKILL
+    wait_for(lambda: not writer_in_transaction(db, backend), "the server to drop the transaction")
+    assert tracker("export").stdout == before
+    if backend == "sqlite":
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    # Still usable: the same import, run to its end, adds every row.
+    statements = count(db)
+    assert tracker("import", str(path)).stdout == f"Added {rows:,} statements.\n"
+    assert count(db) == statements + rows
+
+
+# --- a read-only login --------------------------------------------------------
+
+
+READ_COMMANDS = (
+    ("report",),
+    ("report", "--format", "csv"),
+    ("diff", "2025-11-20", "2025-12-01"),
+    ("history", "ukraine", "donbas"),
+    ("log",),
+    ("show", "1"),
+    ("party", "list"),
+    ("issue", "list"),
+    ("export",),
+    ("export", "--format", "csv"),
+    ("db", "current"),
+    ("db", "path"),
+)
+
+
+@contextlib.contextmanager
+def read_only_login(db: str, backend: str) -> Iterator[str]:
+    """A login that may only read the database (the SQL of docs/teams.md),
+    dropped afterwards. Yields its URL."""
+    url = resolve_url(db)
+    role = f"tracker_reader_{uuid.uuid4().hex[:8]}"
+    if backend == "postgresql":
+        setup = [
+            f"CREATE ROLE {role} LOGIN",
+            f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}',
+            f"GRANT USAGE ON SCHEMA public TO {role}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+        ]
+        teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
+    else:
+        setup = [
+            f"CREATE USER '{role}'@'%'",
+            f"GRANT SELECT ON `{url.database}`.* TO '{role}'@'%'",
+        ]
+        teardown = [f"DROP USER '{role}'@'%'"]
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for sql in setup:
+                conn.execute(text(sql))
+        reader: URL = url.set(username=role, password=None)
+        yield reader.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            for sql in teardown:
+                conn.execute(text(sql))
+        admin.dispose()
+
+
+def test_read_only_login_reads_and_is_refused_writes(
+    seeded: Tracker, db: str, backend: str, tmp_path: Path
+) -> None:
+    if backend == "sqlite":
+        pytest.skip("logins and roles are a server's")
+    with read_only_login(db, backend) as url:
+        reader = Tracker(url)
+        for args in READ_COMMANDS:
+            reader(*args)
+        assert json.loads(reader("export").stdout) == json.loads(seeded("export").stdout)
+        reader("db", "backup", str(tmp_path / "backup.json"))
+        for args in (
+            ("add", "ukraine", "donbas", "open", "-s", "x", "--date", "2025-11-30"),
+            ("party", "add", "osce", "--name", "OSCE"),
+            ("retract", "1", "--reason", "x"),
+        ):
+            message = reader.fails(*args)
+            assert message.startswith("Error: database ") and message.count("\n") == 1
+            assert "refused the request" in message and "denied" in message, message
+    assert count(db) == 24
+
+
+# --- backups --------------------------------------------------------------------
+
+
+def test_backup_while_another_process_writes(
+    tracker: Tracker, db: str, backend: str, tmp_path: Path
+) -> None:
+    setup_pair(tracker)
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom pathlib import Path\nfrom tracker.cli import cli\n"
+            "n = 0\nwhile not Path(sys.argv[2]).exists():\n"
+            "    n += 1\n"
+            "    try:\n"
+            "        cli.main(['--db', sys.argv[1], 'add', 'ukraine', 'donbas', 'open',"
+            " '-s', f'write {n}', '--date', '2025-11-30'])\n"
+            "    except SystemExit as exit:\n"
+            "        assert exit.code == 0, exit.code\n",
+            db,
+            str(stop),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # SQLite: one more connection stays open, as another analyst's would, so
+    # that closing the last connection never folds the WAL back into the file:
+    # a copy that read the file alone would miss what the WAL holds.
+    keeper = sqlite3.connect(db) if backend == "sqlite" else None
+    try:
+        if keeper is not None:
+            keeper.execute("SELECT count(*) FROM statement").fetchone()
+        wait_for(lambda: count(db) >= 5, "the writer to get going")
+        counts = []
+        for n in range(3):
+            copy = tmp_path / f"backup-{n}"
+            committed = count(db)  # a backup holds at least what was committed before it
+            out = tracker("db", "backup", str(copy)).stdout
+            assert out.startswith("Backed up ")
+            if backend == "sqlite":  # a copy of the file: a database of its own
+                with contextlib.closing(sqlite3.connect(copy)) as conn:
+                    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                log = Tracker(str(copy))("log", "-n", "0", "--format", "json").stdout
+                counts.append(len(json.loads(log)))
+            else:  # the JSON export of one snapshot
+                counts.append(len(json.loads(copy.read_text(encoding="utf-8"))["statements"]))
+            assert f"({counts[-1]} statements, schema " in out
+            assert committed <= counts[-1] <= count(db)
+    finally:
+        stop.touch()
+        _, err = writer.communicate(timeout=TIMEOUT)
+        if keeper is not None:
+            keeper.close()
+    assert writer.returncode == 0, err
+    assert counts == sorted(counts) and counts[-1] <= count(db)
+
+
+def test_backup_restores_to_the_same_export(seeded: Tracker, backend: str, tmp_path: Path) -> None:
+    seeded("retract", "3", "--reason", "wrong issue")
+    target = tmp_path / "backup.out"
+    out = seeded("db", "backup", str(target)).stdout
+    assert "(24 statements, schema " in out
+    if backend == "sqlite":
+        restored = Tracker(str(target))
+    else:
+        assert "as JSON" in out and "tracker import" in out
+        restored = Tracker(str(tmp_path / "restored.db"))
+        restored("import", str(target))
+    assert restored("export").stdout == seeded("export").stdout
+
+
+def test_backup_refusals(seeded: Tracker, backend: str, tmp_path: Path) -> None:
+    target = tmp_path / "backup.out"
+    seeded("db", "backup", str(target))
+    message = seeded.fails("db", "backup", str(target))
+    assert f"{target} exists: choose another file, or replace it with --force" in message
+    seeded("db", "backup", str(target), "--force")
+    assert "is a folder" in seeded.fails("db", "backup", str(tmp_path))
+    missing = tmp_path / "nowhere" / "b.db"
+    assert f"folder {missing.parent} does not exist" in seeded.fails("db", "backup", str(missing))
+    if backend == "sqlite":
+        message = seeded.fails("db", "backup", seeded.db, "--force")
+        assert "is the database itself" in message
+        nothing = tmp_path / "never-made.db"
+        message = Tracker(str(nothing)).fails("db", "backup", str(tmp_path / "x.db"))
+        assert "there is nothing to back up" in message and not nothing.exists()
+    assert not list(tmp_path.glob(".*.partial"))

@@ -1,0 +1,89 @@
+"""`tracker db backup`: a consistent copy of the database while others write.
+
+SQLite: a copy of the database file through SQLite's online backup API, one
+moment of the database even while other processes write to it. PostgreSQL
+and MySQL/MariaDB: the JSON export (the shape `tracker import` reads) of one
+snapshot, read in a single REPEATABLE READ transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.db import HEAD, SCHEMA_REVISIONS, Database, read_revision
+from tracker.errors import AlreadyExists, DatabaseError, NotFound, TrackerError
+from tracker.files import written_beside
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    path: Path
+    kind: str  # "sqlite" (a database file) or "json" (an export)
+    statements: int
+    revision: str
+
+
+def _check_target(target: Path, source: Path | None, force: bool) -> None:
+    if target.is_dir():
+        raise TrackerError(f"{target} is a folder: name the backup file")
+    if not target.parent.is_dir():
+        raise TrackerError(f"cannot write {target}: folder {target.parent} does not exist")
+    if source is not None and target.exists() and target.samefile(source):
+        raise TrackerError(f"{target} is the database itself: back it up to another file")
+    if target.exists() and not force:
+        raise AlreadyExists(f"{target} exists: choose another file, or replace it with --force")
+
+
+def _revision(database: Database) -> str:
+    rev, has_tables = read_revision(database.engine)
+    if rev is None:
+        if has_tables:
+            raise DatabaseError(f"{database.name} is not a tracker database")
+        raise NotFound(f"{database.name} is empty: there is nothing to back up")
+    return rev
+
+
+def backup(database: Database, target: Path, *, force: bool = False) -> Backup:
+    target = target.expanduser().absolute()
+    if database.url.get_backend_name() == "sqlite":
+        return _backup_sqlite(database, target, force)
+    _check_target(target, None, force)
+    rev = _revision(database)
+    if rev != HEAD and rev in SCHEMA_REVISIONS:
+        raise DatabaseError(
+            f"{database.name} is at schema revision {rev}, behind this tracker's {HEAD}, "
+            "and a JSON backup needs the current schema: back it up with the server's "
+            "own tool (pg_dump, mariadb-dump) before 'tracker db upgrade'"
+        )
+    from tracker.core.transfer import export_json
+
+    with (
+        database.session() as session,
+        written_beside(target) as scratch,
+        scratch.open("w", encoding="utf-8", newline="") as out,
+    ):
+        count = export_json(session, out)
+    return Backup(target, "json", count, rev)
+
+
+def _backup_sqlite(database: Database, target: Path, force: bool) -> Backup:
+    source = Path(database.url.database or "")
+    if not database.url.database or database.url.database == ":memory:" or not source.is_file():
+        raise NotFound(f"no database at {database.name}: there is nothing to back up")
+    _check_target(target, source, force)
+    rev = _revision(database)  # any revision: a backup comes before an upgrade
+    raw = database.engine.raw_connection()
+    try:
+        with written_beside(target) as scratch:
+            copy = sqlite3.connect(scratch)
+            try:
+                # One step (pages=-1): the copy is a single snapshot of the source.
+                raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+                count = int(copy.execute("SELECT count(*) FROM statement").fetchone()[0])
+            finally:
+                copy.close()
+    finally:
+        raw.close()
+    return Backup(target, "sqlite", count, rev)
