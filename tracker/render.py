@@ -67,8 +67,12 @@ _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _ESCAPED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
 
 
+_FIRST = frozenset("'=+-@\t\r")
+
+
 def escape_formula(text: str) -> str:
-    return "'" + text if _FORMULA.match(text) else text
+    # The set test first: the regular expression is for the rare cell it lets by.
+    return "'" + text if text[:1] in _FIRST and _FORMULA.match(text) else text
 
 
 def unescape_formula(text: str) -> str:
@@ -92,16 +96,19 @@ def write_csv(
     quoting = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(headers)
     count = 0
+    escape = escape_formula if escape_formulas else _same
     for row in rows:
-        cells = ["" if v is None else v for v in row]
-        if escape_formulas:
-            cells = [escape_formula(v) if isinstance(v, str) else v for v in cells]
-        if any(isinstance(v, str) and "\r" in v for v in cells):
+        cells = ["" if v is None else escape(v) if type(v) is str else v for v in row]
+        if "\r" in "".join([v for v in cells if type(v) is str]):
             quoting.writerow(cells)
         else:
             writer.writerow(cells)
         count += 1
     return count
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def check_tablefmt(tablefmt: str | None) -> str:
@@ -163,7 +170,8 @@ STATEMENT_FIELDS = (
 
 
 def statement_row(s: StatementView) -> list[Any]:
-    return [s.to_json()[field] for field in STATEMENT_FIELDS]
+    fields = s.to_json()
+    return [fields[name] for name in STATEMENT_FIELDS]
 
 
 def statements(

@@ -50,13 +50,14 @@ def fingerprint(
     conditions: str | None,
 ) -> str:
     """A statement's identity is its content: what re-importing a file compares."""
-    return fingerprint_text(
+    raw = fingerprint_input(
         party, issue, score, stated_on.isoformat(), summary, quote, speaker, source, basis,
         conditions,
     )  # fmt: skip
+    return fingerprint_of(raw)
 
 
-def fingerprint_text(
+def fingerprint_input(
     party: str,
     issue: str,
     score: int,
@@ -68,18 +69,22 @@ def fingerprint_text(
     basis: str,
     conditions: str | None,
 ) -> str:
-    """`fingerprint` with the date already in ISO form (import's hot loop).
+    """The text a fingerprint hashes: the fields joined by NUL, None as "".
 
-    Stored text never holds NUL and is never "" (absent is None), so joining
-    the fields with NUL, None written as "", is one-to-one. Raises ValueError
-    if a field holds NUL or a lone surrogate (see `clean_text`)."""
-    content = (
-        party, issue, str(score), stated_on, summary, quote or "", speaker or "",
-        source or "", basis, conditions or "",
-    )  # fmt: skip
-    raw = "\0".join(content)
-    if raw.count("\0") != len(content) - 1:
+    Stored text never holds NUL and is never "" (absent is None), so this is
+    one-to-one. Raises ValueError if a field holds NUL (see `clean_text`)."""
+    raw = (
+        f"{party}\0{issue}\0{score}\0{stated_on}\0{summary}\0{quote or ''}\0"
+        f"{speaker or ''}\0{source or ''}\0{basis}\0{conditions or ''}"
+    )
+    if raw.count("\0") != 9:
         raise ValueError("a field holds a NUL character")
+    return raw
+
+
+def fingerprint_of(raw: str) -> str:
+    """The hash of `fingerprint_input`'s text; UnicodeEncodeError (a ValueError)
+    on a lone surrogate."""
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -13,9 +13,7 @@ import datetime as dt
 import io
 import json
 import os
-import queue
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -32,7 +30,8 @@ from tracker.core.statements import (
     TEXT_LIMIT,
     check_basis,
     clean_text,
-    fingerprint_text,
+    fingerprint_input,
+    fingerprint_of,
     recorder,
     statement_select,
     to_view,
@@ -191,7 +190,10 @@ def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
             raise ImportFailed(f"line {reader.line_num}: more fields than the header has columns")
         if not row:
             continue
-        row += padding[len(row) :]
+        if len(row) == width:
+            row.append("")
+        else:
+            row += padding[len(row) :]
         yield reader.line_num, pick(row)
 
 
@@ -223,8 +225,6 @@ class Names:
         self.seen_issues: dict[str, tuple[int, str] | None] = {}
         self.missing_parties: dict[str, None] = {}
         self.missing_issues: dict[str, None] = {}
-        # Called before a party or issue is created (the import's writer waits).
-        self.before_change: Callable[[], None] | None = None
 
     def party(self, name: str) -> tuple[int, str] | None:
         try:
@@ -257,8 +257,6 @@ class Names:
         if not self.create_missing:
             missing[name] = None
             return None
-        if self.before_change is not None:
-            self.before_change()
         slug, title = create(name)
         table = PARTY if known is self.parties else ISSUE
         found = (_id_of(self.session, table, slug), slug)
@@ -323,6 +321,8 @@ class _Parser:
     def __init__(self, session: Session, names: Names, from_csv: bool) -> None:
         dialect = session.get_bind().dialect
         self.names = names
+        self.seen_parties, self.seen_issues = names.seen_parties, names.seen_issues
+        self.from_csv = from_csv
         self.text = _csv_text if from_csv else _text
 
         def processor(column: str) -> Callable[[Any], Any]:
@@ -352,18 +352,65 @@ class _Parser:
     def __call__(self, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """The row to write, or None when its party or issue is unknown (they
         are collected in `names`, and reported together at the end)."""
-        text = self.text
-        party_name = text(v[0], "party")
-        if party_name is None:
-            raise RowError("party", "missing party")
-        issue_name = text(v[1], "issue")
-        if issue_name is None:
-            raise RowError("issue", "missing issue")
+        if self.from_csv and not (v[10] or v[11] or v[12] or v[13]):
+            return self._plain_csv_row(v)
+        return self._row(v, self.text)
+
+    def _plain_csv_row(self, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """`_row` for the common case, written for speed (a million rows): a CSV
+        row without recorded_* or retraction columns. Every value is a str, so
+        the checks are inlined; anything unusual (a blank required field, a
+        leading apostrophe, text past the limit or unstorable) takes `_row`."""
+        party_name, issue_name, stance, day, summary, quote, speaker, source, basis, conditions = v[
+            :10
+        ]
+        if (
+            not party_name
+            or not issue_name
+            or not summary
+            or party_name[0] == "'"
+            or issue_name[0] == "'"
+            or summary.isspace()
+        ):
+            return self._row(v, self.text)
+        party = self.seen_parties.get(party_name, _UNSEEN)
+        if party is _UNSEEN:
+            party = self.names.party(_required(party_name, "party", _text))
+        issue = self.seen_issues.get(issue_name, _UNSEEN)
+        if issue is _UNSEEN:
+            issue = self.names.issue(_required(issue_name, "issue", _text))
+        score = self.stances[stance]
+        day_text, day_value = self.days[day]
+        basis = self.bases[basis]
+        quote = quote if quote and not quote.isspace() else None
+        speaker = speaker if speaker and not speaker.isspace() else None
+        source = source if source and not source.isspace() else None
+        conditions = conditions if conditions and not conditions.isspace() else None
+        if party is None or issue is None:
+            return None
+        try:
+            raw = fingerprint_input(
+                party[1], issue[1], score, day_text, summary, quote, speaker, source, basis,
+                conditions,
+            )  # fmt: skip
+            fp = fingerprint_of(raw)
+        except ValueError:  # NUL or a lone surrogate: `_row` names the field
+            return self._row(v, self.text)
+        if len(raw) > TEXT_LIMIT or "\0'" in raw:
+            return self._row(v, self.text)
+        return (
+            party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
+            conditions, self.now, self.user, None, None, fp,
+        )  # fmt: skip
+
+    def _row(
+        self, v: tuple[Any, ...], text: Callable[[Any, str], str | None]
+    ) -> tuple[Any, ...] | None:
+        party_name = _required(v[0], "party", text)
+        issue_name = _required(v[1], "issue", text)
         score = self.stances[v[2]]
         day_text, day_value = self.days[v[3]]
-        summary = text(v[4], "summary")
-        if summary is None:
-            raise RowError("summary", "missing summary")
+        summary = _required(v[4], "summary", text)
         quote = text(v[5], "quote")
         speaker = text(v[6], "speaker")
         source = text(v[7], "source")
@@ -389,18 +436,26 @@ class _Parser:
         issue = self.names.issue(issue_name)
         if party is None or issue is None:
             return None
-        texts = (summary, quote, speaker, source, basis, conditions)
-        try:
-            fp = fingerprint_text(party[1], issue[1], score, day_text, *texts)
-        except ValueError:
-            for column, value in zip(TEXT_COLUMNS, texts[:4] + texts[5:], strict=True):
-                _storable(value, column)
-            raise
-        row = (
+        texts = (summary, quote, speaker, source, conditions)
+        for column, value in zip(TEXT_COLUMNS, texts, strict=True):
+            _storable(value, column)
+        raw = fingerprint_input(
+            party[1], issue[1], score, day_text, summary, quote, speaker, source, basis, conditions
+        )
+        return (
             party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
-            conditions, recorded_at, recorded_by, retracted_at, reason, fp,
+            conditions, recorded_at, recorded_by, retracted_at, reason, fingerprint_of(raw),
         )  # fmt: skip
-        return row
+
+
+_UNSEEN: Any = object()
+
+
+def _required(value: Any, column: str, text: Callable[[Any, str], str | None]) -> str:
+    found = text(value, column)
+    if found is None:
+        raise RowError(column, f"missing {column}")
+    return found
 
 
 def _storable(value: str | None, column: str) -> None:
@@ -416,12 +471,6 @@ class _Writer:
     import began. Identical statements inside one file are all kept (as an
     export of a database that has them writes them), so export-then-import
     gives back the same database.
-
-    The chunks are written by a second thread while the first parses the next
-    ones: the drivers let go of the GIL while the database works, so the two
-    overlap on a machine with more than one core. Only one thread uses the
-    connection at a time: the writer while it holds a chunk, the caller only
-    after `idle()`. At most two chunks wait, so memory stays flat.
 
     Into an empty SQLite table the statement indexes are dropped and built again
     at the end, inside the same transaction: one sort instead of a million
@@ -445,11 +494,6 @@ class _Writer:
         self.sql = compiled.string
         self.named = not self.dialect.positional
         assert self.named or compiled.positiontup == list(INSERT_COLUMNS)
-        self.chunks: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=2)
-        self.failure: BaseException | None = None
-        self.stopping = False
-        self.thread = threading.Thread(target=self._drain, name="import-writer", daemon=True)
-        self.thread.start()
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.buffer.append(row)
@@ -458,46 +502,13 @@ class _Writer:
 
     def flush(self) -> None:
         if self.buffer:
-            self._raise_failure()
-            self.chunks.put(self.buffer)
+            self._store(self.buffer)
             self.buffer = []
-
-    def idle(self) -> None:
-        """Wait until every queued chunk is written; then the caller may use the
-        connection."""
-        self.chunks.join()
-        self._raise_failure()
 
     def finish(self) -> None:
         self.flush()
-        self.close()
-        self._raise_failure()
         for index in self.rebuild:
             index.create(self.connection)
-
-    def close(self, abandon: bool = False) -> None:
-        """Stop the writer thread; with `abandon`, skip what is still queued."""
-        self.stopping = abandon
-        if self.thread.is_alive():
-            self.chunks.put(None)
-            self.thread.join()
-
-    def _raise_failure(self) -> None:
-        if self.failure is not None:
-            raise self.failure
-
-    def _drain(self) -> None:
-        while True:
-            rows = self.chunks.get()
-            try:
-                if rows is None:
-                    return
-                if self.failure is None and not self.stopping:
-                    self._store(rows)
-            except BaseException as err:  # re-raised in the caller's thread
-                self.failure = err
-            finally:
-                self.chunks.task_done()
 
     def _store(self, rows: list[tuple[Any, ...]]) -> None:
         count = len(rows)
@@ -553,7 +564,6 @@ def _import_statements(
     """`progress`, if given, is called after each chunk with how far the import
     has got (what `rows` counts it in: bytes for a file, rows for a list)."""
     writer = _Writer(session, result)
-    names.before_change = writer.idle
     parse = _Parser(session, names, from_csv)
     position = -1
     try:
@@ -573,10 +583,6 @@ def _import_statements(
             raise
         at = where(position) if position >= 0 else "the file"
         raise ImportFailed(f"{at}: {err}") from None
-    finally:
-        # Before the caller rolls back: the writer must be off the connection.
-        writer.close(abandon=True)
-        names.before_change = None
 
 
 def _json_document(stream: IO[str]) -> dict[str, Any]:
