@@ -109,10 +109,9 @@ def _text(value: Any, column: str) -> str | None:
 def _csv_text(value: Any, column: str) -> str | None:
     """`_text` for a CSV cell: undoes export's escaping of text a spreadsheet
     would run as a formula (see `render.escape_formula`)."""
-    text = _text(value, column)
-    if text is not None and text[0] == "'":
-        return unescape_formula(text)
-    return text
+    if type(value) is str and value[:1] == "'":
+        value = unescape_formula(value)
+    return _text(value, column)
 
 
 def _stance(value: Any) -> int:
