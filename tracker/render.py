@@ -287,7 +287,20 @@ def report(
     if fmt == "json":
         return to_json(rep.to_json())
     if fmt == "csv":
-        return to_csv(REPORT_CSV_HEADERS, (list(c.to_json().values()) for c in rep.cells))
+        return to_csv(
+            REPORT_CSV_HEADERS,
+            (
+                (
+                    c.party.slug,
+                    c.issue.slug,
+                    c.stance,
+                    c.score,
+                    c.stated_on.isoformat(),
+                    c.statement_id,
+                )
+                for c in rep.cells
+            ),
+        )
     by_pair = {(c.issue.id, c.party.id): c for c in rep.cells}
     markdown = fmt == "markdown"
     if transpose:

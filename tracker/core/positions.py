@@ -66,26 +66,21 @@ def _pair_filters(
     return filters
 
 
-def latest(
-    session: Session,
-    as_of: dt.date,
-    known_at: dt.datetime | None = None,
-    party_ids: Sequence[int] | None = None,
-    issue_ids: Sequence[int] | None = None,
-) -> list[tuple[int, int, int, int, dt.date]]:
-    """(party_id, issue_id, statement_id, score, stated_on) of the statement that
-    sets each pair's stance as of `as_of`; pairs with no stance are absent.
-
-    One statement: for each pair, correlated subqueries seek the stance index
-    backwards and take the first visible row. The index holds every column
-    they read (retracted_at and score included), so they never touch the
-    table: three index-only seeks per pair."""
-    pairs = (
+def _pairs(party_ids: Sequence[int] | None, issue_ids: Sequence[int] | None) -> Any:
+    """Every (party, issue) pair with a statement: a covering scan of the index."""
+    return (
         select(STATEMENT.c.party_id, STATEMENT.c.issue_id)
         .where(*_pair_filters(STATEMENT.c, party_ids, issue_ids))
         .distinct()
         .subquery("pairs")
     )
+
+
+def _stance_at(pairs: Any, as_of: dt.date, known_at: dt.datetime | None) -> list[Any]:
+    """Columns (statement id, score, stated_on) of each pair's stance as of `as_of`:
+    correlated subqueries that seek the stance index backwards and take the
+    first visible row. The index holds every column they read (retracted_at
+    and score included), so they never touch the table."""
     s = STATEMENT.alias("s").c
 
     def first(column: Any) -> Any:
@@ -103,9 +98,21 @@ def latest(
             .scalar_subquery()
         )
 
-    query = select(
-        pairs.c.party_id, pairs.c.issue_id, first(s.id), first(s.score), first(s.stated_on)
-    )
+    return [first(s.id), first(s.score), first(s.stated_on)]
+
+
+def latest(
+    session: Session,
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+    party_ids: Sequence[int] | None = None,
+    issue_ids: Sequence[int] | None = None,
+) -> list[tuple[int, int, int, int, dt.date]]:
+    """(party_id, issue_id, statement_id, score, stated_on) of the statement that
+    sets each pair's stance as of `as_of`; pairs with no stance are absent.
+    One statement, three index-only seeks per pair."""
+    pairs = _pairs(party_ids, issue_ids)
+    query = select(pairs.c.party_id, pairs.c.issue_id, *_stance_at(pairs, as_of, known_at))
     return [
         (party_id, issue_id, statement_id, score, stated_on)
         for party_id, issue_id, statement_id, score, stated_on in session.execute(query)
@@ -145,28 +152,6 @@ def stance_of(
         .limit(1)
     ).first()
     return None if row is None else to_view(row)
-
-
-def _active_pairs(
-    session: Session,
-    start: dt.date,
-    end: dt.date,
-    known_at: dt.datetime | None,
-    party_ids: Sequence[int] | None,
-    issue_ids: Sequence[int] | None,
-) -> set[tuple[int, int]]:
-    """Pairs with a visible statement dated in (start, end]."""
-    rows = session.execute(
-        select(STATEMENT.c.party_id, STATEMENT.c.issue_id)
-        .where(
-            STATEMENT.c.stated_on > start,
-            STATEMENT.c.stated_on <= end,
-            visible(STATEMENT.c, known_at),
-            *_pair_filters(STATEMENT.c, party_ids, issue_ids),
-        )
-        .distinct()
-    )
-    return {(r.party_id, r.issue_id) for r in rows}
 
 
 def _ids(refs: Sequence[PartyRef] | Sequence[IssueRef] | None) -> list[int] | None:
@@ -264,40 +249,60 @@ def diff(
         raise ValueError(f"TO ({end.isoformat()}) is before FROM ({start.isoformat()})")
     wanted_parties = resolve_parties(session, parties)
     wanted_issues = resolve_issues(session, issues)
-    before = _report(session, start, known_at, wanted_parties, wanted_issues)
-    after = _report(session, end, known_at, wanted_parties, wanted_issues)
-    active = _active_pairs(session, start, end, known_at, _ids(wanted_parties), _ids(wanted_issues))
-    then = {(c.party.id, c.issue.id): c for c in before.cells}
+    party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
+    # One statement: each pair's stance at FROM and at TO, and whether any
+    # visible statement on it is dated in (FROM, TO] (an index-only probe).
+    pairs = _pairs(_ids(wanted_parties), _ids(wanted_issues))
+    s = STATEMENT.alias("s").c
+    active = (
+        select(s.id)
+        .where(
+            s.party_id == pairs.c.party_id,
+            s.issue_id == pairs.c.issue_id,
+            s.stated_on > start,
+            s.stated_on <= end,
+            visible(s, known_at),
+        )
+        .correlate(pairs)
+        .exists()
+    )
+    query = select(
+        pairs.c.party_id,
+        pairs.c.issue_id,
+        *_stance_at(pairs, start, known_at),
+        *_stance_at(pairs, end, known_at),
+        active,
+    )
     counts = dict.fromkeys(CHANGES, 0)
+    scores_from: dict[int, list[int]] = {}
+    scores_to: dict[int, list[int]] = {}
     moved: list[tuple[Cell | None, Cell, str]] = []
-    for cell in after.cells:
-        pair = (cell.party.id, cell.issue.id)
-        old = then.get(pair)
-        kind = classify(old.score if old else None, cell.score, pair in active)
+    rows: Iterable[Any] = session.execute(query)
+    for p, i, from_id, from_score, from_day, to_id, to_score, to_day, acted in rows:
+        if to_id is None:  # no stance at TO, so none at FROM either
+            continue
+        if from_id is not None:
+            scores_from.setdefault(i, []).append(from_score)
+        scores_to.setdefault(i, []).append(to_score)
+        kind = classify(from_score if from_id is not None else None, to_score, bool(acted))
         counts[kind] += 1
         if include_all or kind in MOVES:
-            moved.append((old, cell, kind))
+            party, issue = party_refs[p], issue_refs[i]
+            old = None if from_id is None else Cell(party, issue, from_score, from_day, from_id)
+            moved.append((old, Cell(party, issue, to_score, to_day, to_id), kind))
     # Only the statements behind the changes are read in full.
     views = statements_by_id(session, (cell.statement_id for _, cell, _ in moved))
-    changes = [
-        Change(cell.party, cell.issue, old, cell, kind, views[cell.statement_id])
-        for old, cell, kind in moved
-    ]
     rank = {name: n for n, name in enumerate(CHANGES)}
-    changes.sort(key=lambda c: (rank[c.change], c.issue.id, c.party.id))
-
-    scores_from = _scores_by_issue(before.cells)
-    scores_to = _scores_by_issue(after.cells)
+    changes = sorted(
+        (
+            Change(cell.party, cell.issue, old, cell, kind, views[cell.statement_id])
+            for old, cell, kind in moved
+        ),
+        key=lambda c: (rank[c.change], c.issue.id, c.party.id),
+    )
     trends = []
-    for issue in sorted(scores_from.keys() | scores_to.keys(), key=lambda i: i.id):
-        s_from = spread(scores_from.get(issue, []))
-        s_to = spread(scores_to.get(issue, []))
-        trends.append(IssueTrend(issue, s_from, s_to, trend(s_from, s_to)))
+    for issue_id in sorted(scores_to):
+        s_from = spread(scores_from.get(issue_id, []))
+        s_to = spread(scores_to[issue_id])
+        trends.append(IssueTrend(issue_refs[issue_id], s_from, s_to, trend(s_from, s_to)))
     return Diff(start, end, known_at, tuple(changes), tuple(trends), counts)
-
-
-def _scores_by_issue(cells: Sequence[Cell]) -> dict[IssueRef, list[int]]:
-    by_issue: dict[IssueRef, list[int]] = {}
-    for cell in cells:
-        by_issue.setdefault(cell.issue, []).append(cell.score)
-    return by_issue
