@@ -52,7 +52,9 @@ import generate
 
 CHUNK = 5_000
 AS_OF = "2025-12-31"  # after the generator's last date: every statement counts
-DIFF_FROM = "2024-12-31"
+# A month's diff (a briefing's usual span) and a year's (most pairs move).
+DIFF_MONTH = "2025-12-01"
+DIFF_YEAR = "2024-12-31"
 SCORES = {"rejects": -2, "opposes": -1, "open": 0, "supports": 1, "demands": 2}
 STATEMENT_INSERT = (
     "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, quote, speaker,"
@@ -309,14 +311,17 @@ def bench_size(
 
         for _ in range(runs):
             results.figure("report_floor").runs.append(timed(lambda: floor_report(backend, url)))
-            seconds, _ = run(
+            seconds, rss = run(
                 [*tracker, "--db", url, "report", "--as-of", AS_OF, "--format", "csv"], env
             )
             results.figure("report").runs.append(seconds)
-            seconds, _ = run(
-                [*tracker, "--db", url, "diff", DIFF_FROM, AS_OF, "--format", "csv"], env
-            )
-            results.figure("diff").runs.append(seconds)
+            results.figure("report_rss").runs.append(rss)
+            for name, start in (("diff", DIFF_MONTH), ("diff_year", DIFF_YEAR)):
+                seconds, rss = run(
+                    [*tracker, "--db", url, "diff", start, AS_OF, "--format", "csv"], env
+                )
+                results.figure(name).runs.append(seconds)
+                results.figure(f"{name}_rss").runs.append(rss)
         say(
             f"report {results.figure('report').median:.2f} s, diff {results.figure('diff').median:.2f} s,"
             f" floor {results.figure('report_floor').median:.2f} s"
@@ -379,36 +384,136 @@ def _first_pair(backend: Backend, url: str) -> tuple[str, str]:
 
 # --- printing --------------------------------------------------------------------
 
+ROWS = (
+    # (figure, label, unit, compared with, ratio label)
+    ("import", "import (`tracker import --create-missing`)", "s", "import_floor", "/ floor"),
+    ("import_floor", "import floor (csv + executemany / COPY)", "s", None, ""),
+    ("import_sqlite_utils", "`sqlite-utils insert --csv`", "s", "import", "/ tracker"),
+    ("import_rss", "import peak memory", "MiB", None, ""),
+    ("report", "`tracker report --format csv`", "s", "report_floor", "/ floor"),
+    ("report_floor", "report floor (GROUP BY, MAX, in process)", "s", None, ""),
+    ("diff", "`tracker diff` over a month", "s", "report_floor", "/ floor"),
+    ("diff_year", "`tracker diff` over a year", "s", "report_floor", "/ floor"),
+    ("export", "`tracker export --format csv`", "s", "import", "/ import"),
+    ("export_rss", "export peak memory", "MiB", None, ""),
+    ("add", "`tracker add`", "ms", "add_floor", "/ floor"),
+    ("add_floor", 'floor `python -c "import sqlalchemy.orm, click"`', "ms", None, ""),
+)
+
 
 def ratio(a: Figure, b: Figure) -> str:
-    return f"{a.median / b.median:.2f}x" if a.runs and b.runs else "-"
+    return f"{a.median / b.median:.2f}x" if a.runs and b.runs else ""
 
 
-def print_results(all_results: list[Results]) -> None:
+def value(figure: Figure, unit: str) -> str:
+    if not figure.runs:
+        return ""
+    scale = {"s": 1.0, "ms": 1000.0, "MiB": 1 / 1024}[unit]
+    digits = {"s": 2, "ms": 0, "MiB": 0}[unit]
+    med, low, high = (x * scale for x in (figure.median, min(figure.runs), max(figure.runs)))
+    return f"{med:.{digits}f} {unit} ({low:.{digits}f}–{high:.{digits}f})"
+
+
+def table(all_results: list[Results]) -> str:
+    """A markdown table: one column per backend and size, median (min–max), ratio."""
+    head = ["measure"]
     for r in all_results:
-        f = r.figures
-        empty = Figure()
-        print(f"\n{r.backend}, {r.size:,} statements")
-        print(f"  import            {f['import'].text()}   peak {f['import_rss'].text('MiB')}")
-        print(
-            f"  import floor      {f['import_floor'].text()}   tool/floor {ratio(f['import'], f['import_floor'])}"
+        head.append(f"{r.backend} {r.size:,}")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, label, unit, against, how in ROWS:
+        cells = [label]
+        for r in all_results:
+            figure = r.figures.get(name, Figure())
+            text = value(figure, unit)
+            if text and against and r.figures.get(against, Figure()).runs:
+                text += f"; {ratio(figure, r.figures[against])} {how}"
+            cells.append(text)
+        if any(cells[1:]):
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def chart(all_results: list[Results], path: Path) -> None:
+    """Seconds against statements, both on log scales, one line per measure."""
+    series = [
+        ("import", "tracker import", "#1b7837"),
+        ("import_floor", "import floor", "#7fbf7b"),
+        ("import_sqlite_utils", "sqlite-utils insert", "#b2182b"),
+        ("export", "tracker export", "#2166ac"),
+        ("diff", "tracker diff (month)", "#762a83"),
+        ("report", "tracker report", "#e08214"),
+        ("report_floor", "report floor", "#fdb863"),
+    ]
+    width, height, left, right, top, bottom = 720, 440, 70, 200, 30, 50
+    points = [
+        (r.size, f.median)
+        for r in all_results
+        for name, _, _ in series
+        if (f := r.figures.get(name)) is not None and f.runs
+    ]
+    if not points:
+        return
+    import math
+
+    xs = sorted({p[0] for p in points})
+    y_low = 10 ** math.floor(math.log10(min(p[1] for p in points)))
+    y_high = 10 ** math.ceil(math.log10(max(p[1] for p in points)))
+
+    def x(n: float) -> float:
+        span = math.log10(xs[-1]) - math.log10(xs[0]) or 1
+        return left + (math.log10(n) - math.log10(xs[0])) / span * (width - left - right)
+
+    def y(sec: float) -> float:
+        span = math.log10(y_high) - math.log10(y_low)
+        return top + (1 - (math.log10(sec) - math.log10(y_low)) / span) * (height - top - bottom)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    decade = y_low
+    while decade <= y_high:
+        out.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(decade):.1f}" y2="{y(decade):.1f}" '
+            'stroke="#dddddd"/>'
         )
-        su = f.get("import_sqlite_utils", empty)
-        if su.runs:
-            print(f"  sqlite-utils      {su.text()}   sqlite-utils/tool {ratio(su, f['import'])}")
-        print(
-            f"  report            {f['report'].text()}   tool/floor {ratio(f['report'], f['report_floor'])}"
+        out.append(
+            f'<text x="{left - 6}" y="{y(decade) + 4:.1f}" text-anchor="end">{decade:g} s</text>'
         )
-        print(
-            f"  diff              {f['diff'].text()}   tool/floor {ratio(f['diff'], f['report_floor'])}"
+        decade *= 10
+    for n in xs:
+        out.append(
+            f'<text x="{x(n):.1f}" y="{height - bottom + 18}" text-anchor="middle">{n:,}</text>'
         )
-        print(f"  report floor      {f['report_floor'].text()}")
-        print(f"  export            {f['export'].text()}   export/import {ratio(f['export'], f['import'])}"
-              f"   peak {f['export_rss'].text('MiB')}")  # fmt: skip
-        print(
-            f"  add               {f['add'].median * 1000:.0f} ms   floor {f['add_floor'].median * 1000:.0f} ms"
-            f"   add/floor {ratio(f['add'], f['add_floor'])}"
+    out.append(
+        f'<text x="{(left + width - right) / 2}" y="{height - 12}" text-anchor="middle">'
+        "statements (log scale)</text>"
+    )
+    for row, (name, label, colour) in enumerate(series):
+        for backend, dash in (("sqlite", ""), ("postgresql", ' stroke-dasharray="6 4"')):
+            line = [
+                (r.size, r.figures[name].median)
+                for r in all_results
+                if r.backend == backend and name in r.figures and r.figures[name].runs
+            ]
+            if not line:
+                continue
+            path_d = " ".join(f"{x(n):.1f},{y(sec):.1f}" for n, sec in line)
+            out.append(
+                f'<polyline points="{path_d}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+            )
+        ly = top + 16 * row
+        out.append(
+            f'<line x1="{width - right + 12}" x2="{width - right + 36}" y1="{ly}" y2="{ly}" '
+            f'stroke="{colour}" stroke-width="2"/>'
         )
+        out.append(f'<text x="{width - right + 42}" y="{ly + 4}">{label}</text>')
+    ly = top + 16 * len(series) + 10
+    out.append(f'<text x="{width - right + 12}" y="{ly}">solid: SQLite</text>')
+    out.append(f'<text x="{width - right + 12}" y="{ly + 16}">dashed: PostgreSQL</text>')
+    out.append("</svg>")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 def machine() -> dict[str, Any]:
@@ -434,9 +539,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated sizes")
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (default 3)")
     parser.add_argument("--add-runs", type=int, default=11, help="runs of tracker add (default 11)")
-    parser.add_argument("--db", help="a PostgreSQL server URL: run there instead of SQLite")
+    parser.add_argument("--db", help="also run on this PostgreSQL server (a URL), after SQLite")
+    parser.add_argument("--no-sqlite", action="store_true", help="with --db: only PostgreSQL")
     parser.add_argument("--work", type=Path, help="folder for the CSV files (kept) and databases")
     parser.add_argument("--results", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--chart", type=Path, help="also draw them as an SVG chart here")
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
 
@@ -445,16 +552,24 @@ def main() -> int:
         scratch = tempfile.TemporaryDirectory(prefix="tracker-bench-")
         args.work = Path(scratch.name)
     args.work.mkdir(parents=True, exist_ok=True)
-    backend: Backend = Backend(args.work) if args.db is None else Postgres(args.work, args.db)
+    backends: list[Backend] = [] if args.no_sqlite and args.db else [Backend(args.work)]
+    if args.db:
+        backends.append(Postgres(args.work, args.db))
     env = {**os.environ, "TRACKER_USER": "bench", "PATH": _path(dict(os.environ))}
     env.pop("TRACKER_DB", None)
-    print(f"{backend.name}: sizes {', '.join(f'{s:,}' for s in sizes)}; {args.runs} runs each")
+    names = ", ".join(b.name for b in backends)
+    print(f"{names}: sizes {', '.join(f'{s:,}' for s in sizes)}; {args.runs} runs each")
     try:
-        results = [bench_size(backend, size, args.runs, args.add_runs, env) for size in sizes]
+        results = [
+            bench_size(backend, size, args.runs, args.add_runs, env)
+            for backend in backends
+            for size in sizes
+        ]
     finally:
         if scratch is not None:
             scratch.cleanup()
-    print_results(results)
+    print()
+    print(table(results))
     if args.results:
         payload = {
             "machine": machine(),
@@ -468,6 +583,8 @@ def main() -> int:
             ],
         }
         args.results.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    if args.chart:
+        chart(results, args.chart)
     return 0
 
 

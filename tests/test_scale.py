@@ -181,3 +181,25 @@ def test_scale_benchmark_runs(server: str | None, tmp_path: Path) -> None:
     for figure in ("import floor", "report", "diff", "export", "add/floor"):
         assert figure in done.stdout
     assert (tmp_path / "r.json").exists()
+
+
+def test_a_large_import_leaves_postgresql_vacuumed(
+    tracker: Tracker, tmp_path: Path, backend: str
+) -> None:
+    """Reports right after a big import need the planner's statistics and the
+    visibility map (index-only scans): the import runs VACUUM ANALYZE."""
+    if backend != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+    from sqlalchemy import text
+
+    tracker("import", "--create-missing", str(generate.write(tmp_path / "s.csv", transfer.CHUNK)))
+    database = Database(resolve_url(tracker.db))
+    with database.engine.connect() as conn:
+        vacuumed = conn.execute(
+            text(
+                "SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+                " FROM pg_stat_user_tables WHERE relname = 'statement'"
+            )
+        ).scalar()
+    database.dispose()
+    assert vacuumed

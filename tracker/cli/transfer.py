@@ -37,13 +37,15 @@ def import_(file: Path, dry_run: bool, create_missing: bool) -> None:
     """Import statements from FILE: JSON (as exported) or CSV (one statement a
     row; columns party, issue, stance, stated_on, summary, and optionally quote,
     speaker, source, basis, conditions). All or nothing."""
-    from tracker.core.transfer import import_file
+    from tracker.core.transfer import after_bulk_import, import_file
 
     with (
         _progress_bar("Importing") as progress,
         app().db.session(write=True, commit=not dry_run) as session,
     ):
         result = import_file(session, file, create_missing, progress)
+    if not dry_run:
+        after_bulk_import(app().db.engine, result.added)
     verb = "Would add" if dry_run else "Added"
     parts = [f"{verb} {result.added:,} statement{'s' if result.added != 1 else ''}"]
     if result.skipped:
