@@ -5,7 +5,7 @@ executemany, in chunks), then times `tracker report --format html --output`
 as a fresh process, prints the page's size, and opens the page in Chromium
 (when it is installed) to check that a browser loads it whole.
 
-    python benchmarks/html_scale.py [--statements 1000000] [--parties 200] [--issues 500]
+    python benchmarks/html_scale.py [--statements 1000000] [--parties 200] [--issues 500] [--runs 3]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,16 +87,25 @@ def fill(url: str, parties: int, issues: int, statements: int, seed: int) -> dt.
     return last
 
 
-def open_in_browser(page: Path) -> tuple[float, int]:
-    """Seconds Chromium takes to load the page, and the matrix cells it finds."""
+def open_in_browser(page: Path) -> tuple[float, float, float, int]:
+    """Chromium on the page: seconds to its first contentful paint and to its
+    load event, both as the page's own performance timeline reports them (from
+    the start of navigation), the wall-clock seconds until the page is loaded
+    and its cells counted, and the matrix cells it finds."""
     with chromium() as browser:
         tab = browser.new_page(viewport={"width": 1280, "height": 900})
         start = time.perf_counter()
         tab.goto(page.as_uri(), timeout=600_000, wait_until="load")
         cells = tab.evaluate("document.querySelectorAll('table.matrix td').length")
         seconds = time.perf_counter() - start
+        paint, load = tab.evaluate(
+            """() => [
+                performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1000,
+                performance.getEntriesByType('navigation')[0].loadEventStart,
+            ]"""
+        )
         tab.close()
-    return seconds, int(cells)
+    return paint / 1000, load / 1000, seconds, int(cells)
 
 
 def main() -> int:
@@ -104,6 +114,7 @@ def main() -> int:
     parser.add_argument("--parties", type=int, default=200)
     parser.add_argument("--issues", type=int, default=500)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--runs", type=int, default=1, help="render and open the page N times")
     parser.add_argument("--no-browser", action="store_true", help="skip opening the page")
     args = parser.parse_args()
 
@@ -112,30 +123,44 @@ def main() -> int:
         start = time.perf_counter()
         last = fill(str(db), args.parties, args.issues, args.statements, args.seed)
         filled = time.perf_counter() - start
+        print(
+            f"{args.parties} parties x {args.issues} issues, {args.statements:,} statements "
+            f"(filled in {filled:.1f} s)"
+        )
         page = Path(scratch) / "report.html"
         script = Path(sys.executable).with_name("tracker")
         tracker = [str(script)] if script.exists() else [sys.executable, "-m", "tracker"]
         command = [*tracker, "--db", str(db), "report", "--as-of", last.isoformat()]
         command += ["--format", "html", "--output", str(page)]
-        start = time.perf_counter()
-        subprocess.run(command, check=True, env={**os.environ}, stderr=subprocess.DEVNULL)
-        rendered = time.perf_counter() - start
-        size = page.stat().st_size
-        print(
-            f"{args.parties} parties x {args.issues} issues, {args.statements:,} statements "
-            f"(filled in {filled:.1f} s)"
-        )
-        print(f"tracker report --format html --output: {rendered:.2f} s")
-        print(f"page: {size:,} bytes ({size / 2**20:.1f} MiB)")
         reason = "--no-browser" if args.no_browser else unavailable()
-        if reason is not None:
-            print(f"browser: not checked ({reason})")
-            return 0
-        seconds, cells = open_in_browser(page)
-        print(f"browser: chromium loaded the page in {seconds:.2f} s, {cells:,} matrix cells")
-        if cells == 0:
-            print("browser: the page has no matrix", file=sys.stderr)
-            return 1
+        runs: list[tuple[float, ...]] = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, env={**os.environ}, stderr=subprocess.DEVNULL)
+            rendered = time.perf_counter() - start
+            size = page.stat().st_size
+            print(f"tracker report --format html --output: {rendered:.2f} s")
+            print(f"page: {size:,} bytes ({size / 2**20:.1f} MiB)")
+            if reason is not None:
+                print(f"browser: not checked ({reason})")
+                runs.append((rendered,))
+                continue
+            paint, load, seconds, cells = open_in_browser(page)
+            print(f"browser: chromium loaded the page in {seconds:.2f} s, {cells:,} matrix cells")
+            shown = f"{paint:.2f} s" if paint >= 0 else "not reported"
+            print(f"browser: first contentful paint {shown}, load event {load:.2f} s")
+            if cells == 0:
+                print("browser: the page has no matrix", file=sys.stderr)
+                return 1
+            runs.append((rendered, paint, load, seconds))
+        if args.runs > 1:
+            names = ("render", "first paint", "load event", "loaded and counted")
+            for name, values in zip(names, zip(*runs, strict=True), strict=False):
+                ordered = sorted(values)
+                print(
+                    f"{name}: median {statistics.median(ordered):.2f} s "
+                    f"({ordered[0]:.2f}-{ordered[-1]:.2f}) over {args.runs} runs"
+                )
     return 0
 
 

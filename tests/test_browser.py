@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import Tracker
-from test_html import HOSTILE_SUMMARY
+from test_html import BREAKOUT, HOSTILE_SUMMARY, report_html
 
 from scripts.chromium import chromium, unavailable
 from tracker.html import STANCE_COLOURS
@@ -50,7 +50,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The seed, plus a hostile statement, as report and diff pages on disk."""
+    """The seed, plus hostile statements, as report and diff pages on disk; and
+    the report as a large page, its statements in the JSON block."""
     folder = tmp_path_factory.mktemp("pages")
     tracker = Tracker(str(folder / "tracker.db"))
     tracker("import", str(seed_file()))
@@ -59,12 +60,18 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "add", "evil", "donbas", "opposes", "--date", "2025-12-01", "--summary", HOSTILE_SUMMARY,
         "--source", "javascript:alert(1)", "--quote", "</script><script>alert(2)</script>",
     )  # fmt: skip
+    tracker(
+        "add", "evil", "sanctions", "rejects", "--date", "2025-12-01", "--summary", BREAKOUT,
+        "--source", "AP, https://example.org/a?b=1&c=2 and javascript:alert(3)",
+    )  # fmt: skip
     report = folder / "report.html"
     tracker("report", "--as-of", AS_OF, "--format", "html", "--output", str(report))
     diff = folder / "diff.html"
     tracker("diff", "2025-11-20", AS_OF, "--format", "html", "--output", str(diff))
     cells = json.loads(tracker("report", "--as-of", AS_OF, "--format", "json").stdout)["cells"]
-    return {"report": report, "diff": diff, "cells": cells}
+    large = folder / "large.html"
+    large.write_text(report_html(tracker.db, AS_OF, 0), encoding="utf-8")
+    return {"report": report, "diff": diff, "large": large, "cells": cells}
 
 
 def open_page(browser: Browser, path: Path, width: int = 1280, **options: Any) -> Page:
@@ -73,12 +80,13 @@ def open_page(browser: Browser, path: Path, width: int = 1280, **options: Any) -
     return page
 
 
-def test_cells_are_coloured_by_score(browser: Browser, pages: dict[str, Any]) -> None:
-    page = open_page(browser, pages["report"])
+@pytest.mark.parametrize("name", ["report", "large"])
+def test_cells_are_coloured_by_score(browser: Browser, pages: dict[str, Any], name: str) -> None:
+    page = open_page(browser, pages[name])
     found = page.eval_on_selector_all(
         "table.matrix td",
         """cells => cells.map(td => [td.dataset.party, td.dataset.issue, td.dataset.score,
-            getComputedStyle(td).backgroundColor, td.querySelector('.label')?.textContent])""",
+            getComputedStyle(td).backgroundColor, td.firstChild?.nodeValue.split('\\n')[0]])""",
     )
     filled = {(p, i): (int(s), bg, text) for p, i, s, bg, text in found if s != ""}
     expected = {(c["party"], c["issue"]): c for c in pages["cells"]}
@@ -116,24 +124,27 @@ def test_one_timeline_line_per_party_with_a_stance(browser: Browser, pages: dict
 
 
 def test_no_request_leaves_the_page(browser: Browser, pages: dict[str, Any]) -> None:
-    for name in ("report", "diff"):
+    for name in ("report", "diff", "large"):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         requests: list[str] = []
         page.on("request", lambda request, seen=requests: seen.append(request.url))
         page.goto(pages[name].as_uri())
-        # Show every cell's statement, as a reader would.
+        # Show every cell's statement, and a dot's, as a reader would.
         for cell in page.locator("td[tabindex]").all():
             cell.hover()
+        for dot in page.locator("svg circle.dot").all()[:5]:
+            dot.hover()
         page.wait_for_load_state("networkidle")
         assert requests == [pages[name].as_uri()], name
         page.close()
 
 
-def test_hostile_statement_runs_nothing(browser: Browser, pages: dict[str, Any]) -> None:
+@pytest.mark.parametrize("name", ["report", "large"])
+def test_hostile_statement_runs_nothing(browser: Browser, pages: dict[str, Any], name: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(pages["report"].as_uri())
+    page.goto(pages[name].as_uri())
     cell = page.locator('td[data-party="evil"][data-issue="donbas"]')
     cell.hover()
     pop = cell.locator(".pop")
@@ -143,10 +154,21 @@ def test_hostile_statement_runs_nothing(browser: Browser, pages: dict[str, Any])
     assert pop.locator(".quote").text_content() == "</script><script>alert(2)</script>"
     assert pop.locator("a").count() == 0
     cell.focus()
+    breakout = page.locator('td[data-party="evil"][data-issue="sanctions"]')
+    breakout.hover()
+    pop = breakout.locator(".pop")
+    assert pop.locator(".summary").text_content() == BREAKOUT
+    assert pop.locator("a").evaluate_all("links => links.map(a => [a.href, a.rel, a.target])") == [
+        ["https://example.org/a?b=1&c=2", "noopener noreferrer", "_blank"]
+    ]
+    assert pop.locator(".source").text_content() == (
+        "Source: AP, https://example.org/a?b=1&c=2 and javascript:alert(3)"
+    )
     page.wait_for_timeout(200)
     assert page.title() == TITLE
     assert dialogs == []
-    assert page.locator("img").count() == 0 and page.locator("script").count() == 1
+    scripts = 1 if name == "report" else 2  # the large page's second: its JSON block
+    assert page.locator("img").count() == 0 and page.locator("script").count() == scripts
     assert page.locator('th[data-party="evil"]').text_content() == "Evil <b>party</b>"
     page.close()
 
@@ -185,11 +207,12 @@ def test_matrix_scrolls_in_its_own_box_when_narrow(browser: Browser, pages: dict
     page.close()
 
 
+@pytest.mark.parametrize("name", ["report", "large"])
 def test_statement_shows_on_keyboard_focus_inside_the_window(
-    browser: Browser, pages: dict[str, Any]
+    browser: Browser, pages: dict[str, Any], name: str
 ) -> None:
     for width in (1280, 390):
-        page = open_page(browser, pages["report"], width)
+        page = open_page(browser, pages[name], width)
         # The last column: its statement would run off the window's right edge.
         cell = page.locator('td[data-party="evil"][data-issue="donbas"]')
         cell.focus()
@@ -211,6 +234,75 @@ def test_works_without_scripts(browser: Browser, pages: dict[str, Any]) -> None:
     assert page.locator("figure.timeline").first.is_visible()
     cell.hover()
     assert cell.locator(".pop").is_visible()  # hover details by CSS alone
+    page.close()
+
+
+def test_large_page_shows_the_same_statements(browser: Browser, pages: dict[str, Any]) -> None:
+    """Each cell of the large page, pointed at, shows what the small page's does."""
+    small = open_page(browser, pages["report"])
+    large = open_page(browser, pages["large"])
+    assert large.locator(".pop").count() == 0  # none until a cell is pointed at
+    cells = large.eval_on_selector_all(
+        "td[data-statement]", "cells => cells.map(td => [td.dataset.party, td.dataset.issue])"
+    )
+    assert len(cells) == len(pages["cells"])
+    shown = []
+    for party, issue in cells:
+        selector = f'td[data-party="{party}"][data-issue="{issue}"]'
+        texts = []
+        for page in (small, large):
+            cell = page.locator(selector)
+            cell.hover()
+            pop = cell.locator(".pop")
+            assert pop.is_visible(), (party, issue)
+            links = "links => links.map(a => [a.href, a.textContent, a.rel, a.target])"
+            texts.append((pop.inner_text(), pop.locator("a").evaluate_all(links)))
+            described = cell.get_attribute("aria-describedby")
+            assert described and page.locator(f"#{described}").count() == 1
+        assert texts[0] == texts[1], (party, issue)
+        shown.append(texts[1][0])
+    assert any("Source: " in text for text in shown)
+    assert any("Conditions: " in text for text in shown)
+    # One popup, moved from cell to cell.
+    assert large.locator(".pop").count() == 1
+    small.close()
+    large.close()
+
+
+def test_large_page_dots_get_their_title_from_the_list(
+    browser: Browser, pages: dict[str, Any]
+) -> None:
+    page = open_page(browser, pages["large"])
+    figure = page.locator('figure[data-issue="donbas"]')
+    dots = figure.locator("svg circle.dot")
+    assert dots.count() >= 2 and figure.locator("svg title").count() == 0
+    rows = figure.locator("table.statements tbody tr")
+    for n in range(dots.count()):
+        dot = dots.nth(n)
+        dot.hover()
+        title = dot.locator("title").text_content()
+        date, party, stance, summary = rows.nth(n).locator("td").all_text_contents()
+        assert title == f"{party}, {date}: {stance}. {summary}"
+    page.close()
+
+
+def test_large_page_without_scripts(browser: Browser, pages: dict[str, Any]) -> None:
+    page = open_page(browser, pages["large"], java_script_enabled=False)
+    found = page.eval_on_selector_all(
+        "table.matrix td[data-statement]",
+        """cells => cells.map(td => [td.dataset.party, td.dataset.issue,
+            getComputedStyle(td).backgroundColor, td.innerText])""",
+    )
+    expected = {(c["party"], c["issue"]): c for c in pages["cells"]}
+    assert {(p, i) for p, i, _, _ in found} == set(expected)
+    for party, issue, background, text in found:
+        c = expected[party, issue]
+        assert background == rgb(STANCE_COLOURS[c["score"]])
+        assert text.split("\n")[0] == c["stance"], (party, issue, text)
+    assert page.locator("noscript p").is_visible()
+    assert page.locator("figure.timeline svg path.step").count() >= 9
+    page.locator('td[data-party="ukraine"][data-issue="donbas"]').hover()
+    assert page.locator(".pop").count() == 0
     page.close()
 
 

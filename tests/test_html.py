@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from conftest import Tracker
-from htmlpage import Page
+from htmlpage import Element, Page
 from sqlalchemy import event
 from test_errors import one_line
 from test_reports import EXPECTED_DEC_2
@@ -21,6 +21,27 @@ from tracker.db import Database, resolve_url
 from tracker.stance import SCORES
 
 HOSTILE_SUMMARY = "<img src=x onerror=\"document.title='pwned'\">"
+# Text that would end the JSON block of a large page, were it not escaped.
+BREAKOUT = "</script><script>document.title='pwned'</script><!-- </SCRIPT "
+
+
+def report_html(db: str, as_of: str, inline_statements: int) -> str:
+    """The report page as `report --format html` writes it, with the statements
+    in the cells only up to `inline_statements` stances."""
+    database = Database(resolve_url(db))
+    try:
+        with database.session() as session:
+            rep = positions.report(session, dt.date.fromisoformat(as_of), statements=True)
+            return html.report(briefing(session, rep), inline_statements)
+    finally:
+        database.dispose()
+
+
+def statements_json(doc: Page) -> dict[str, list[object]]:
+    [block] = doc.find("script", id="statements")
+    assert block.attrs == {"type": "application/json", "id": "statements"}
+    data: dict[str, list[object]] = json.loads(block.text)
+    return data
 
 
 def page(tracker: Tracker, *args: str) -> Page:
@@ -65,7 +86,7 @@ def test_report_page_matrix(seeded: Tracker) -> None:
         for td in tds
         if td.attrs["data-party"] == "ukraine" and td.attrs["data-issue"] == "donbas"
     )
-    assert cell.text.startswith("rejects1 Dec 2025")
+    assert cell.text.startswith("rejects\n1 Dec 2025")
     assert "Volodymyr Zelensky" in cell.text and "reward for this war" in cell.text
     assert "CRBC News" in cell.text and "stated" in cell.text
     assert table.attrs == {"class": "matrix"}
@@ -332,3 +353,87 @@ def test_diff_page_all_and_nothing(seeded: Tracker) -> None:
     doc = page(seeded, "diff", "2025-12-01", "2025-12-01")
     assert not doc.find("li", "change")
     assert any(p.text == "No changes." for p in doc.find("p"))
+
+
+def test_large_page_keeps_statements_in_one_json_block(seeded: Tracker) -> None:
+    small = Page(report_html(seeded.db, "2025-12-02", html.INLINE_STATEMENTS))
+    assert small.find("div", "pop") and not small.find("script", id="statements")
+    assert small.find("circle", "dot")[0].text  # each dot has its <title>
+    large = Page(report_html(seeded.db, "2025-12-02", 0))
+    # The same matrix: every cell, its slugs, score, label and date; no popups.
+    assert stance_cells(large) == stance_cells(small)
+    tds = [td for td in large.find("td") if td.inside("table", **{"class": "matrix"})]
+    small_tds = [td for td in small.find("td") if td.inside("table", **{"class": "matrix"})]
+
+    def face(td: Element) -> tuple[dict[str, str], str]:
+        """A cell's attributes (but the popup's id) and its own text, not its popup's."""
+        attrs = {k: v for k, v in td.attrs.items() if k != "aria-describedby"}
+        return attrs, td.text_parts[0] if td.text_parts else ""
+
+    assert [face(td) for td in tds] == [face(td) for td in small_tds]
+    assert face(tds[0])[1] == "rejects\n1 Dec 2025"
+    assert not large.find("div", "pop") and len(large.find("script")) == 2
+    assert any("turn scripts on" in n.text for n in large.find("noscript"))
+    # Each filled cell's statement, once, by id: [basis, summary, speaker,
+    # source, quote, conditions], without trailing nulls.
+    data = statements_json(large)
+    ids = [td.attrs["data-statement"] for td in tds if td.attrs["data-score"]]
+    assert sorted(data) == sorted(ids)
+    logged = json.loads(seeded("log", "--format", "json").stdout)
+    by_id = {str(s["id"]): s for s in logged}
+    for key, entry in data.items():
+        s = by_id[key]
+        fields = [s["basis"], s["summary"], s["speaker"], s["source"], s["quote"], s["conditions"]]
+        while fields[-1] is None:
+            fields.pop()
+        source = entry[3] if len(entry) > 3 else None
+        if isinstance(source, list):  # a source with web addresses: the odd parts are links
+            assert "".join(source) == s["source"]
+            assert all(part.startswith("https://") for part in source[1::2]), source
+            assert html.source_parts(s["source"]) == [
+                (part, part if n % 2 else None) for n, part in enumerate(source) if part
+            ]
+            entry = [*entry[:3], "".join(source), *entry[4:]]
+        assert entry == fields, key
+    assert any(isinstance(e[3], list) for e in data.values() if len(e) > 3)
+    # The timelines are drawn the same; their dots leave the <title> to the script.
+    assert [c.attrs for c in large.find("circle", "dot")] == [
+        c.attrs for c in small.find("circle", "dot")
+    ]
+    assert not [c for c in large.find("circle", "dot") if c.text]
+    assert [r.text for r in large.find("tr") if r.inside("table", **{"class": "statements"})] == [
+        r.text for r in small.find("tr") if r.inside("table", **{"class": "statements"})
+    ]
+
+
+def test_large_page_threshold(seeded: Tracker) -> None:
+    cells = len(stance_cells(page(seeded, "report", "--as-of", "2025-12-02")))
+    assert not Page(report_html(seeded.db, "2025-12-02", cells)).find("script", id="statements")
+    assert Page(report_html(seeded.db, "2025-12-02", cells - 1)).find("script", id="statements")
+
+
+def test_large_page_json_cannot_be_broken_out_of(tracker: Tracker) -> None:
+    hostile(tracker)
+    tracker(
+        "add", "evil", "trap", "rejects", "--date", "2025-12-01", "--summary", BREAKOUT,
+        "--speaker", "Ünïcødé ‘q’ \u2028", "--source", "see https://example.org/a?b=1&c='2'",
+    )  # fmt: skip
+    text = report_html(tracker.db, "2025-12-01", 0)
+    doc = Page(text)
+    # One data block and the page's script: nothing else, nothing runs.
+    assert [s.attrs.get("type") for s in doc.find("script")] == ["application/json", None]
+    assert not doc.find("img") and not doc.find("a")
+    assert not [e for e in doc.elements if any(a.startswith("on") for a in e.attrs)]
+    start = text.index('<script type="application/json" id="statements">')
+    block = text[start : text.index("</script>", start)]
+    for raw in ("<", ">", "&", "'"):
+        assert raw not in block.split(">", 1)[1], raw
+    assert "<!--" not in text
+    [entry] = statements_json(doc).values()
+    assert entry == [
+        "stated",
+        BREAKOUT,
+        "Ünïcødé ‘q’ \u2028",
+        ["see ", "https://example.org/a?b=1&c=", "'2'"],
+    ]
+    assert "Ünïcødé" in text  # UTF-8 as is, not as \u escapes

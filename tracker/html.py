@@ -58,6 +58,14 @@ CHANGE_ORDER: Final = (REVERSED, HARDENED, SOFTENED, NEW, *(c for c in CHANGES i
 
 TEMPLATES = Path(__file__).with_name("templates")
 
+# Up to this many stances, each matrix cell carries its statement as markup,
+# shown on hover and focus by CSS alone. A larger matrix carries them once, as
+# JSON, and the page's script shows the one the reader points at: a popup in
+# every cell costs about 600 bytes and 15 elements a cell, which at 100,000
+# cells is a page no browser opens in reasonable time. 2,000 cells of popups
+# are about 1.2 MB, and open in well under a second.
+INLINE_STATEMENTS: Final = 2000
+
 # A URL inside a source citation. Only http and https become links.
 _URL = re.compile(r"""https?://[^\s<>"'`\x00-\x1f\x7f]+""", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
@@ -267,6 +275,10 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # `tojson` escapes <, >, & and ' as \u escapes, so no text in the JSON
+    # block can close its <script> element or open a comment; compact, and
+    # UTF-8 rather than \u escapes for non-ASCII text.
+    env.policies["json.dumps_kwargs"] = {"separators": (",", ":"), "ensure_ascii": False}
     env.filters.update(day=day, long_day=long_day, instant=instant, source_parts=source_parts)
     script = (TEMPLATES / "popup.js").read_text(encoding="utf-8").strip()
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -294,9 +306,37 @@ MEANINGS: Final[dict[int, str]] = {
 }
 
 
-def report(briefing: Briefing) -> str:
-    """The report page: header, stance matrix, timelines."""
+def statement_data(s: StatementView) -> list[object]:
+    """A cell's statement as the page's script reads it from the JSON block:
+    [basis, summary, speaker, source, quote, conditions], without trailing
+    nulls. The cell itself has the rest (stance, date, party, issue). A source
+    with a web address is a list of its parts, the odd ones the links."""
+    source: str | list[str] | None = s.source
+    parts = source_parts(s.source) if s.source else []
+    if any(href for _, href in parts):
+        source = []
+        for text, href in parts:
+            if (href is not None) != (len(source) % 2 == 1):
+                source.append("")  # keep the links at the odd places
+            source.append(text)
+    data: list[object] = [s.basis, s.summary, s.speaker, source, s.quote, s.conditions]
+    while data[-1] is None:
+        data.pop()
+    return data
+
+
+def report(briefing: Briefing, inline_statements: int = INLINE_STATEMENTS) -> str:
+    """The report page: header, stance matrix, timelines.
+
+    With at most `inline_statements` stances, each cell carries its statement;
+    with more, the statements go once into a JSON block for the script."""
     rep = briefing.report
+    inline = len(rep.cells) <= inline_statements
+    statements: dict[str, list[object]] = {}
+    if not inline:
+        for c in rep.cells:
+            assert c.statement is not None, "the report's statements are loaded"
+            statements[str(c.statement_id)] = statement_data(c.statement)
     scale = _scale(briefing.timelines)
     colours = {p.id: n for n, p in enumerate(rep.parties)}
     charts = [chart(t, scale, colours) for t in briefing.timelines] if scale else []
@@ -305,7 +345,15 @@ def report(briefing: Briefing) -> str:
     return (
         _environment()
         .get_template("report.html")
-        .render(b=briefing, rep=rep, rows=rows, charts=charts, scale=scale)
+        .render(
+            b=briefing,
+            rep=rep,
+            rows=rows,
+            charts=charts,
+            scale=scale,
+            inline=inline,
+            statements=statements,
+        )
     )
 
 
