@@ -5,6 +5,7 @@ bar) and small runs of the scale benchmark, so that none of it can rot."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import pty
 import subprocess
@@ -170,6 +171,7 @@ def test_scale_benchmark_runs(server: str | None, tmp_path: Path) -> None:
     cmd = [
         sys.executable, str(REPO / "benchmarks" / "scale.py"), "--sizes", "300", "--runs", "1",
         "--add-runs", "1", "--work", str(tmp_path), "--results", str(tmp_path / "r.json"),
+        "--chart", str(tmp_path / "c.svg"),
     ]  # fmt: skip
     if server is not None:
         url = os.environ.get("TRACKER_TEST_POSTGRES_URL")
@@ -178,9 +180,18 @@ def test_scale_benchmark_runs(server: str | None, tmp_path: Path) -> None:
         cmd += ["--db", url]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr + done.stdout
-    for figure in ("import floor", "report", "diff", "export", "add/floor"):
-        assert figure in done.stdout
-    assert (tmp_path / "r.json").exists()
+    for row in (
+        "| import (`tracker import --create-missing`) |",
+        "| import floor",
+        "| `tracker report --format csv` |",
+        "| `tracker diff` over a month |",
+        "| `tracker export --format csv` |",
+        "| `tracker add` |",
+    ):
+        assert row in done.stdout
+    results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert {r["size"] for r in results["results"]} == {300}
+    assert (tmp_path / "c.svg").read_text(encoding="utf-8").startswith("<svg")
 
 
 def test_a_large_import_leaves_postgresql_vacuumed(
