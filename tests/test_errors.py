@@ -189,3 +189,22 @@ def test_internal_errors_are_one_line(tracker: Tracker, monkeypatch: pytest.Monk
     monkeypatch.setattr("tracker.core.catalog.list_parties", boom)
     message = one_line(tracker.fails("party", "list"))
     assert "internal error: RuntimeError: kaboom" in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres@127.0.0.1:1/x?password=s3cr3t-pw",
+        "postgresql://postgres:s3cr3t-pw@127.0.0.1:1/x",
+        "postgresql://postgres:s3cr3t@pw@127.0.0.1:1/x",
+        "mysql://root:s3cr3t-pw@127.0.0.1:1/x",
+    ],
+)
+def test_a_password_is_never_shown(url: str, tmp_path: Path) -> None:
+    """Not in the password's place, not in the query, not when an unencoded
+    '@' splits it, not by `db path`."""
+    for args in (("party", "list"), ("db", "path")):
+        result = Tracker(url)(*args, ok=False)
+        shown = result.stdout + result.stderr
+        assert "s3cr3t" not in shown and "pw@" not in shown, shown
+        assert "Traceback" not in shown

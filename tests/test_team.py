@@ -170,7 +170,7 @@ def run_workers(db: str, tmp_path: Path, jobs: Sequence[Sequence[list[str]]]) ->
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=TIMEOUT)
-        assert proc.returncode == 0 and err == "", err
+        assert proc.returncode == 0 and "Error" not in err and "Traceback" not in err, err
         results.append([json.loads(line) for line in out.splitlines()])
     return results
 

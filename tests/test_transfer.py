@@ -226,3 +226,70 @@ def test_hostile_text_is_stored_verbatim(tracker: Tracker, tmp_path: Path) -> No
     assert "\\x1b[31mred" in table
     raw_json = tracker("log", "--format", "json").stdout
     assert "\x9b" not in raw_json and "\x1b" not in raw_json
+
+
+# --- what a file can contain, however odd --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("stance", ["supports"], "column stance: bad stance ['supports']"),
+        ("stance", 1.0, "column stance: bad stance 1.0"),
+        ("stance", True, "column stance: bad stance True"),
+        ("stance", 3, "column stance: bad stance 3"),
+        ("stated_on", ["2025-01-01"], "column stated_on: bad date ['2025-01-01']"),
+        ("basis", {"a": 1}, "column basis: expected text, got dict"),
+        ("recorded_at", False, "column recorded_at: expected an ISO 8601 date-time, got bool"),
+        ("recorded_at", "0001-01-01T00:00:00+01:00", "column recorded_at: bad date-time"),
+    ],
+)
+def test_json_values_of_any_type_are_refused_by_name(
+    tracker: Tracker, tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    statement = {
+        "party": "ukraine", "issue": "donbas", "stance": "open", "stated_on": "2025-11-30",
+        "summary": "s", field: value,
+    }  # fmt: skip
+    doc = {"statements": [statement]}
+    path = write(tmp_path, "odd.json", json.dumps(doc))
+    setup_pair(tracker)
+    got = one_line(tracker.fails("import", path))
+    assert f"statements[0], {message}" in got
+    assert "internal error" not in got
+
+
+def test_a_blank_recorded_at_cell_means_now(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    path = write(
+        tmp_path, "blank.csv", f"{HEADER},recorded_at\nukraine,donbas,open,2025-11-30,s,   \n"
+    )
+    tracker("import", path)
+    assert statement_count(tracker) == 1
+
+
+def test_a_record_over_several_lines_is_named_by_its_first(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    setup_pair(tracker)
+    path = write(
+        tmp_path,
+        "multi.csv",
+        f'{HEADER}\nukraine,donbas,open,2025-11-30,one line\nukraine,donbas,maybe,2025-11-30,"three\nline\nsummary"\n',
+    )
+    assert "line 3, column stance: unknown stance 'maybe'" in tracker.fails("import", path)
+
+
+def test_an_export_without_formula_escaping_imports_back_with_the_flag(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    setup_pair(tracker)
+    for summary in ("'-) wink", "=1+1", "'=already quoted"):
+        tracker("add", "ukraine", "donbas", "open", "-s", summary, "--date", "2025-11-30")
+    raw = tmp_path / "raw.csv"
+    tracker("export", "--format", "csv", "--no-escape-formulas", "--output", str(raw))
+    again = tracker("import", "--no-unescape-formulas", str(raw)).stdout
+    assert again == "Added 0 statements; skipped 3 already present.\n"
+    # Without the flag the apostrophes would be taken off: new, wrong statements.
+    mangled = tracker("import", "--dry-run", str(raw)).stdout
+    assert mangled.startswith("Would add 2 statements")

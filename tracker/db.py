@@ -54,17 +54,38 @@ def resolve_url(value: str | None) -> URL:
         url = make_url(value)
     except sa_exc.ArgumentError:
         raise DatabaseError(f"bad database URL {mask(value)!r}") from None
+    if url.host and "@" in url.host:
+        # An '@' in the password ends the user part early; the rest of the
+        # password would then be taken for the host, and shown in messages.
+        raise DatabaseError(
+            f"bad database URL {mask(value)!r}: write an '@' in the password as %40"
+        )
     url = url.set(drivername=DRIVERS.get(url.drivername, url.drivername))
     if url.get_backend_name() in ("mysql", "mariadb") and "charset" not in url.query:
         url = url.update_query_dict({"charset": "utf8mb4"})
     return url
 
 
+SECRET_PARAMETERS = ("password", "passwd")
+
+
 def mask(value: str | URL) -> str:
-    """A URL as it may be shown: never with its password."""
+    """A URL as it may be shown: never with its password, whether it stands
+    before the host or in the query (`?password=`, which libpq reads too)."""
     if isinstance(value, URL):
-        return value.render_as_string(hide_password=True)
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", value)
+        text = value.render_as_string(hide_password=True)
+    else:
+        text = re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", value)
+    return re.sub(r"([?&](?:password|passwd)=)[^&]*", r"\1***", text, flags=re.IGNORECASE)
+
+
+def secrets(url: URL) -> list[str]:
+    """Every password a URL holds, to scrub from the messages that quote it."""
+    found = [str(url.password)] if url.password else []
+    for key, value in url.query.items():
+        if key.lower() in SECRET_PARAMETERS:
+            found += [value] if isinstance(value, str) else list(value)
+    return [s for s in found if s]
 
 
 def describe(url: URL) -> str:

@@ -38,6 +38,19 @@ def shorten(detail: str, limit: int = 300) -> str:
     return detail if len(detail) <= limit else detail[: limit - 1] + "…"
 
 
+def scrub(text: str) -> str:
+    """`text` on one line, without the database's password: masked first, so
+    neither folding whitespace nor shortening can leave part of it."""
+    from tracker.db import secrets
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(App) if ctx else None
+    if obj is not None and obj._db is not None:
+        for secret in secrets(obj._db.url):
+            text = text.replace(secret, "***")
+    return " ".join(text.split())
+
+
 def database_message(err: sa_exc.SQLAlchemyError) -> str:
     """One line about a database failure, naming the database, never a password."""
     from tracker.db import describe
@@ -48,10 +61,7 @@ def database_message(err: sa_exc.SQLAlchemyError) -> str:
     if obj is not None and obj._db is not None:
         where = f" {describe(obj._db.url)}"
     orig = getattr(err, "orig", None) or err
-    detail = " ".join(str(orig).split()) or type(orig).__name__
-    if obj is not None and obj._db is not None and obj._db.url.password:
-        detail = detail.replace(str(obj._db.url.password), "***")
-    detail = shorten(detail)  # after the password is masked: never cut it in half
+    detail = shorten(scrub(str(orig)) or type(orig).__name__)
     # MySQL and MariaDB report a failed CHECK as an operational error (3819, 4025).
     refused = getattr(orig, "args", (None,))[:1] in ((3819,), (4025,))
     if refused or _denied(orig) or isinstance(err, sa_exc.IntegrityError | sa_exc.DataError):
@@ -115,7 +125,7 @@ class TrackerGroup(click.Group):
                 raise
             raise click.ClickException(
                 one_line(
-                    f"internal error: {type(err).__name__}: {shorten(' '.join(str(err).split()))}"
+                    f"internal error: {type(err).__name__}: {shorten(scrub(str(err)))}"
                     " (set TRACKER_DEBUG=1 for details)"
                 )
             ) from None

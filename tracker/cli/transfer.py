@@ -33,19 +33,24 @@ from tracker.cli.options import (
     is_flag=True,
     help="Create parties and issues the file names but the database lacks.",
 )
-def import_(file: Path, dry_run: bool, create_missing: bool) -> None:
+@click.option(
+    "--unescape-formulas/--no-unescape-formulas",
+    default=True,
+    show_default=True,
+    help="csv: take off the ' that export puts before text a spreadsheet would run as a "
+    "formula. --no-unescape-formulas for a file exported with --no-escape-formulas.",
+)
+def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: bool) -> None:
     """Import statements from FILE: JSON (as exported) or CSV (one statement a
     row; columns party, issue, stance, stated_on, summary, and optionally quote,
     speaker, source, basis, conditions). All or nothing."""
-    from tracker.core.transfer import after_bulk_import, import_file
+    from tracker.core.transfer import import_file
 
     with (
         _progress_bar("Importing") as progress,
         app().db.session(write=True, commit=not dry_run) as session,
     ):
-        result = import_file(session, file, create_missing, progress)
-    if not dry_run:
-        after_bulk_import(app().db.engine, result.added)
+        result = import_file(session, file, create_missing, progress, unescape_formulas)
     verb = "Would add" if dry_run else "Added"
     parts = [f"{verb} {result.added:,} statement{'s' if result.added != 1 else ''}"]
     if result.skipped:
@@ -56,6 +61,26 @@ def import_(file: Path, dry_run: bool, create_missing: bool) -> None:
     if result.issues_created:
         parts.append(f"{create} {_some(result.issues_created, 'issue', 'issues')}")
     emit("; ".join(parts) + ".")
+    if not dry_run:
+        _tidy(result.added)
+
+
+def _tidy(added: int) -> None:
+    """The import is committed and reported: upkeep that fails or is cut short
+    only warns (the statements are in)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tracker.core.transfer import after_bulk_import
+
+    try:
+        after_bulk_import(app().db.engine, added)
+    except (SQLAlchemyError, KeyboardInterrupt) as err:
+        reason = "interrupted" if isinstance(err, KeyboardInterrupt) else type(err).__name__
+        click.echo(
+            f"Warning: the statements are imported, but VACUUM ANALYZE did not finish "
+            f"({reason}); reports may be slower until the server's autovacuum runs.",
+            err=True,
+        )
 
 
 def _some(slugs: list[str], one: str, many: str, shown: int = 10) -> str:

@@ -78,11 +78,15 @@ class RowError(Exception):
 
 
 def _parse_instant(value: Any, column: str) -> dt.datetime | None:
-    if value is None or value == "":
+    if value is None or (type(value) is str and (not value or value.isspace())):
         return None
+    if type(value) is not str:
+        raise RowError(column, f"expected an ISO 8601 date-time, got {type(value).__name__}")
     try:
-        moment = dt.datetime.fromisoformat(str(value).strip())
-    except ValueError:
+        moment = dt.datetime.fromisoformat(value.strip())
+        if moment.tzinfo is not None:
+            moment.astimezone(dt.UTC)  # out of range once moved to UTC?
+    except (ValueError, OverflowError):
         raise RowError(column, f"bad date-time {value!r}: use ISO 8601") from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
@@ -117,8 +121,12 @@ def _csv_text(value: Any, column: str) -> str | None:
 def _stance(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and -2 <= value <= 2:
         return value
-    if not isinstance(value, str) or not value.strip():
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise RowError("stance", "missing stance")
+    if not isinstance(value, str):
+        raise RowError(
+            "stance", f"bad stance {value!r}: use a label (rejects .. demands) or -2 .. 2"
+        )
     try:
         return parse_stance(value)
     except ValueError as err:
@@ -126,8 +134,10 @@ def _stance(value: Any) -> int:
 
 
 def _date(value: Any) -> dt.date:
-    if not isinstance(value, str) or not value.strip():
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise RowError("stated_on", "missing date")
+    if not isinstance(value, str):
+        raise RowError("stated_on", f"bad date {value!r}: use YYYY-MM-DD")
     try:
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
@@ -153,10 +163,13 @@ class _Cache(dict[Any, Any]):
         self.parse = parse
 
     def __missing__(self, value: Any) -> Any:
-        if type(value) is not str:  # JSON's 1 and true are equal keys; parse each
-            return self.parse(value)
         parsed = self[value] = self.parse(value)
         return parsed
+
+    def get_parsed(self, value: Any) -> Any:
+        """For values that may not be text (JSON): only text is cached, since
+        JSON's 1 and true are equal keys and a list is no key at all."""
+        return self[value] if type(value) is str else self.parse(value)
 
 
 def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -184,16 +197,19 @@ def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
     # Absent columns point one past the header, at the "" each row is padded with.
     pick = itemgetter(*(header.index(c) if c in header else width for c in COLUMNS))
     padding = [""] * (width + 1)
+    end = reader.line_num
     for row in reader:
+        # A record's first line (a quoted field may run over several).
+        start, end = end + 1, reader.line_num
         if len(row) > width:
-            raise ImportFailed(f"line {reader.line_num}: more fields than the header has columns")
+            raise ImportFailed(f"line {start}: more fields than the header has columns")
         if not row:
             continue
         if len(row) == width:
             row.append("")
         else:
             row += padding[len(row) :]
-        yield reader.line_num, pick(row)
+        yield start, pick(row)
 
 
 def _json_rows(doc: dict[str, Any]) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -317,12 +333,13 @@ class _Parser:
     order) as the database driver takes it: dates and times go through
     SQLAlchemy's own bind processing for the dialect, once per distinct value."""
 
-    def __init__(self, session: Session, names: Names, from_csv: bool) -> None:
+    def __init__(self, session: Session, names: Names, from_csv: bool, unescape: bool) -> None:
         dialect = session.get_bind().dialect
         self.names = names
         self.seen_parties, self.seen_issues = names.seen_parties, names.seen_issues
         self.from_csv = from_csv
-        self.text = _csv_text if from_csv else _text
+        self.unescape = from_csv and unescape
+        self.text = _csv_text if self.unescape else _text
 
         def processor(column: str) -> Callable[[Any], Any]:
             kind = STATEMENT.c[column].type
@@ -369,24 +386,30 @@ class _Parser:
             or not summary
             or party_name[0] == "'"
             or issue_name[0] == "'"
+            or party_name.isspace()
+            or issue_name.isspace()
             or summary.isspace()
+            or max(len(summary), len(quote), len(speaker), len(source), len(conditions))
+            > TEXT_LIMIT
         ):
             return self._row(v, self.text)
+        # The same checks in the same order as `_row`, so both name the same
+        # column first.
+        score = self.stances[stance]
+        day_text, day_value = self.days[day]
+        basis = self.bases[basis]
         party = self.seen_parties.get(party_name, _UNSEEN)
         if party is _UNSEEN:
             party = self.names.party(_required(party_name, "party", _text))
         issue = self.seen_issues.get(issue_name, _UNSEEN)
         if issue is _UNSEEN:
             issue = self.names.issue(_required(issue_name, "issue", _text))
-        score = self.stances[stance]
-        day_text, day_value = self.days[day]
-        basis = self.bases[basis]
+        if party is None or issue is None:  # unknown: `_row` checks the rest, in its order
+            return self._row(v, self.text)
         quote = quote if quote and not quote.isspace() else None
         speaker = speaker if speaker and not speaker.isspace() else None
         source = source if source and not source.isspace() else None
         conditions = conditions if conditions and not conditions.isspace() else None
-        if party is None or issue is None:
-            return None
         try:
             raw = fingerprint_input(
                 party[1], issue[1], score, day_text, summary, quote, speaker, source, basis,
@@ -395,7 +418,7 @@ class _Parser:
             fp = fingerprint_of(raw)
         except ValueError:  # NUL or a lone surrogate: `_row` names the field
             return self._row(v, self.text)
-        if len(raw) > TEXT_LIMIT or "\0'" in raw:
+        if len(raw) > TEXT_LIMIT or (self.unescape and "\0'" in raw):
             return self._row(v, self.text)
         return (
             party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
@@ -407,17 +430,22 @@ class _Parser:
     ) -> tuple[Any, ...] | None:
         party_name = _required(v[0], "party", text)
         issue_name = _required(v[1], "issue", text)
-        score = self.stances[v[2]]
-        day_text, day_value = self.days[v[3]]
+        score = self.stances.get_parsed(v[2])
+        day_text, day_value = self.days.get_parsed(v[3])
         summary = _required(v[4], "summary", text)
         quote = text(v[5], "quote")
         speaker = text(v[6], "speaker")
         source = text(v[7], "source")
-        basis = self.bases[v[8]]
+        basis = self.bases.get_parsed(v[8])
         conditions = text(v[9], "conditions")
-        recorded_at = self.moment(v[10], "recorded_at") if v[10] else self.now
+        texts = (summary, quote, speaker, source, conditions)
+        for column, value in zip(TEXT_COLUMNS, texts, strict=True):
+            _storable(value, column)
+        recorded_at = self.moment(v[10], "recorded_at")
+        if recorded_at is None:
+            recorded_at = self.now
         recorded_by = text(v[11], "recorded_by") or self.user
-        retracted_at = self.moment(v[12], "retracted_at") if v[12] else None
+        retracted_at = self.moment(v[12], "retracted_at")
         reason = text(v[13], "retraction_reason")
         if retracted_at is not None and reason is None:
             raise RowError("retraction_reason", "a retracted statement needs a retraction_reason")
@@ -435,9 +463,6 @@ class _Parser:
         issue = self.names.issue(issue_name)
         if party is None or issue is None:
             return None
-        texts = (summary, quote, speaker, source, conditions)
-        for column, value in zip(TEXT_COLUMNS, texts, strict=True):
-            _storable(value, column)
         raw = fingerprint_input(
             party[1], issue[1], score, day_text, summary, quote, speaker, source, basis, conditions
         )
@@ -489,7 +514,9 @@ class _Writer:
                 index.drop(self.connection)
         # The rows are already in the driver's terms (see _Parser), so they go to
         # the driver as they are, skipping Core's per-row parameter processing.
-        compiled = insert(STATEMENT).compile(dialect=self.dialect, column_keys=INSERT_COLUMNS)
+        compiled = insert(STATEMENT).compile(
+            dialect=self.dialect, column_keys=INSERT_COLUMNS, for_executemany=True
+        )
         self.sql = compiled.string
         self.named = not self.dialect.positional
         assert self.named or compiled.positiontup == list(INSERT_COLUMNS)
@@ -528,7 +555,7 @@ class _Writer:
         self.result.skipped += count - len(rows)
 
     def _write(self, rows: list[tuple[Any, ...]]) -> None:
-        if self.dialect.name == "postgresql":
+        if self.dialect.name == "postgresql" and self.dialect.driver == "psycopg":
             self._copy(rows)
         elif self.named:
             named = [dict(zip(INSERT_COLUMNS, r, strict=True)) for r in rows]
@@ -559,11 +586,12 @@ def _import_statements(
     result: ImportResult,
     progress: Callable[[int], None] | None = None,
     from_csv: bool = False,
+    unescape: bool = True,
 ) -> None:
     """`progress`, if given, is called after each chunk with how far the import
     has got (what `rows` counts it in: bytes for a file, rows for a list)."""
     writer = _Writer(session, result)
-    parse = _Parser(session, names, from_csv)
+    parse = _Parser(session, names, from_csv, unescape)
     position = -1
     try:
         for position, values in rows:
@@ -657,10 +685,12 @@ def import_file(
     path: Path,
     create_missing: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    unescape_formulas: bool = True,
 ) -> ImportResult:
     """Import a JSON or CSV file into the session's transaction. `progress`, if
     given, is called now and then with (done, total): bytes of a CSV file,
-    statements of a JSON one."""
+    statements of a JSON one. `unescape_formulas`: a CSV file's text cells may
+    carry export's formula escaping, to take off (False: as written)."""
     result = ImportResult()
     try:
         with path.open("rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as stream:
@@ -681,6 +711,7 @@ def import_file(
                     result,
                     None if progress is None else lambda n: progress(n + 1, total),
                 )
+                done = (total, total)
             else:
                 size = os.fstat(raw.fileno()).st_size
                 names = Names(session, create_missing, result)
@@ -692,7 +723,11 @@ def import_file(
                     result,
                     None if progress is None else lambda _: progress(raw.tell(), size),
                     from_csv=True,
+                    unescape=unescape_formulas,
                 )
+                done = (size, size)
+            if progress is not None:
+                progress(*done)
     except UnicodeDecodeError as err:
         raise ImportFailed(
             f"{path} is not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "
