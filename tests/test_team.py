@@ -27,7 +27,7 @@ from conftest import Tracker
 from sqlalchemy import URL, Engine, create_engine, text
 from test_basics import setup_pair
 
-from tracker.db import resolve_url
+from tracker.db import Database, resolve_url
 
 TIMEOUT = 300  # seconds: generous, for a loaded two-core machine
 HEADER = "party,issue,stance,stated_on,summary"
@@ -277,13 +277,17 @@ def test_readers_never_see_half_an_import(
 # --- SIGKILL ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("start_empty", [False, True], ids=["statements", "empty"])
 def test_import_killed_midway_changes_nothing(
-    tracker: Tracker, db: str, backend: str, tmp_path: Path
+    tracker: Tracker, db: str, backend: str, tmp_path: Path, start_empty: bool
 ) -> None:
     """`tracker import` of a big file, killed with SIGKILL while it writes:
-    the database is exactly as before, and the next import works."""
+    the database is exactly as before, and the next import works. Into an
+    empty table on SQLite the import has dropped the statement indexes to
+    build them at the end: they must be back too."""
     setup_pair(tracker)
-    tracker("add", "ukraine", "donbas", "opposes", "-s", "already here", "--date", "2025-11-01")
+    if not start_empty:
+        tracker("add", "ukraine", "donbas", "opposes", "-s", "already here", "--date", "2025-11-01")
     rows = 30_000
     for attempt in range(6):  # an import that finished before we saw it: try a bigger one
         before = tracker("export").stdout
@@ -300,6 +304,11 @@ def test_import_killed_midway_changes_nothing(
             break
         out, err = proc.communicate()
         assert out == f"Added {rows:,} statements.\n", err
+        if start_empty:  # empty again, for the next try
+            database = Database(resolve_url(db))
+            with database.engine.begin() as conn:
+                conn.execute(text("DELETE FROM statement"))
+            database.dispose()
         rows *= 2
     else:
         pytest.fail("every import finished before it could be seen writing")
@@ -309,6 +318,13 @@ def test_import_killed_midway_changes_nothing(
     if backend == "sqlite":
         with contextlib.closing(sqlite3.connect(db)) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            indexes = {
+                name
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'statement'"
+                )
+            }
+        assert {"ix_statement_stance", "ix_statement_fingerprint"} <= indexes
     # Still usable: the same import, run to its end, adds every row.
     statements = count(db)
     assert tracker("import", str(path)).stdout == f"Added {rows:,} statements.\n"
