@@ -196,6 +196,12 @@ def _expected(texts: dict[str, str], field: str) -> str | None:
     return value if value.strip() else None
 
 
+def _must_refuse(texts: dict[str, str]) -> bool:
+    """The only texts the tool may refuse here: a blank summary, or NUL (which
+    no backend stores alike). Everything else must be stored."""
+    return not texts["summary"].strip() or any("\x00" in v for v in texts.values())
+
+
 def _refused_cleanly(result_code: int, stderr: str, count_before: int, tracker: Tracker) -> None:
     assert result_code in (1, 2), (result_code, stderr)
     assert stderr.startswith("Error: ") or "\nError: " in stderr, stderr
@@ -209,6 +215,7 @@ def check_add(tracker: Tracker, n: int, texts: dict[str, str]) -> None:
     for field in FIELDS:
         args += [f"--{field}", texts[field]]
     result = tracker(*args, ok=False)
+    assert (result.exit_code != 0) == _must_refuse(texts), (result.exit_code, result.stderr)
     if result.exit_code != 0:
         _refused_cleanly(result.exit_code, result.stderr, before, tracker)
         return
@@ -234,6 +241,7 @@ def check_import(
         writer.writerow({k: escape_formula(v) for k, v in row.items()})
         path.write_text(out.getvalue(), encoding="utf-8", newline="")
     result = tracker("import", str(path), ok=False)
+    assert (result.exit_code != 0) == _must_refuse(texts), (result.exit_code, result.stderr)
     if result.exit_code != 0:
         _refused_cleanly(result.exit_code, result.stderr, before, tracker)
         return
