@@ -50,6 +50,20 @@ def _terminal(output: Path | None) -> tuple[bool, int | None]:
     return use_colour(), terminal_width()
 
 
+# Options report and diff share.
+KNOWN_AT = click.option(
+    "--known-at",
+    type=INSTANT,
+    help="Only what had been logged by then (a date means the end of that day, UTC).",
+)
+PARTIES = click.option(
+    "--party", "-p", "parties", multiple=True, help="Only these parties (repeatable)."
+)
+ISSUES = click.option(
+    "--issue", "-i", "issues", multiple=True, help="Only these issues (repeatable)."
+)
+
+
 @click.command()
 @click.option(
     "--as-of",
@@ -58,13 +72,9 @@ def _terminal(output: Path | None) -> tuple[bool, int | None]:
     show_default=True,
     help="The date to report: YYYY-MM-DD, today, yesterday.",
 )
-@click.option(
-    "--known-at",
-    type=INSTANT,
-    help="Only what had been logged by then (a date means the end of that day, UTC).",
-)
-@click.option("--party", "-p", "parties", multiple=True, help="Only these parties (repeatable).")
-@click.option("--issue", "-i", "issues", multiple=True, help="Only these issues (repeatable).")
+@KNOWN_AT
+@PARTIES
+@ISSUES
 @click.option("--detail", is_flag=True, help="Show each stance's date and conditions.")
 @click.option("--transpose", is_flag=True, help="Parties in rows, issues in columns.")
 @click.option(
@@ -113,19 +123,15 @@ def report(
 @click.command()
 @click.argument("start", metavar="FROM", type=DATE)
 @click.argument("end", metavar="TO", type=DATE)
-@click.option("--party", "-p", "parties", multiple=True, help="Only these parties (repeatable).")
-@click.option("--issue", "-i", "issues", multiple=True, help="Only these issues (repeatable).")
+@PARTIES
+@ISSUES
 @click.option(
     "--all",
     "include_all",
     is_flag=True,
     help="Also list pairs that reaffirmed or kept their stance.",
 )
-@click.option(
-    "--known-at",
-    type=INSTANT,
-    help="Only what had been logged by then (a date means the end of that day, UTC).",
-)
+@KNOWN_AT
 @output_options(FORMATS, output=True)
 def diff(
     start: dt.date,

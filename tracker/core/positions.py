@@ -212,8 +212,20 @@ def report(
 ) -> Report:
     """Everyone's stance as of `as_of`. With `statements`, each cell carries the
     whole statement behind it (for output that shows it)."""
-    rep = _report(
-        session, as_of, known_at, resolve_parties(session, parties), resolve_issues(session, issues)
+    wanted_parties = resolve_parties(session, parties)
+    wanted_issues = resolve_issues(session, issues)
+    found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
+    party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
+    found.sort(key=lambda f: (f[1], f[0]))
+    cells = tuple(
+        Cell(party_refs[p], issue_refs[i], score, day, sid) for p, i, sid, score, day in found
+    )
+    rep = Report(
+        as_of=as_of,
+        known_at=known_at,
+        parties=_ordered((c.party for c in cells), wanted_parties),
+        issues=_ordered((c.issue for c in cells), wanted_issues),
+        cells=cells,
     )
     return with_statements(session, rep) if statements else rep
 
@@ -247,28 +259,6 @@ def _refs(
         rows = session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title))
         issue_refs = {r.id: IssueRef(r.id, r.slug, r.title) for r in rows}
     return party_refs, issue_refs
-
-
-def _report(
-    session: Session,
-    as_of: dt.date,
-    known_at: dt.datetime | None,
-    wanted_parties: Sequence[PartyRef] | None,
-    wanted_issues: Sequence[IssueRef] | None,
-) -> Report:
-    found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
-    party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
-    found.sort(key=lambda f: (f[1], f[0]))
-    cells = tuple(
-        Cell(party_refs[p], issue_refs[i], score, day, sid) for p, i, sid, score, day in found
-    )
-    return Report(
-        as_of=as_of,
-        known_at=known_at,
-        parties=_ordered((c.party for c in cells), wanted_parties),
-        issues=_ordered((c.issue for c in cells), wanted_issues),
-        cells=cells,
-    )
 
 
 def diff(

@@ -84,18 +84,16 @@ def _parse_instant(value: Any, column: str) -> dt.datetime | None:
         raise RowError(column, f"expected an ISO 8601 date-time, got {type(value).__name__}")
     try:
         moment = dt.datetime.fromisoformat(value.strip())
-        if moment.tzinfo is not None:
-            moment.astimezone(dt.UTC)  # out of range once moved to UTC?
+        # Without an offset it is UTC; with one, moving it to UTC may overflow.
+        return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
     except (ValueError, OverflowError):
         raise RowError(column, f"bad date-time {value!r}: use ISO 8601") from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
 
 
 def _text(value: Any, column: str) -> str | None:
     """Blank is absent; anything else is kept verbatim. NUL and lone surrogates
-    are caught once per row, on the fingerprint's text (see `_Parser.__call__`)."""
+    are checked after (`_storable`), by the general path only: the fast path
+    finds them on the fingerprint's text and falls back to it."""
     if value is None:
         return None
     if type(value) is not str:
@@ -103,10 +101,7 @@ def _text(value: Any, column: str) -> str | None:
     if not value or value.isspace():
         return None
     if len(value) > TEXT_LIMIT:
-        raise RowError(
-            column,
-            f"{column} is {len(value):,} characters long; at most {TEXT_LIMIT:,} are allowed",
-        )
+        _storable(value, column)  # refuses it, in clean_text's words
     return value
 
 
@@ -242,51 +237,41 @@ class Names:
         self.missing_issues: dict[str, None] = {}
 
     def party(self, name: str) -> tuple[int, str] | None:
-        try:
-            return self.seen_parties[name]
-        except KeyError:
-            found = self.seen_parties[name] = self._find(
-                name, self.parties, self.missing_parties, self._new_party
-            )
-            return found
+        return self._find(
+            name, self.seen_parties, self.parties, self.missing_parties, self._new_party
+        )
 
     def issue(self, name: str) -> tuple[int, str] | None:
-        try:
-            return self.seen_issues[name]
-        except KeyError:
-            found = self.seen_issues[name] = self._find(
-                name, self.issues, self.missing_issues, self._new_issue
-            )
-            return found
+        return self._find(name, self.seen_issues, self.issues, self.missing_issues, self._new_issue)
 
     def _find(
         self,
         name: str,
+        seen: dict[str, tuple[int, str] | None],
         known: dict[str, tuple[int, str]],
         missing: dict[str, None],
-        create: Callable[[str], tuple[str, str]],
+        create: Callable[[str], tuple[tuple[int, str], str]],
     ) -> tuple[int, str] | None:
+        if name in seen:
+            return seen[name]
         found = known.get(key(name))
-        if found is not None:
-            return found
-        if not self.create_missing:
+        if found is None and not self.create_missing:
             missing[name] = None
-            return None
-        slug, title = create(name)
-        table = PARTY if known is self.parties else ISSUE
-        found = (_id_of(self.session, table, slug), slug)
-        known[slug] = known[key(title)] = found
+        elif found is None:
+            found, title = create(name)
+            known[found[1]] = known[key(title)] = found
+        seen[name] = found
         return found
 
-    def _new_party(self, name: str) -> tuple[str, str]:
+    def _new_party(self, name: str) -> tuple[tuple[int, str], str]:
         view = catalog.add_party(self.session, slugify(name, "party"), name.strip())
         self.result.parties_created.append(view.slug)
-        return view.slug, view.name
+        return (_id_of(self.session, PARTY, view.slug), view.slug), view.name
 
-    def _new_issue(self, name: str) -> tuple[str, str]:
+    def _new_issue(self, name: str) -> tuple[tuple[int, str], str]:
         view = catalog.add_issue(self.session, slugify(name, "issue"), name.strip())
         self.result.issues_created.append(view.slug)
-        return view.slug, view.title
+        return (_id_of(self.session, ISSUE, view.slug), view.slug), view.title
 
     @property
     def complete(self) -> bool:
