@@ -59,6 +59,29 @@ def test_escape_is_undone_exactly() -> None:
     assert escape_formula("'plain") == "'plain" and escape_formula("-") == "'-"
 
 
+def test_report_csv_makes_every_slug_safe() -> None:
+    """A valid slug never starts like a formula nor holds a line break, but
+    the database may have been written by something else: the report's CSV
+    (which escapes each slug once) writes what the general writer would."""
+    import datetime as dt
+
+    from tracker.core.types import Cell, IssueRef, PartyRef, Report
+    from tracker.render import REPORT_CSV_HEADERS, report, to_csv
+
+    for hostile in ("-party", "=1+1", "a\rb", "plain"):
+        parties = (PartyRef(1, hostile, "P"), PartyRef(2, "ukraine", "Ukraine"))
+        issue = IssueRef(1, "@issue", "I")
+        day = dt.date(2025, 11, 1)
+        cells = tuple(Cell(p, issue, -2, day, n) for n, p in enumerate(parties, 1))
+        rep = Report(as_of=day, known_at=None, parties=parties, issues=(issue,), cells=cells)
+        rows = [(c.party.slug, c.issue.slug, c.stance, c.score, "2025-11-01", c.statement_id)
+                for c in cells]  # fmt: skip
+        assert report(rep, "csv") == to_csv(REPORT_CSV_HEADERS, rows)
+        parsed = list(csv.reader(io.StringIO(report(rep, "csv"), newline="")))
+        assert [unescape_formula(r[0]) for r in parsed[1:]] == [hostile, "ukraine"]
+        assert parsed[1][1] == "'@issue"
+
+
 def test_csv_export_escapes_formulas_and_import_round_trips(
     tracker: Tracker, backend: str, db: str, tmp_path: Path
 ) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from tracker.core.types import Cell, Diff, Report, StatementView
-from tracker.stance import CHANGES, MOVES
+from tracker.stance import CHANGES, MOVES, label
 
 FORMATS = ("table", "markdown", "csv", "json")
 DEFAULT_TABLEFMT = "simple"
@@ -274,6 +274,37 @@ def _column_chunks(widths: Sequence[int], first: int, limit: int | None) -> list
     return chunks
 
 
+def _report_csv(rep: Report) -> str:
+    """The report as CSV. A report has a row per pair (100,000 at scale) but
+    few distinct slugs, so each is made safe once, not once per row."""
+    cells = rep.cells
+    safe = {c.party.slug: c.party.slug for c in cells} | {c.issue.slug: c.issue.slug for c in cells}
+    if any("\r" in slug for slug in safe):  # never in a valid slug: the careful way
+        return to_csv(
+            REPORT_CSV_HEADERS,
+            (
+                (c.party.slug, c.issue.slug, c.stance, c.score, c.stated_on, c.statement_id)
+                for c in cells
+            ),
+        )
+    safe = {slug: escape_formula(slug) for slug in safe}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REPORT_CSV_HEADERS)
+    writer.writerows(  # a date is written as its ISO text
+        (
+            safe[c.party.slug],
+            safe[c.issue.slug],
+            label(c.score),
+            c.score,
+            c.stated_on,
+            c.statement_id,
+        )
+        for c in cells
+    )
+    return out.getvalue().removesuffix("\n")
+
+
 def report(
     rep: Report,
     fmt: str,
@@ -287,20 +318,7 @@ def report(
     if fmt == "json":
         return to_json(rep.to_json())
     if fmt == "csv":
-        return to_csv(
-            REPORT_CSV_HEADERS,
-            (
-                (
-                    c.party.slug,
-                    c.issue.slug,
-                    c.stance,
-                    c.score,
-                    c.stated_on.isoformat(),
-                    c.statement_id,
-                )
-                for c in rep.cells
-            ),
-        )
+        return _report_csv(rep)
     by_pair = {(c.issue.id, c.party.id): c for c in rep.cells}
     markdown = fmt == "markdown"
     if transpose:

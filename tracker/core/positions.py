@@ -14,11 +14,12 @@ first visible row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, text, true
+from sqlalchemy import ColumnElement, String, and_, cast, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from tracker.core.names import resolve_issues, resolve_parties
@@ -76,18 +77,23 @@ def _pairs(party_ids: Sequence[int] | None, issue_ids: Sequence[int] | None) -> 
     )
 
 
+Stance = tuple[int, int, dt.date]  # (statement id, score, stated_on)
+
+
 def _stance_at(
     pairs: Any, as_of: dt.date, known_at: dt.datetime | None, lateral: bool, name: str
 ) -> tuple[list[Any], Any]:
-    """Columns (statement id, score, stated_on) of each pair's stance as of
-    `as_of`, and the FROM clause to select them from: seeks of the stance
-    index backwards, taking the first visible row. The index holds every
-    column they read (retracted_at and score included), so they never touch
-    the table.
+    """The columns that give each pair's stance as of `as_of`, and the FROM
+    clause to select them from: a seek of the stance index backwards, taking
+    the first visible row. The index holds every column it reads
+    (retracted_at and score included), so it never touches the table.
 
-    With `lateral` (PostgreSQL) one LEFT JOIN LATERAL seek gives all three
-    columns; elsewhere (SQLite, and MariaDB, which has no LATERAL) each
-    column is a correlated scalar subquery, three seeks on the same index."""
+    With `lateral` (PostgreSQL) one LEFT JOIN LATERAL seek gives three
+    columns: id, score, stated_on. Elsewhere (SQLite, and MariaDB, which has
+    no LATERAL) it is one correlated scalar subquery whose one value packs
+    the three as text, score + 2 (one digit), the ISO date (ten), the id (the
+    rest): one seek per pair, not three (0.16 s against 0.29 s over 1M
+    statements on SQLite). `_unpack` reads it."""
     s = STATEMENT.alias(f"s_{name}").c
     stance = (
         s.party_id == pairs.c.party_id,
@@ -104,24 +110,61 @@ def _stance_at(
             .lateral(name)
         )
         return [found.c.id, found.c.score, found.c.stated_on], found
+    packed = cast(s.score + 2, String) + cast(s.stated_on, String) + cast(s.id, String)
+    return [
+        select(packed)
+        .where(*stance)
+        .order_by(*newest_first(s))
+        .limit(1)
+        .correlate(pairs)
+        .scalar_subquery()
+    ], None
 
-    def first(column: Any) -> Any:
-        return (
-            select(column)
-            .where(*stance)
-            .order_by(*newest_first(s))
-            .limit(1)
-            .correlate(pairs)
-            .scalar_subquery()
+
+def _unpack(packed: str) -> Stance:
+    return int(packed[11:]), int(packed[0]) - 2, dt.date.fromisoformat(packed[1:11])
+
+
+def _packed_score(packed: str) -> int:
+    return int(packed[0]) - 2
+
+
+def _stance_rows(
+    session: Session, query: Any, dates: int, lateral: bool
+) -> tuple[Sequence[Any], Callable[[Any], int], Callable[[Any], Stance]]:
+    """The rows of `query` as (party_id, issue_id, a value per date (None: no
+    stance then), extra...), and how to read a value: its score (cheap, for
+    every pair) and its whole Stance (for the pairs that are shown)."""
+    rows = session.execute(query).all()  # fetchall: a tenth of the cost of row by row
+    if not lateral:
+        return rows, _packed_score, _unpack
+    tail = 2 + 3 * dates
+    stances = [
+        (
+            row[0],
+            row[1],
+            *[None if row[n] is None else tuple(row[n : n + 3]) for n in range(2, tail, 3)],
+            *row[tail:],
         )
+        for row in rows
+    ]
+    return stances, itemgetter(1), _as_is
 
-    return [first(s.id), first(s.score), first(s.stated_on)], None
+
+def _as_is(stance: Stance) -> Stance:
+    return stance
+
+
+def _cell(party: PartyRef, issue: IssueRef, stance: Stance) -> Cell:
+    statement_id, score, stated_on = stance
+    return Cell(party, issue, score, stated_on, statement_id)
 
 
 def _select_stances(
     session: Session, pairs: Any, dates: Sequence[dt.date], known_at: dt.datetime | None
-) -> tuple[list[Any], Any]:
-    """The stance columns at each date, and the FROM clause that gives them."""
+) -> tuple[list[Any], Any, bool]:
+    """The stance columns at each date, the FROM clause that gives them, and
+    whether they are LATERAL's three columns (else one packed column)."""
     lateral = session.get_bind().dialect.name == "postgresql"
     if lateral:
         # Just-in-time compilation (~0.1 s) costs more than it saves on a plan
@@ -134,7 +177,7 @@ def _select_stances(
         columns += found
         if joined is not None:
             source = source.outerjoin(joined, true())
-    return columns, source
+    return columns, source, lateral
 
 
 def latest(
@@ -146,15 +189,16 @@ def latest(
 ) -> list[tuple[int, int, int, int, dt.date]]:
     """(party_id, issue_id, statement_id, score, stated_on) of the statement that
     sets each pair's stance as of `as_of`; pairs with no stance are absent.
-    One statement, three index-only seeks per pair."""
+    One statement, one index-only seek per pair."""
     pairs = _pairs(party_ids, issue_ids)
-    columns, source = _select_stances(session, pairs, [as_of], known_at)
+    columns, source, lateral = _select_stances(session, pairs, [as_of], known_at)
     query = select(pairs.c.party_id, pairs.c.issue_id, *columns).select_from(source)
-    return [
-        (party_id, issue_id, statement_id, score, stated_on)
-        for party_id, issue_id, statement_id, score, stated_on in session.execute(query)
-        if statement_id is not None
-    ]
+    rows = session.execute(query).all()
+    if lateral:
+        return [(p, i, sid, score, day) for p, i, sid, score, day in rows if sid is not None]
+    day = dt.date.fromisoformat
+    # One comprehension, not a call per row: at 100,000 pairs it is a third faster.
+    return [(p, i, int(v[11:]), int(v[0]) - 2, day(v[1:11])) for p, i, v in rows if v is not None]
 
 
 def statements_by_id(session: Session, ids: Iterable[int]) -> dict[int, StatementView]:
@@ -195,11 +239,11 @@ def _ids(refs: Sequence[PartyRef] | Sequence[IssueRef] | None) -> list[int] | No
     return None if refs is None else [r.id for r in refs]
 
 
-def _ordered(refs: Any, wanted: Any) -> tuple[Any, ...]:
+def _ordered(refs: dict[int, Any], present: Iterable[int], wanted: Any) -> tuple[Any, ...]:
     """The parties (or issues) to show: those asked for, else those with a stance."""
     if wanted is not None:
         return tuple(wanted)
-    return tuple(sorted(set(refs), key=lambda r: r.id))
+    return tuple(refs[n] for n in sorted(set(present)))
 
 
 def report(
@@ -216,15 +260,15 @@ def report(
     wanted_issues = resolve_issues(session, issues)
     found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
     party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
-    found.sort(key=lambda f: (f[1], f[0]))
+    found.sort(key=itemgetter(1, 0))
     cells = tuple(
         Cell(party_refs[p], issue_refs[i], score, day, sid) for p, i, sid, score, day in found
     )
     rep = Report(
         as_of=as_of,
         known_at=known_at,
-        parties=_ordered((c.party for c in cells), wanted_parties),
-        issues=_ordered((c.issue for c in cells), wanted_issues),
+        parties=_ordered(party_refs, (f[0] for f in found), wanted_parties),
+        issues=_ordered(issue_refs, (f[1] for f in found), wanted_issues),
         cells=cells,
     )
     return with_statements(session, rep) if statements else rep
@@ -293,25 +337,27 @@ def diff(
         .correlate(pairs)
         .exists()
     )
-    columns, source = _select_stances(session, pairs, [start, end], known_at)
+    columns, source, lateral = _select_stances(session, pairs, [start, end], known_at)
     query = select(pairs.c.party_id, pairs.c.issue_id, *columns, active).select_from(source)
     counts = dict.fromkeys(CHANGES, 0)
     scores_from: dict[int, list[int]] = {}
     scores_to: dict[int, list[int]] = {}
     moved: list[tuple[Cell | None, Cell, str]] = []
-    rows: Iterable[Any] = session.execute(query)
-    for p, i, from_id, from_score, from_day, to_id, to_score, to_day, acted in rows:
-        if to_id is None:  # no stance at TO, so none at FROM either
+    rows, score_of, stance_of = _stance_rows(session, query, 2, lateral)
+    for p, i, at_from, at_to, acted in rows:
+        if at_to is None:  # no stance at TO, so none at FROM either
             continue
-        if from_id is not None:
+        to_score = score_of(at_to)
+        from_score = None if at_from is None else score_of(at_from)
+        if from_score is not None:
             scores_from.setdefault(i, []).append(from_score)
         scores_to.setdefault(i, []).append(to_score)
-        kind = classify(from_score if from_id is not None else None, to_score, bool(acted))
+        kind = classify(from_score, to_score, bool(acted))
         counts[kind] += 1
         if include_all or kind in MOVES:
             party, issue = party_refs[p], issue_refs[i]
-            old = None if from_id is None else Cell(party, issue, from_score, from_day, from_id)
-            moved.append((old, Cell(party, issue, to_score, to_day, to_id), kind))
+            old = None if at_from is None else _cell(party, issue, stance_of(at_from))
+            moved.append((old, _cell(party, issue, stance_of(at_to)), kind))
     # Only the statements behind the changes are read in full.
     views = statements_by_id(session, (cell.statement_id for _, cell, _ in moved))
     rank = {name: n for n, name in enumerate(CHANGES)}
