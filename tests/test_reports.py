@@ -234,3 +234,13 @@ def test_no_color_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     assert use_colour() is False
+
+
+def test_statement_rows_are_read_by_position() -> None:
+    """`to_view` passes a row's values to StatementView in order."""
+    from dataclasses import fields
+
+    from tracker.core.statements import STATEMENT_COLUMNS
+    from tracker.core.types import StatementView
+
+    assert [c.key for c in STATEMENT_COLUMNS] == [f.name for f in fields(StatementView)]

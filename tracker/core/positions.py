@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, String, and_, cast, or_, select, text, true
 from sqlalchemy.orm import Session
@@ -129,15 +129,28 @@ def _packed_score(packed: str) -> int:
     return int(packed[0]) - 2
 
 
+class _Reader(NamedTuple):
+    """How to read one stance value of `_stance_rows`: its score and its date
+    cheaply (for every pair), its whole Stance (for the pairs shown). `day`
+    gives the ISO text of a packed value, the date itself of a LATERAL one."""
+
+    score: Callable[[Any], int]
+    day: Callable[[Any], Any]
+    whole: Callable[[Any], Stance]
+
+
+_PACKED = _Reader(_packed_score, itemgetter(slice(1, 11)), _unpack)
+_COLUMNS = _Reader(itemgetter(1), itemgetter(2), lambda stance: stance)
+
+
 def _stance_rows(
     session: Session, query: Any, dates: int, lateral: bool
-) -> tuple[Sequence[Any], Callable[[Any], int], Callable[[Any], Stance]]:
+) -> tuple[Sequence[Any], _Reader]:
     """The rows of `query` as (party_id, issue_id, a value per date (None: no
-    stance then), extra...), and how to read a value: its score (cheap, for
-    every pair) and its whole Stance (for the pairs that are shown)."""
+    stance then), extra...), and how to read a value."""
     rows = session.execute(query).all()  # fetchall: a tenth of the cost of row by row
     if not lateral:
-        return rows, _packed_score, _unpack
+        return rows, _PACKED
     tail = 2 + 3 * dates
     stances = [
         (
@@ -148,11 +161,7 @@ def _stance_rows(
         )
         for row in rows
     ]
-    return stances, itemgetter(1), _as_is
-
-
-def _as_is(stance: Stance) -> Stance:
-    return stance
+    return stances, _COLUMNS
 
 
 def _cell(party: PartyRef, issue: IssueRef, stance: Stance) -> Cell:
@@ -321,43 +330,32 @@ def diff(
     wanted_parties = resolve_parties(session, parties)
     wanted_issues = resolve_issues(session, issues)
     party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
-    # One statement: each pair's stance at FROM and at TO, and whether any
-    # visible statement on it is dated in (FROM, TO] (an index-only probe).
+    # One statement: each pair's stance at FROM and at TO. Whether the pair
+    # has a visible statement dated in (FROM, TO] needs no query of its own:
+    # it has one exactly when its stance at TO is dated after FROM.
     pairs = _pairs(_ids(wanted_parties), _ids(wanted_issues))
-    s = STATEMENT.alias("s").c
-    active = (
-        select(s.id)
-        .where(
-            s.party_id == pairs.c.party_id,
-            s.issue_id == pairs.c.issue_id,
-            s.stated_on > start,
-            s.stated_on <= end,
-            visible(s, known_at),
-        )
-        .correlate(pairs)
-        .exists()
-    )
     columns, source, lateral = _select_stances(session, pairs, [start, end], known_at)
-    query = select(pairs.c.party_id, pairs.c.issue_id, *columns, active).select_from(source)
+    query = select(pairs.c.party_id, pairs.c.issue_id, *columns).select_from(source)
     counts = dict.fromkeys(CHANGES, 0)
     scores_from: dict[int, list[int]] = {}
     scores_to: dict[int, list[int]] = {}
     moved: list[tuple[Cell | None, Cell, str]] = []
-    rows, score_of, stance_of = _stance_rows(session, query, 2, lateral)
-    for p, i, at_from, at_to, acted in rows:
+    rows, read = _stance_rows(session, query, 2, lateral)
+    after = start if lateral else start.isoformat()  # what read.day compares with
+    for p, i, at_from, at_to in rows:
         if at_to is None:  # no stance at TO, so none at FROM either
             continue
-        to_score = score_of(at_to)
-        from_score = None if at_from is None else score_of(at_from)
+        to_score = read.score(at_to)
+        from_score = None if at_from is None else read.score(at_from)
         if from_score is not None:
             scores_from.setdefault(i, []).append(from_score)
         scores_to.setdefault(i, []).append(to_score)
-        kind = classify(from_score, to_score, bool(acted))
+        kind = classify(from_score, to_score, read.day(at_to) > after)
         counts[kind] += 1
         if include_all or kind in MOVES:
             party, issue = party_refs[p], issue_refs[i]
-            old = None if at_from is None else _cell(party, issue, stance_of(at_from))
-            moved.append((old, _cell(party, issue, stance_of(at_to)), kind))
+            old = None if at_from is None else _cell(party, issue, read.whole(at_from))
+            moved.append((old, _cell(party, issue, read.whole(at_to)), kind))
     # Only the statements behind the changes are read in full.
     views = statements_by_id(session, (cell.statement_id for _, cell, _ in moved))
     rank = {name: n for n, name in enumerate(CHANGES)}

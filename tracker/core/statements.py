@@ -139,6 +139,9 @@ STATEMENT_COLUMNS = (
 )
 
 
+VIEW_WIDTH = len(STATEMENT_COLUMNS)
+
+
 def statement_select() -> Select[*tuple[Any, ...]]:
     """Statements with their party and issue slugs: the one place views are read."""
     return (
@@ -150,24 +153,9 @@ def statement_select() -> Select[*tuple[Any, ...]]:
 
 
 def to_view(row: Row[Any]) -> StatementView:
-    m = row._mapping
-    return StatementView(
-        id=m["id"],
-        party=m["party"],
-        issue=m["issue"],
-        score=m["score"],
-        stated_on=m["stated_on"],
-        summary=m["summary"],
-        quote=m["quote"],
-        speaker=m["speaker"],
-        source=m["source"],
-        basis=m["basis"],
-        conditions=m["conditions"],
-        recorded_at=m["recorded_at"],
-        recorded_by=m["recorded_by"],
-        retracted_at=m["retracted_at"],
-        retraction_reason=m["retraction_reason"],
-    )
+    # STATEMENT_COLUMNS come first, in StatementView's field order (a test
+    # checks), so they are the view's arguments: cheaper than by name.
+    return StatementView(*row[:VIEW_WIDTH])
 
 
 def get_statement(session: Session, statement_id: int) -> StatementView:
