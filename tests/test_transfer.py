@@ -293,3 +293,54 @@ def test_an_export_without_formula_escaping_imports_back_with_the_flag(
     # Without the flag the apostrophes would be taken off: new, wrong statements.
     mangled = tracker("import", "--dry-run", str(raw)).stdout
     assert mangled.startswith("Would add 2 statements")
+
+
+def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
+    """JSON keys have no order: statements before the parties and issues they
+    name import as if they came after (they wait in a temporary file)."""
+    doc = json.loads(seed_file().read_text(encoding="utf-8"))
+    backwards = {k: doc[k] for k in ("statements", "issues", "parties")}
+    path = write(tmp_path, "backwards.json", json.dumps(backwards, ensure_ascii=False))
+    out = tracker("import", path).stdout
+    assert out.startswith("Added 24 statements; created parties ukraine, russia")
+    listed = json.loads(tracker("party", "list", "--format", "json").stdout)
+    assert [p["aliases"] for p in listed] == [p["aliases"] for p in doc["parties"]]
+    other = Tracker(str(tmp_path / "other.db"))
+    other("import", str(seed_file()))
+
+    def exported(t: Tracker) -> dict[str, list[dict[str, object]]]:
+        found = json.loads(t("export").stdout)
+        for statement in found["statements"]:
+            del statement["recorded_at"]  # the seed has none: now, at each import
+        return found
+
+    assert exported(tracker) == exported(other)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"parties": [], "issues": [], "statements": [], "notes": 1}', "unknown top-level key"),
+        ('{"parties": [], "parties": []}', "top-level key 'parties' appears twice"),
+        ('{"statements": [], "statements": []}', "top-level key 'statements' appears twice"),
+        ('{"statements": {}}', "statements must be a list"),
+        ('[{"statements": []}]', "a JSON import is an object"),
+        ('{"statements": [{"party": "ukraine"}] ', "line 1, column 39: bad JSON: Expecting"),
+        ('{"statements": []} []', "line 1, column 20: bad JSON: Extra data"),
+    ],
+)
+def test_json_shape_errors(tracker: Tracker, tmp_path: Path, text: str, message: str) -> None:
+    assert message in one_line(tracker.fails("import", write(tmp_path, "bad.json", text)))
+
+
+def test_json_failure_after_the_statements_changes_nothing(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """The statements are written as they are read; a fault further on in the
+    file still leaves the database as it was."""
+    doc = json.loads(seed_file().read_text(encoding="utf-8"))
+    body = json.dumps(doc)[:-1] + ', "parties": []}'  # a second "parties", after
+    message = one_line(tracker.fails("import", write(tmp_path, "late.json", body)))
+    assert "top-level key 'parties' appears twice" in message
+    assert statement_count(tracker) == 0
+    assert json.loads(tracker("party", "list", "--format", "json").stdout) == []

@@ -8,12 +8,14 @@ nothing the second time.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -24,7 +26,7 @@ from sqlalchemy import Engine, Index, Table, func, insert, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from tracker.core import catalog
+from tracker.core import catalog, jsonstream
 from tracker.core.names import SLUG_RE, key, party_names
 from tracker.core.statements import (
     TEXT_LIMIT,
@@ -207,8 +209,8 @@ def _csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
         yield start, pick(row)
 
 
-def _json_rows(doc: dict[str, Any]) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    for n, raw in enumerate(doc.get("statements", [])):
+def _json_rows(statements: Iterable[Any]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    for n, raw in enumerate(statements):
         if not isinstance(raw, dict):
             raise ImportFailed(f"statements[{n}]: a statement is an object")
         yield n, tuple(raw.get(c) for c in COLUMNS)
@@ -597,20 +599,75 @@ def _import_statements(
         raise ImportFailed(f"{at}: {err}") from None
 
 
-def _json_document(stream: IO[str]) -> dict[str, Any]:
-    try:
-        doc = json.load(stream)
-    except json.JSONDecodeError as err:
-        raise ImportFailed(f"line {err.lineno}, column {err.colno}: bad JSON: {err.msg}") from None
-    if not isinstance(doc, dict):
-        raise ImportFailed("a JSON import is an object with parties, issues and statements")
-    unknown = set(doc) - {"parties", "issues", "statements"}
-    if unknown:
-        raise ImportFailed(f"unknown top-level key(s) {', '.join(sorted(unknown))}")
-    for name in ("parties", "issues", "statements"):
-        if not isinstance(doc.get(name, []), list):
-            raise ImportFailed(f"{name} must be a list")
-    return doc
+TOP_LEVEL = ("parties", "issues", "statements")
+
+
+def _import_json(
+    session: Session,
+    stream: IO[str],
+    create_missing: bool,
+    result: ImportResult,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """A JSON file, read as a stream (`jsonstream`): parties and issues are
+    imported first, then the statements one at a time as they are read. In
+    a file whose `statements` come before its `parties` or `issues` (JSON
+    keys have no order), the statements are kept in a temporary file until
+    the rest has been read."""
+    reader = jsonstream.Reader(stream)
+    catalog_doc: dict[str, Any] = {}
+
+    def statements_from(elements: Iterable[Any], count: Callable[[int], None] | None) -> None:
+        _import_catalog(session, catalog_doc, result)
+        _import_statements(
+            session,
+            _json_rows(elements),
+            lambda n: f"statements[{n}]",
+            Names(session, create_missing, result),
+            result,
+            count,
+        )
+
+    spool: IO[str] | None = None
+    statements_done = False
+    with contextlib.ExitStack() as cleanup:
+        try:
+            for name, value in jsonstream.members(reader, lambda k: k == "statements"):
+                if name not in TOP_LEVEL:
+                    raise ImportFailed(
+                        f"unknown top-level key {name!r}: use {', '.join(TOP_LEVEL)}"
+                    )
+                if name in catalog_doc or (
+                    name == "statements" and (statements_done or spool is not None)
+                ):
+                    raise ImportFailed(f"top-level key {name!r} appears twice")
+                if name != "statements":
+                    if not isinstance(value, list):
+                        raise ImportFailed(f"{name} must be a list")
+                    catalog_doc[name] = value
+                elif not isinstance(value, Iterator):
+                    raise ImportFailed("statements must be a list")
+                elif {"parties", "issues"} <= catalog_doc.keys():
+                    statements_from(value, progress)
+                    statements_done = True
+                else:
+                    spool = cleanup.enter_context(tempfile.TemporaryFile("w+", encoding="ascii"))
+                    for element in value:
+                        spool.write(json.dumps(element) + "\n")  # ASCII: any text survives
+            if not statements_done:
+                lines: Iterable[str] = ()
+                if spool is not None:
+                    spool.seek(0)
+                    lines = spool
+                statements_from((json.loads(line) for line in lines), None)
+        except json.JSONDecodeError as err:
+            raise ImportFailed(
+                f"line {err.lineno}, column {err.colno}: bad JSON: {err.msg}"
+            ) from None
+        except jsonstream.NotAnObject:
+            raise ImportFailed(
+                "a JSON import is an object with parties, issues and statements"
+            ) from None
 
 
 def _import_catalog(session: Session, doc: dict[str, Any], result: ImportResult) -> None:
@@ -672,9 +729,9 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     unescape_formulas: bool = True,
 ) -> ImportResult:
-    """Import a JSON or CSV file into the session's transaction. `progress`, if
-    given, is called now and then with (done, total): bytes of a CSV file,
-    statements of a JSON one. `unescape_formulas`: a CSV file's text cells may
+    """Import a JSON or CSV file into the session's transaction, read as a
+    stream. `progress`, if given, is called now and then with (done, total),
+    in bytes of the file. `unescape_formulas`: a CSV file's text cells may
     carry export's formula escaping, to take off (False: as written)."""
     result = ImportResult()
     try:
@@ -683,22 +740,16 @@ def import_file(
             if not head.strip():
                 raise ImportFailed(f"{path} is empty")
             stream.seek(0)
+            size = os.fstat(raw.fileno()).st_size
             if detect_format(path, head) == "json":
-                doc = _json_document(stream)
-                _import_catalog(session, doc, result)
-                names = Names(session, create_missing, result)
-                total = len(doc.get("statements", []))
-                _import_statements(
+                _import_json(
                     session,
-                    _json_rows(doc),
-                    lambda n: f"statements[{n}]",
-                    names,
+                    stream,
+                    create_missing,
                     result,
-                    None if progress is None else lambda n: progress(n + 1, total),
+                    None if progress is None else lambda _: progress(raw.tell(), size),
                 )
-                done = (total, total)
             else:
-                size = os.fstat(raw.fileno()).st_size
                 names = Names(session, create_missing, result)
                 _import_statements(
                     session,
@@ -710,9 +761,8 @@ def import_file(
                     from_csv=True,
                     unescape=unescape_formulas,
                 )
-                done = (size, size)
             if progress is not None:
-                progress(*done)
+                progress(size, size)
     except UnicodeDecodeError as err:
         raise ImportFailed(
             f"{path} is not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset "

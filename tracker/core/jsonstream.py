@@ -1,0 +1,171 @@
+"""A JSON import read as a stream: the top-level object's members one at a
+time, and the elements of its `statements` array one at a time, so a file
+of a million statements takes no more memory than one of a thousand.
+
+Every value is decoded by the standard library's own decoder
+(`json.JSONDecoder.raw_decode`); this module only walks the punctuation
+between values and reads more of the file when a value runs past what has
+been read. A syntax error is reported where `json.load` would report it:
+the same message, line and column of the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+CHUNK_CHARS = 1 << 20
+_LOOKAHEAD = 64
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class Reader:
+    """The text of `stream`, read a chunk at a time. `pos` indexes `text`;
+    what lies before the chunk that holds it has been let go, and is
+    remembered only as how many lines (and columns of the last one) it was,
+    for error positions."""
+
+    def __init__(self, stream: IO[str], chunk: int = CHUNK_CHARS) -> None:
+        self.stream = stream
+        self.chunk = chunk
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self._lines = 0  # line breaks in the text let go
+        self._column = 0  # characters after the last of them
+
+    def more(self) -> bool:
+        """Read another chunk, letting go of the text before `pos`; False at
+        the end of the file."""
+        if self.eof:
+            return False
+        data = self.stream.read(self.chunk)
+        if not data:
+            self.eof = True
+            return False  # and `pos` still indexes the same text
+        self._forget(self.pos)
+        self.text += data
+        return True
+
+    def _forget(self, upto: int) -> None:
+        gone = self.text[:upto]
+        breaks = gone.count("\n")
+        if breaks:
+            self._lines += breaks
+            self._column = len(gone) - gone.rfind("\n") - 1
+        else:
+            self._column += len(gone)
+        self.text = self.text[upto:]
+        self.pos -= upto
+
+    def skip_space(self) -> str:
+        """The next character that is not white space ('' at the end)."""
+        while True:
+            space = _WHITESPACE.match(self.text, self.pos)
+            assert space is not None  # "*" matches the empty string too
+            self.pos = space.end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.more():
+                return ""
+
+    def value(self) -> Any:
+        """Decode the JSON value at `pos` and step past it."""
+        while True:
+            try:
+                found, end = _DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as err:
+                if self.more():
+                    continue
+                raise self.error(err.msg, err.pos) from None
+            # A number may go on in text not yet read ("12" of "12.5"), so a
+            # value is only done when a few characters after it are here.
+            if end + _LOOKAHEAD < len(self.text) or not self.more():
+                self.pos = end
+                return found
+
+    def expect(self, char: str, what: str) -> None:
+        if self.skip_space() != char:
+            raise self.error(what, self.pos)
+        self.pos += 1
+
+    def error(self, msg: str, pos: int) -> json.JSONDecodeError:
+        """`msg` at `pos` of `text`, as a JSONDecodeError placed in the file."""
+        before = self.text[:pos]
+        breaks = before.count("\n")
+        err = json.JSONDecodeError(msg, self.text, pos)
+        err.lineno = self._lines + breaks + 1
+        err.colno = pos - before.rfind("\n") if breaks else self._column + pos + 1
+        return err
+
+
+def members(
+    reader: Reader, array: Callable[[str], bool]
+) -> Iterator[tuple[str, Any | Iterator[Any]]]:
+    """The members of the top-level object as (key, value). For a key that
+    `array` names and whose value is an array, the value is an iterator
+    over the array's elements, to be used up before the next member is
+    read; any other value is decoded whole. JSON syntax errors are raised as
+    `json.JSONDecodeError`, with the line and column in the file."""
+    first = reader.skip_space()
+    if first != "{":
+        if not first:
+            raise reader.error("Expecting value", reader.pos)
+        value = reader.value()
+        if reader.skip_space():
+            raise reader.error("Extra data", reader.pos)
+        raise NotAnObject(value)
+    reader.pos += 1
+    if reader.skip_space() == "}":
+        reader.pos += 1
+    else:
+        while True:
+            if reader.skip_space() != '"':
+                raise reader.error("Expecting property name enclosed in double quotes", reader.pos)
+            key = reader.value()
+            reader.expect(":", "Expecting ':' delimiter")
+            if array(key) and reader.skip_space() == "[":
+                reader.pos += 1
+                elements = _elements(reader)
+                yield key, elements
+                for _ in elements:  # whatever the caller left unread
+                    pass
+            else:
+                if not reader.skip_space():
+                    raise reader.error("Expecting value", reader.pos)
+                yield key, reader.value()
+            after = reader.skip_space()
+            reader.pos += 1
+            if after == "}":
+                break
+            if after != ",":
+                raise reader.error("Expecting ',' delimiter", reader.pos - 1)
+    if reader.skip_space():
+        raise reader.error("Extra data", reader.pos)
+
+
+def _elements(reader: Reader) -> Iterator[Any]:
+    if reader.skip_space() == "]":
+        reader.pos += 1
+        return
+    while True:
+        if not reader.skip_space():
+            raise reader.error("Expecting value", reader.pos)
+        yield reader.value()
+        after = reader.skip_space()
+        reader.pos += 1
+        if after == "]":
+            return
+        if after != ",":
+            raise reader.error("Expecting ',' delimiter", reader.pos - 1)
+
+
+class NotAnObject(Exception):
+    """The file holds one JSON value, and it is not an object."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__(type(value).__name__)
+        self.value = value
