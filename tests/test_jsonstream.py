@@ -108,3 +108,54 @@ def test_a_value_that_is_not_an_object(text: str) -> None:
 def test_a_number_cut_by_a_chunk_is_read_whole() -> None:
     assert read('{"statements": 12.5e3}', 1) == {"statements": 12500.0}
     assert read('{"a": [1, 22, 333.25]}', 2) == {"a": [1, 22, 333.25]}
+
+
+class CountingStream(io.StringIO):
+    """A file that counts its reads and the characters they took."""
+
+    reads = 0
+    taken = 0
+
+    def read(self, size: int | None = -1) -> str:
+        data = super().read(size)
+        self.reads += 1
+        self.taken += len(data)
+        return data
+
+
+def test_a_syntax_error_is_reported_without_reading_on() -> None:
+    statement = '{"summary": "' + "x" * 100 + '"}'
+    body = ", ".join([statement] * 20_000)  # 2.4 MB after the error
+    stream = CountingStream('{"statements": [{"a": tru}, ' + body + "]}")
+    reader = jsonstream.Reader(stream, chunk=1000)
+    with pytest.raises(json.JSONDecodeError) as caught:
+        for _key, value in jsonstream.members(reader, lambda k: True):
+            list(value)
+    assert (caught.value.msg, caught.value.colno) == ("Expecting value", 23)
+    assert stream.taken <= 2000
+
+
+def test_a_long_value_is_read_in_growing_chunks() -> None:
+    """A value far longer than a chunk is decoded a few times, not once per
+    chunk (which would be quadratic in its length)."""
+    long = "y" * 3_000_000
+    stream = CountingStream('{"parties": ["' + long + '"], "issues": [1, 2]}')
+    reader = jsonstream.Reader(stream, chunk=1000)
+    found = dict(jsonstream.members(reader, lambda k: False))
+    assert found == {"parties": [long], "issues": [1, 2]}
+    assert stream.reads < 20
+
+
+@pytest.mark.parametrize(
+    "text", ['{"a": 1,}', '{"a": 1 , \n }', '{"statements": [1, 2, ]}', "[1,]"]
+)
+@pytest.mark.parametrize("chunk", [1, 2, 5, 100])
+def test_a_trailing_comma_as_json_reports_it(text: str, chunk: int) -> None:
+    expected = json_error(text)
+    assert expected is not None
+    if text.startswith("["):
+        with pytest.raises(json.JSONDecodeError) as caught:
+            read(text, chunk)
+        assert (caught.value.msg, caught.value.lineno, caught.value.colno) == expected
+    else:
+        assert stream_error(text, chunk) == expected

@@ -327,6 +327,7 @@ def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
         ('[{"statements": []}]', "a JSON import is an object"),
         ('{"statements": [{"party": "ukraine"}] ', "line 1, column 39: bad JSON: Expecting"),
         ('{"statements": []} []', "line 1, column 20: bad JSON: Extra data"),
+        ('{"statements": [' + "9" * 5000 + "]}", "line 1, column 17: bad JSON: Exceeds the limit"),
     ],
 )
 def test_json_shape_errors(tracker: Tracker, tmp_path: Path, text: str, message: str) -> None:

@@ -36,17 +36,18 @@ class Reader:
         self.eof = False
         self._lines = 0  # line breaks in the text let go
         self._column = 0  # characters after the last of them
+        self.mark: int | None = None  # a position in `text` to keep while set
 
-    def more(self) -> bool:
-        """Read another chunk, letting go of the text before `pos`; False at
-        the end of the file."""
+    def more(self, size: int = 0) -> bool:
+        """Read another chunk (at least `size` characters), letting go of the
+        text before `pos`; False at the end of the file."""
         if self.eof:
             return False
-        data = self.stream.read(self.chunk)
+        data = self.stream.read(max(size, self.chunk))
         if not data:
             self.eof = True
             return False  # and `pos` still indexes the same text
-        self._forget(self.pos)
+        self._forget(self.pos if self.mark is None else min(self.pos, self.mark))
         self.text += data
         return True
 
@@ -60,6 +61,8 @@ class Reader:
             self._column += len(gone)
         self.text = self.text[upto:]
         self.pos -= upto
+        if self.mark is not None:
+            self.mark -= upto
 
     def skip_space(self) -> str:
         """The next character that is not white space ('' at the end)."""
@@ -78,9 +81,14 @@ class Reader:
             try:
                 found, end = _DECODER.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as err:
-                if self.more():
+                # Read on only if the value may just be cut off by the end of
+                # what is read; reading as much again as the value has so far
+                # keeps a long value linear, not quadratic, in its length.
+                if _cut_off(err, len(self.text)) and self.more(len(self.text) - self.pos):
                     continue
                 raise self.error(err.msg, err.pos) from None
+            except ValueError as err:  # an integer of more digits than Python allows
+                raise self.error(str(err), self.pos) from None
             # A number may go on in text not yet read ("12" of "12.5"), so a
             # value is only done when a few characters after it are here.
             if end + _LOOKAHEAD < len(self.text) or not self.more():
@@ -93,13 +101,46 @@ class Reader:
         self.pos += 1
 
     def error(self, msg: str, pos: int) -> json.JSONDecodeError:
-        """`msg` at `pos` of `text`, as a JSONDecodeError placed in the file."""
+        """`msg` at `pos` of `text`, as a JSONDecodeError whose `lineno` and
+        `colno` are in the whole file (its `pos` and `doc` are the chunk's)."""
         before = self.text[:pos]
         breaks = before.count("\n")
         err = json.JSONDecodeError(msg, self.text, pos)
         err.lineno = self._lines + breaks + 1
         err.colno = pos - before.rfind("\n") if breaks else self._column + pos + 1
         return err
+
+
+def _cut_off(err: json.JSONDecodeError, end: int) -> bool:
+    """Whether the decoder may have failed only for want of more text: a
+    string ran to the end, or the failure is within reach of the end (the
+    longest token a cut could leave looking wrong is "-Infinit")."""
+    return err.msg.startswith("Unterminated string") or err.pos >= end - 9
+
+
+def _trailing_comma(snippet: str, comma: int) -> tuple[str, bool]:
+    """What this Python's json says of a comma before a closing bracket, and
+    whether it says it at the comma (3.13 and later) or at the bracket."""
+    try:
+        json.loads(snippet)
+    except json.JSONDecodeError as err:
+        return err.msg, err.pos == comma
+    raise AssertionError(f"json accepts {snippet!r}")
+
+
+_OBJECT_COMMA = _trailing_comma('{"a":1,}', 6)
+_ARRAY_COMMA = _trailing_comma("[1,]", 2)
+
+
+def _closing_after_comma(reader: Reader, bracket: str) -> None:
+    """Refuse the comma just read if `bracket` follows it, as json does."""
+    reader.mark = reader.pos - 1  # the comma, which an error may point to
+    try:
+        if reader.skip_space() == bracket:
+            msg, at_comma = _OBJECT_COMMA if bracket == "}" else _ARRAY_COMMA
+            raise reader.error(msg, reader.mark if at_comma else reader.pos)
+    finally:
+        reader.mark = None
 
 
 def members(
@@ -143,6 +184,7 @@ def members(
                 break
             if after != ",":
                 raise reader.error("Expecting ',' delimiter", reader.pos - 1)
+            _closing_after_comma(reader, "}")
     if reader.skip_space():
         raise reader.error("Extra data", reader.pos)
 
@@ -161,6 +203,7 @@ def _elements(reader: Reader) -> Iterator[Any]:
             return
         if after != ",":
             raise reader.error("Expecting ',' delimiter", reader.pos - 1)
+        _closing_after_comma(reader, "]")
 
 
 class NotAnObject(Exception):
