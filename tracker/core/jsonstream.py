@@ -175,16 +175,10 @@ def members(
                 for _ in elements:  # whatever the caller left unread
                     pass
             else:
-                if not reader.skip_space():
-                    raise reader.error("Expecting value", reader.pos)
+                reader.skip_space()
                 yield key, reader.value()
-            after = reader.skip_space()
-            reader.pos += 1
-            if after == "}":
+            if _at_end(reader, "}"):
                 break
-            if after != ",":
-                raise reader.error("Expecting ',' delimiter", reader.pos - 1)
-            _closing_after_comma(reader, "}")
     if reader.skip_space():
         raise reader.error("Extra data", reader.pos)
 
@@ -194,16 +188,23 @@ def _elements(reader: Reader) -> Iterator[Any]:
         reader.pos += 1
         return
     while True:
-        if not reader.skip_space():
-            raise reader.error("Expecting value", reader.pos)
+        reader.skip_space()
         yield reader.value()
-        after = reader.skip_space()
-        reader.pos += 1
-        if after == "]":
+        if _at_end(reader, "]"):
             return
-        if after != ",":
-            raise reader.error("Expecting ',' delimiter", reader.pos - 1)
-        _closing_after_comma(reader, "]")
+
+
+def _at_end(reader: Reader, closing: str) -> bool:
+    """After a member or an element: step past the comma that says another
+    follows (False) or the `closing` bracket (True)."""
+    after = reader.skip_space()
+    reader.pos += 1
+    if after == closing:
+        return True
+    if after != ",":
+        raise reader.error("Expecting ',' delimiter", reader.pos - 1)
+    _closing_after_comma(reader, closing)
+    return False
 
 
 class NotAnObject(Exception):
