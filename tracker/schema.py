@@ -46,6 +46,7 @@ SLUG_LENGTH = 64
 # "Stance of P on I as of D": one index seek per pair, newest first. The last
 # two columns are not for ordering: they let a report read the visibility and
 # the score from the index alone, never from the table.
+STANCE_INDEX_NAME = "ix_statement_stance"
 STANCE_INDEX = (
     "party_id", "issue_id", "stated_on", "recorded_at", "id", "retracted_at", "score",
 )  # fmt: skip
@@ -164,5 +165,5 @@ STATEMENT = Table(
         "retracted_at IS NULL OR retraction_reason IS NOT NULL", name="retraction_reason"
     ),
     # See STANCE_INDEX.
-    Index("ix_statement_stance", *STANCE_INDEX),
+    Index(STANCE_INDEX_NAME, *STANCE_INDEX),
 )

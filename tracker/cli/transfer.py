@@ -77,8 +77,8 @@ def _tidy(added: int) -> None:
     except (SQLAlchemyError, KeyboardInterrupt) as err:
         reason = "interrupted" if isinstance(err, KeyboardInterrupt) else type(err).__name__
         click.echo(
-            f"Warning: the statements are imported, but VACUUM ANALYZE did not finish "
-            f"({reason}); reports may be slower until the server's autovacuum runs.",
+            f"Warning: the statements are imported, but refreshing the table's statistics "
+            f"did not finish ({reason}); reports may be slower until the server does it.",
             err=True,
         )
 
