@@ -251,19 +251,38 @@ def test_a_large_import_refreshes_mariadb_statistics(
     assert rows is not None and rows > transfer.CHUNK // 2
 
 
-def test_the_mariadb_stance_seek_names_its_index() -> None:
-    """Whatever the statistics say, MariaDB must seek the stance index."""
+def test_an_analyze_that_fails_is_reported(tracker: Tracker, backend: str) -> None:
+    """MariaDB answers a failed ANALYZE TABLE with a row, not an exception:
+    it is read, so the import can warn."""
+    if backend != "mysql":
+        pytest.skip("ANALYZE TABLE is MariaDB's and MySQL's")
+    database = Database(resolve_url(tracker.db))
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("RENAME TABLE statement TO statement_away")
+    try:
+        with pytest.raises(TrackerError, match=r"ANALYZE TABLE statement: .*doesn't exist"):
+            transfer.after_bulk_import(database.engine, transfer.CHUNK)
+    finally:
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql("RENAME TABLE statement_away TO statement")
+        database.dispose()
+
+
+@pytest.mark.parametrize("url", ["mysql+pymysql://", "mariadb+pymysql://"])
+def test_the_mariadb_stance_seek_names_its_index(url: str) -> None:
+    """Whatever the statistics say, MariaDB (either dialect) must seek the
+    stance index."""
     import datetime as dt
 
-    from sqlalchemy import select
-    from sqlalchemy.dialects import mysql
+    from sqlalchemy import create_mock_engine, select
 
     from tracker.core import positions
     from tracker.schema import STANCE_INDEX_NAME
 
+    dialect = create_mock_engine(url, lambda *a, **k: None).dialect
     pairs = positions._pairs(None, None)
     columns, _ = positions._stance_at(pairs, dt.date(2025, 1, 1), None, False, "at0")
-    sql = str(select(*columns).compile(dialect=mysql.dialect()))
+    sql = str(select(*columns).compile(dialect=dialect))
     assert f"FORCE INDEX ({STANCE_INDEX_NAME})" in sql
 
 

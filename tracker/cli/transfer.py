@@ -71,11 +71,18 @@ def _tidy(added: int) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from tracker.core.transfer import after_bulk_import
+    from tracker.errors import DatabaseError
 
     try:
         after_bulk_import(app().db.engine, added)
-    except (SQLAlchemyError, KeyboardInterrupt) as err:
-        reason = "interrupted" if isinstance(err, KeyboardInterrupt) else type(err).__name__
+    except (SQLAlchemyError, DatabaseError, KeyboardInterrupt) as err:
+        reason = (
+            "interrupted"
+            if isinstance(err, KeyboardInterrupt)
+            else str(err)
+            if isinstance(err, DatabaseError)
+            else type(err).__name__
+        )
         click.echo(
             f"Warning: the statements are imported, but refreshing the table's statistics "
             f"did not finish ({reason}); reports may be slower until the server does it.",

@@ -39,7 +39,7 @@ from tracker.core.statements import (
     to_view,
 )
 from tracker.dates import check_statement_date, utcnow
-from tracker.errors import ImportFailed, Invalid, TrackerError
+from tracker.errors import DatabaseError, ImportFailed, Invalid, TrackerError
 from tracker.render import unescape_formula
 from tracker.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
 from tracker.stance import parse_stance
@@ -791,7 +791,11 @@ def after_bulk_import(engine: Engine, added: int) -> None:
             conn.exec_driver_sql("VACUUM ANALYZE statement")
     elif engine.dialect.name in ("mysql", "mariadb"):
         with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE TABLE statement").all()
+            # A failure comes back as a row (Msg_type 'Error'), not an exception.
+            rows = conn.exec_driver_sql("ANALYZE TABLE statement").all()
+        problems = [str(r[3]) for r in rows if str(r[2]).lower() == "error"]
+        if problems:
+            raise DatabaseError(f"ANALYZE TABLE statement: {'; '.join(problems)}")
 
 
 # --- exporting -------------------------------------------------------------
