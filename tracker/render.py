@@ -8,7 +8,7 @@ import io
 import json
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from tracker.core.types import Cell, Diff, Report, StatementView
@@ -278,30 +278,26 @@ def _report_csv(rep: Report) -> str:
     """The report as CSV. A report has a row per pair (100,000 at scale) but
     few distinct slugs, so each is made safe once, not once per row."""
     cells = rep.cells
-    safe = {c.party.slug: c.party.slug for c in cells} | {c.issue.slug: c.issue.slug for c in cells}
-    if any("\r" in slug for slug in safe):  # never in a valid slug: the careful way
-        return to_csv(
-            REPORT_CSV_HEADERS,
-            (
-                (c.party.slug, c.issue.slug, c.stance, c.score, c.stated_on, c.statement_id)
-                for c in cells
-            ),
-        )
-    safe = {slug: escape_formula(slug) for slug in safe}
+
+    def rows(slug: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
+        for c in cells:  # a date is written as its ISO text
+            yield (
+                slug(c.party.slug),
+                slug(c.issue.slug),
+                label(c.score),
+                c.score,
+                c.stated_on,
+                c.statement_id,
+            )
+
+    slugs = {c.party.slug for c in cells} | {c.issue.slug for c in cells}
+    if any("\r" in slug for slug in slugs):  # never in a valid slug: the careful way
+        return to_csv(REPORT_CSV_HEADERS, rows(str))
+    safe = {slug: escape_formula(slug) for slug in slugs}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REPORT_CSV_HEADERS)
-    writer.writerows(  # a date is written as its ISO text
-        (
-            safe[c.party.slug],
-            safe[c.issue.slug],
-            label(c.score),
-            c.score,
-            c.stated_on,
-            c.statement_id,
-        )
-        for c in cells
-    )
+    writer.writerows(rows(safe.__getitem__))
     return out.getvalue().removesuffix("\n")
 
 
