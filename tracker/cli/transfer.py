@@ -76,13 +76,12 @@ def _tidy(added: int) -> None:
     try:
         after_bulk_import(app().db.engine, added)
     except (SQLAlchemyError, DatabaseError, KeyboardInterrupt) as err:
-        reason = (
-            "interrupted"
-            if isinstance(err, KeyboardInterrupt)
-            else str(err)
-            if isinstance(err, DatabaseError)
-            else type(err).__name__
-        )
+        if isinstance(err, KeyboardInterrupt):
+            reason = "interrupted"
+        elif isinstance(err, DatabaseError):
+            reason = str(err)  # the server's own words
+        else:
+            reason = type(err).__name__
         click.echo(
             f"Warning: the statements are imported, but refreshing the table's statistics "
             f"did not finish ({reason}); reports may be slower until the server does it.",

@@ -155,10 +155,10 @@ def members(
     if first != "{":
         if not first:
             raise reader.error("Expecting value", reader.pos)
-        value = reader.value()
+        reader.value()  # so a file that is not JSON at all is called bad JSON
         if reader.skip_space():
             raise reader.error("Extra data", reader.pos)
-        raise NotAnObject(value)
+        raise NotAnObject
     reader.pos += 1
     if reader.skip_space() == "}":
         reader.pos += 1
@@ -209,7 +209,3 @@ def _at_end(reader: Reader, closing: str) -> bool:
 
 class NotAnObject(Exception):
     """The file holds one JSON value, and it is not an object."""
-
-    def __init__(self, value: Any) -> None:
-        super().__init__(type(value).__name__)
-        self.value = value

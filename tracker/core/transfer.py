@@ -628,8 +628,8 @@ def _import_json(
             count,
         )
 
+    seen: set[str] = set()
     spool: IO[str] | None = None
-    statements_done = False
     with contextlib.ExitStack() as cleanup:
         try:
             for name, value in jsonstream.members(reader, lambda k: k == "statements"):
@@ -637,29 +637,26 @@ def _import_json(
                     raise ImportFailed(
                         f"unknown top-level key {name!r}: use {', '.join(TOP_LEVEL)}"
                     )
-                if name in catalog_doc or (
-                    name == "statements" and (statements_done or spool is not None)
-                ):
+                if name in seen:
                     raise ImportFailed(f"top-level key {name!r} appears twice")
+                seen.add(name)
                 if name != "statements":
                     if not isinstance(value, list):
                         raise ImportFailed(f"{name} must be a list")
                     catalog_doc[name] = value
                 elif not isinstance(value, Iterator):
                     raise ImportFailed("statements must be a list")
-                elif {"parties", "issues"} <= catalog_doc.keys():
+                elif {"parties", "issues"} <= seen:
                     statements_from(value, progress)
-                    statements_done = True
                 else:
                     spool = cleanup.enter_context(tempfile.TemporaryFile("w+", encoding="ascii"))
                     for element in value:
                         spool.write(json.dumps(element) + "\n")  # ASCII: any text survives
-            if not statements_done:
-                lines: Iterable[str] = ()
-                if spool is not None:
-                    spool.seek(0)
-                    lines = spool
-                statements_from((json.loads(line) for line in lines), None)
+            if spool is not None:
+                spool.seek(0)
+                statements_from((json.loads(line) for line in spool), None)
+            elif "statements" not in seen:
+                statements_from((), None)  # parties and issues only
         except json.JSONDecodeError as err:
             raise ImportFailed(
                 f"line {err.lineno}, column {err.colno}: bad JSON: {err.msg}"
