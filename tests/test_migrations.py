@@ -157,16 +157,16 @@ def _json_fingerprint(*content: object) -> str:
 
 def _fingerprint_at(revision: str, row: dict[str, Any]) -> str:
     """The fingerprint a statement row has at `revision` (0002 changed how)."""
-    from tracker.core.statements import fingerprint
+    from tracker.core.statements import fingerprint_input, fingerprint_of
 
     content = (
         SLUGS["party"][row["party_id"]], SLUGS["issue"][row["issue_id"]], row["score"],
-        row["stated_on"], row["summary"], row["quote"], row["speaker"], row["source"],
-        row["basis"], row["conditions"],
+        row["stated_on"].isoformat(), row["summary"], row["quote"], row["speaker"],
+        row["source"], row["basis"], row["conditions"],
     )  # fmt: skip
     if revision < "0002":
-        return _json_fingerprint(*content[:3], content[3].isoformat(), *content[4:])
-    return fingerprint(*content)
+        return _json_fingerprint(*content)
+    return fingerprint_of(fingerprint_input(*content))
 
 
 def _as_at(revision: str, table: str, row: dict[str, Any]) -> dict[str, Any]:

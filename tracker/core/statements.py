@@ -37,26 +37,6 @@ def recorder() -> str:
         return "unknown"
 
 
-def fingerprint(
-    party: str,
-    issue: str,
-    score: int,
-    stated_on: dt.date,
-    summary: str,
-    quote: str | None,
-    speaker: str | None,
-    source: str | None,
-    basis: str,
-    conditions: str | None,
-) -> str:
-    """A statement's identity is its content: what re-importing a file compares."""
-    raw = fingerprint_input(
-        party, issue, score, stated_on.isoformat(), summary, quote, speaker, source, basis,
-        conditions,
-    )  # fmt: skip
-    return fingerprint_of(raw)
-
-
 def fingerprint_input(
     party: str,
     issue: str,
@@ -275,10 +255,10 @@ def add_statement(
     }
     before = stance_of(session, p, i, stated_on)
     recorded_at, recorded_by = utcnow(), recorder()
-    fp = fingerprint(
-        p.slug, i.slug, score, stated_on, values["summary"], values["quote"],
+    fp = fingerprint_of(fingerprint_input(
+        p.slug, i.slug, score, stated_on.isoformat(), values["summary"], values["quote"],
         values["speaker"], values["source"], values["basis"], values["conditions"],
-    )  # fmt: skip
+    ))  # fmt: skip
     inserted = session.execute(
         insert(STATEMENT).values(
             party_id=p.id,
