@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))  # for scripts.chromium when run as a file
 
 from scripts.chromium import chromium, unavailable  # noqa: E402
 from tracker.db import Database, resolve_url  # noqa: E402
-from tracker.schema import ISSUE, PARTY, STATEMENT  # noqa: E402
+from tracker.db.schema import ISSUE, PARTY, STATEMENT  # noqa: E402
 
 CHUNK = 20_000
 FIRST_DAY = dt.date(2024, 1, 1)

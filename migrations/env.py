@@ -7,8 +7,8 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from tracker.db import resolve_url
-from tracker.migrate import compare_type
-from tracker.schema import metadata
+from tracker.db.migrate import compare_type
+from tracker.db.schema import metadata
 
 config = context.config
 target_metadata = metadata

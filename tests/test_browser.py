@@ -24,7 +24,7 @@ from conftest import Tracker
 from test_html import BREAKOUT, HOSTILE_SUMMARY, report_html
 
 from scripts.chromium import chromium, unavailable
-from tracker.html import STANCE_COLOURS
+from tracker.render.page import STANCE_COLOURS
 from tracker.resources import seed_file
 
 if TYPE_CHECKING:

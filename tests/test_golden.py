@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import Tracker
+
 from tracker.resources import seed_file
 
 GOLDEN = Path(__file__).with_name("golden")

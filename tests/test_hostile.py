@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_basics import setup_pair
 from test_errors import one_line, statement_count
 
-from tracker.render import escape_formula, unescape_formula
+from tracker.text import escape_formula, unescape_formula
 
 FORMULAS = [
     "=1+1",
@@ -66,7 +66,8 @@ def test_report_csv_makes_every_slug_safe() -> None:
     import datetime as dt
 
     from tracker.core.types import Cell, IssueRef, PartyRef, Report
-    from tracker.render import REPORT_CSV_HEADERS, report, to_csv
+    from tracker.render import report
+    from tracker.render.formats.csv import REPORT_HEADERS, to_csv
 
     for hostile in ("-party", "=1+1", "a\rb", "plain"):
         parties = (PartyRef(1, hostile, "P"), PartyRef(2, "ukraine", "Ukraine"))
@@ -76,7 +77,7 @@ def test_report_csv_makes_every_slug_safe() -> None:
         rep = Report(as_of=day, known_at=None, parties=parties, issues=(issue,), cells=cells)
         rows = [(c.party.slug, c.issue.slug, c.stance, c.score, "2025-11-01", c.statement_id)
                 for c in cells]  # fmt: skip
-        assert report(rep, "csv") == to_csv(REPORT_CSV_HEADERS, rows)
+        assert report(rep, "csv") == to_csv(REPORT_HEADERS, rows)
         parsed = list(csv.reader(io.StringIO(report(rep, "csv"), newline="")))
         assert [unescape_formula(r[0]) for r in parsed[1:]] == [hostile, "ukraine"]
         assert parsed[1][1] == "'@issue"

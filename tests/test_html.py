@@ -14,10 +14,10 @@ from sqlalchemy import event
 from test_errors import one_line
 from test_reports import EXPECTED_DEC_2
 
-from tracker import html
 from tracker.core import positions
 from tracker.core.briefing import briefing
 from tracker.db import Database, resolve_url
+from tracker.render import page as html
 from tracker.stance import SCORES
 
 HOSTILE_SUMMARY = "<img src=x onerror=\"document.title='pwned'\">"

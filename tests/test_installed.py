@@ -85,7 +85,7 @@ def test_add_stays_light(sqlite_db: str) -> None:
     modules = imported("--db", sqlite_db, "add", "ukraine", "donbas", "open", "-s", "x")
     heavy = top_level(modules) & {"alembic", "tabulate", "jinja2", "markupsafe", "mako"}
     assert heavy == set()
-    assert "tracker.html" not in modules
+    assert "tracker.render.page" not in modules
     assert not any(m.startswith("sqlalchemy.dialects.mysql") for m in modules)
 
 

@@ -14,9 +14,8 @@ from alembic.migration import MigrationContext
 from conftest import Tracker, server_database
 from sqlalchemy import Connection, Engine, inspect, text
 
-from tracker import migrate
-from tracker.db import HEAD, SCHEMA_REVISIONS, Database, resolve_url
-from tracker.schema import metadata
+from tracker.db import HEAD, SCHEMA_REVISIONS, Database, migrate, resolve_url
+from tracker.db.schema import metadata
 
 TABLES = {"alembic_version", "issue", "party", "party_alias", "statement"}
 
@@ -157,7 +156,7 @@ def _json_fingerprint(*content: object) -> str:
 
 def _fingerprint_at(revision: str, row: dict[str, Any]) -> str:
     """The fingerprint a statement row has at `revision` (0002 changed how)."""
-    from tracker.core.statements import fingerprint_input, fingerprint_of
+    from tracker.core.values import fingerprint_input, fingerprint_of
 
     content = (
         SLUGS["party"][row["party_id"]], SLUGS["issue"][row["issue_id"]], row["score"],
@@ -268,8 +267,8 @@ def test_behind_head_is_refused(fresh: str, monkeypatch: pytest.MonkeyPatch) -> 
     tracker = Tracker(fresh)
     tracker("party", "list")
     # This tracker, one release later: its schema has moved on to a revision 9000.
-    monkeypatch.setattr("tracker.db.SCHEMA_REVISIONS", (*SCHEMA_REVISIONS, "9000"))
-    monkeypatch.setattr("tracker.db.HEAD", "9000")
+    monkeypatch.setattr("tracker.db.state.SCHEMA_REVISIONS", (*SCHEMA_REVISIONS, "9000"))
+    monkeypatch.setattr("tracker.db.state.HEAD", "9000")
     message = tracker.fails("add", "ukraine", "donbas", "open", "-s", "x")
     assert f"schema revision {HEAD}, behind this tracker's 9000" in message
     assert "back it up, then run 'tracker db upgrade'" in message

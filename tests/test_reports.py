@@ -223,7 +223,7 @@ def test_history_on_the_seed(seeded: Tracker) -> None:
 
 
 def test_colour_on_a_terminal(seeded: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tracker.cli.reports.use_colour", lambda: True)
+    monkeypatch.setattr("tracker.cli.options.use_colour", lambda: True)
     out = seeded("report", "--as-of", "2025-12-02", color=True).stdout
     assert "\x1b[38;5;160mrejects\x1b[0m" in out and "\x1b[38;5;34mdemands\x1b[0m" in out
 
@@ -240,7 +240,7 @@ def test_statement_rows_are_read_by_position() -> None:
     """`to_view` passes a row's values to StatementView in order."""
     from dataclasses import fields
 
-    from tracker.core.statements import STATEMENT_COLUMNS
+    from tracker.core.query import STATEMENT_COLUMNS
     from tracker.core.types import StatementView
 
     assert [c.key for c in STATEMENT_COLUMNS] == [f.name for f in fields(StatementView)]

@@ -22,9 +22,12 @@ from sqlalchemy import inspect
 from test_errors import statement_count
 
 from tracker.core import transfer
+from tracker.core.transfer.parse import ImportResult, Names, Parser
+from tracker.core.transfer.rows import RowError
+from tracker.core.values import TEXT_LIMIT
 from tracker.db import Database, resolve_url
+from tracker.db.schema import STANCE_INDEX
 from tracker.errors import TrackerError
-from tracker.schema import STANCE_INDEX
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -101,7 +104,7 @@ def test_a_refusal_while_writing_is_one_clean_line(
     text[transfer.CHUNK + 3] = text[transfer.CHUNK + 3].replace(",reported,", ",rumour,")
     text[transfer.CHUNK + 3] = text[transfer.CHUNK + 3].replace(",inferred,", ",rumour,")
     path.write_text("".join(text), encoding="utf-8")
-    monkeypatch.setattr(transfer, "_basis", lambda value: value)
+    monkeypatch.setattr("tracker.core.transfer.parse.basis_value", lambda value: value)
     message = tracker.fails("import", "--create-missing", str(path))
     assert message.startswith("Error: database ") and message.count("\n") == 1
     assert "refused the request" in message and "basis" in message
@@ -277,7 +280,7 @@ def test_the_mariadb_stance_seek_names_its_index(url: str) -> None:
     from sqlalchemy import create_mock_engine, select
 
     from tracker.core import positions
-    from tracker.schema import STANCE_INDEX_NAME
+    from tracker.db.schema import STANCE_INDEX_NAME
 
     dialect = create_mock_engine(url, lambda *a, **k: None).dialect
     pairs = positions._pairs(None, None)
@@ -288,7 +291,7 @@ def test_the_mariadb_stance_seek_names_its_index(url: str) -> None:
 
 _TEXTS = st.one_of(
     st.sampled_from(["", " ", "\t", "'", "'=x", "''-1", "'\t", "=SUM(A1)", "a\x00b", "\ud800"]),
-    st.sampled_from(["x" * transfer.TEXT_LIMIT, "y" * (transfer.TEXT_LIMIT + 1)]),
+    st.sampled_from(["x" * TEXT_LIMIT, "y" * (TEXT_LIMIT + 1)]),
     st.text(alphabet="ab '=+-@\t\r\n\x00é", max_size=6),
 )
 
@@ -323,8 +326,8 @@ def test_the_fast_and_the_general_csv_paths_agree(
     outcomes = []
     for way in ("fast", "general"):
         with parser_db.session(write=True, commit=False) as session:
-            names = transfer.Names(session, create, transfer.ImportResult())
-            parser = transfer._Parser(session, names, from_csv=True, unescape=unescape)
+            names = Names(session, create, ImportResult())
+            parser = Parser(session, names, from_csv=True, unescape=unescape)
             try:
                 if way == "fast":
                     got: object = parser._plain_csv_row(values)
@@ -332,8 +335,8 @@ def test_the_fast_and_the_general_csv_paths_agree(
                     got = parser._row(values, parser.text)
                 if isinstance(got, tuple):  # but for the time the parser was made
                     got = got[:10] + got[11:]
-                outcome: object = ("row", got, dict(names.missing_parties))
-            except transfer.RowError as err:
+                outcome: object = ("row", got, dict(names.parties.missing))
+            except RowError as err:
                 outcome = ("refused", err.column, err.why)
             except TrackerError as err:  # a name --create-missing cannot add, say
                 outcome = ("failed", type(err).__name__, str(err))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core import positions
 from tracker.db import Database, resolve_url
-from tracker.schema import ISSUE, PARTY, STATEMENT
+from tracker.db.schema import ISSUE, PARTY, STATEMENT
 
 BASE_DAY = dt.date(2025, 11, 1)
 BASE_TIME = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)

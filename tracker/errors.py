@@ -11,6 +11,10 @@ class NotFound(TrackerError):
     """A party, issue or statement that does not exist."""
 
 
+class Ambiguous(NotFound):
+    """A name that two records share: the user must say which (by slug)."""
+
+
 class AlreadyExists(TrackerError):
     """A slug, alias or name that is taken."""
 

@@ -32,6 +32,12 @@ UNCHANGED: Final = "unchanged"
 CHANGES: Final[tuple[str, ...]] = (NEW, REVERSED, HARDENED, SOFTENED, REAFFIRMED, UNCHANGED)
 MOVES: Final[frozenset[str]] = frozenset({NEW, REVERSED, HARDENED, SOFTENED})
 
+# An issue's trend between two dates, in the order reports list them.
+CONVERGING: Final = "converging"
+DIVERGING: Final = "diverging"
+STEADY: Final = "steady"
+TRENDS: Final[tuple[str, ...]] = (CONVERGING, DIVERGING, STEADY)
+
 
 def accepted_words() -> list[str]:
     """Every word `parse_stance` accepts, labels first."""
@@ -82,7 +88,7 @@ def trend(spread_from: int | None, spread_to: int | None) -> str | None:
     if spread_from is None or spread_to is None:
         return None
     if spread_to < spread_from:
-        return "converging"
+        return CONVERGING
     if spread_to > spread_from:
-        return "diverging"
-    return "steady"
+        return DIVERGING
+    return STEADY

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from tracker import render
-from tracker.cli.options import app, emit, output_options, slug_argument
+from tracker.cli.options import app, emit, output_options, slug_argument, style
 from tracker.core import catalog
+from tracker.render import messages
 
 
 @click.group()
@@ -38,24 +39,21 @@ def party_add(
     """Add a party named SLUG (lowercase letters, digits, '-')."""
     with app().db.session(write=True) as session:
         view = catalog.add_party(session, slug, name, kind, aliases, description)
-    if fmt == "json":
-        emit(render.to_json(view.to_json()))
-        return
-    also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
-    emit(f"Added party {view.slug}: {render.terminal_text(view.name)}{render.terminal_text(also)}")
+    emit(render.to_json(view.to_json()) if fmt == "json" else messages.party_added(view))
 
 
 @party.command("list")
-@output_options()
+@output_options("records")
 def party_list(fmt: str, tablefmt: str | None) -> None:
     """List the parties."""
     with app().db.session() as session:
         views = catalog.list_parties(session)
-    if fmt == "json":
-        emit(render.to_json([v.to_json() for v in views]))
-        return
-    rows = [(v.slug, v.name, v.kind, "; ".join(v.aliases), v.description) for v in views]
-    emit(render.table(("slug", "name", "kind", "aliases", "description"), rows, fmt, tablefmt))
+    listing = render.Records(
+        ("slug", "name", "kind", "aliases", "description"),
+        [(v.slug, v.name, v.kind, "; ".join(v.aliases), v.description) for v in views],
+        [v.to_json() for v in views],
+    )
+    emit(render.records(listing, fmt, style(tablefmt)))
 
 
 @click.group()
@@ -83,22 +81,18 @@ def issue_add(
     """Add an issue named SLUG (lowercase letters, digits, '-')."""
     with app().db.session(write=True) as session:
         view = catalog.add_issue(session, slug, title, proposition, description)
-    if fmt == "json":
-        emit(render.to_json(view.to_json()))
-        return
-    emit(f"Added issue {view.slug}: {render.terminal_text(view.title)}")
-    if view.proposition is None:
-        emit("Tip: give it a --proposition next time; it is what makes stances comparable.")
+    emit(render.to_json(view.to_json()) if fmt == "json" else messages.issue_added(view))
 
 
 @issue.command("list")
-@output_options()
+@output_options("records")
 def issue_list(fmt: str, tablefmt: str | None) -> None:
     """List the issues."""
     with app().db.session() as session:
         views = catalog.list_issues(session)
-    if fmt == "json":
-        emit(render.to_json([v.to_json() for v in views]))
-        return
-    rows = [(v.slug, v.title, v.proposition, v.description) for v in views]
-    emit(render.table(("slug", "title", "proposition", "description"), rows, fmt, tablefmt))
+    listing = render.Records(
+        ("slug", "title", "proposition", "description"),
+        [(v.slug, v.title, v.proposition, v.description) for v in views],
+        [v.to_json() for v in views],
+    )
+    emit(render.records(listing, fmt, style(tablefmt)))

@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 from tracker.cli.options import app, emit
+from tracker.core.backup import backup as run_backup
+from tracker.db import SCHEMA_REVISIONS, migrate
 from tracker.errors import DatabaseError
+from tracker.render import messages
 
 
 @click.group()
@@ -24,42 +27,38 @@ def path() -> None:
 @db.command()
 def current() -> None:
     """Print the database's schema revision and this tracker's."""
-    from tracker import db as dbmod
-
-    rev, has_tables = dbmod.read_revision(app().db.engine)
-    if rev is None:
-        state = "not a tracker database" if has_tables else "empty (created on first use)"
-        emit(f"{app().db.name}: {state}; this tracker's schema is {dbmod.HEAD}")
-        return
-    if rev == dbmod.HEAD:
-        state = "up to date"
-    elif rev in dbmod.SCHEMA_REVISIONS:
-        state = "behind: run 'tracker db upgrade'"
+    database = app().db
+    state = database.state()
+    said = {
+        "empty": "empty (created on first use)",
+        "foreign": "not a tracker database",
+        "current": "up to date",
+        "behind": "behind: run 'tracker db upgrade'",
+        "ahead": "ahead: written by a newer tracker",
+    }[state.status]
+    if state.revision is None:
+        emit(f"{database.name}: {said}; this tracker's schema is {state.head}")
     else:
-        state = "ahead: written by a newer tracker"
-    emit(f"{rev} ({state}; this tracker's schema is {dbmod.HEAD})")
+        emit(f"{state.revision} ({said}; this tracker's schema is {state.head})")
 
 
 @db.command()
 def upgrade() -> None:
     """Migrate the database to this tracker's schema. Back it up first."""
-    from tracker import db as dbmod
-    from tracker import migrate
-
     database = app().db
-    rev, has_tables = dbmod.read_revision(database.engine)
-    if rev is None and has_tables:
+    state = database.state()
+    if state.status == "foreign":
         raise DatabaseError(f"{database.name} is not a tracker database")
-    if rev is not None and rev not in dbmod.SCHEMA_REVISIONS:
+    if state.status == "ahead":
         raise DatabaseError(
-            f"{database.name} is at revision {rev}, which this tracker does not know; "
-            "upgrade tracker instead"
+            f"{database.name} is at revision {state.revision}, which this tracker does not "
+            "know; upgrade tracker instead"
         )
-    if rev == dbmod.HEAD:
-        emit(f"{database.name} is already at {dbmod.HEAD}")
+    if state.status == "current":
+        emit(f"{database.name} is already at {state.head}")
         return
     migrate.upgrade(database.engine, "head")
-    emit(f"{database.name}: {rev or 'empty'} -> {dbmod.HEAD}")
+    emit(f"{database.name}: {state.revision or 'empty'} -> {state.head}")
 
 
 @db.command()
@@ -67,22 +66,15 @@ def upgrade() -> None:
 @click.confirmation_option(prompt="Downgrading can drop data. Continue?")
 def downgrade(revision: str) -> None:
     """Migrate the database back to REVISION ('base' empties it)."""
-    from tracker import db as dbmod
-    from tracker import migrate
-
-    if (
-        revision != "base"
-        and revision not in dbmod.SCHEMA_REVISIONS
-        and not migrate.known(revision)
-    ):
+    if revision != "base" and revision not in SCHEMA_REVISIONS and not migrate.known(revision):
         raise click.BadParameter(
-            f"unknown revision {revision!r}; known: base, {', '.join(dbmod.SCHEMA_REVISIONS)}",
+            f"unknown revision {revision!r}; known: base, {', '.join(SCHEMA_REVISIONS)}",
             param_hint="'REVISION'",
         )
     database = app().db
-    before, _ = dbmod.read_revision(database.engine)
+    before = database.state().revision
     migrate.downgrade(database.engine, revision)
-    after, _ = dbmod.read_revision(database.engine)
+    after = database.state().revision
     emit(f"{database.name}: {before or 'empty'} -> {after or 'base'}")
 
 
@@ -98,15 +90,6 @@ def backup(file: Path, force: bool) -> None:
     PostgreSQL, MySQL/MariaDB: the JSON export of one consistent snapshot;
     'tracker import FILE' into an empty database restores it.
     """
-    from tracker.core.backup import backup as run_backup
-
     database = app().db
     done = run_backup(database, file, force=force)
-    count = f"{done.statements} statement{'s' if done.statements != 1 else ''}"
-    if done.kind == "sqlite":
-        emit(f"Backed up {database.name} ({count}, schema {done.revision}) to {done.path}.")
-    else:
-        emit(
-            f"Backed up {database.name} ({count}, schema {done.revision}) as JSON to "
-            f"{done.path}; restore into an empty database with 'tracker import'."
-        )
+    emit(messages.backed_up(database.name, done))

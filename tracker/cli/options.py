@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from tracker import dates, stance
+from tracker import dates, render, stance
+from tracker.core.names import check_slug
 from tracker.db import Database
+from tracker.errors import Invalid
+from tracker.files import atomic_output
+from tracker.render.text import check_tablefmt
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +34,11 @@ class App:
     def db(self) -> Database:
         if self._db is None:
             self._db = Database.from_option(self.db_option)
+        return self._db
+
+    @property
+    def opened(self) -> Database | None:
+        """The database, if this command has used it."""
         return self._db
 
     def close(self) -> None:
@@ -115,8 +123,6 @@ def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | Non
     imported only when a style is given."""
     if value is None:
         return None
-    from tracker.render import check_tablefmt
-
     try:
         return check_tablefmt(value)
     except ValueError as err:
@@ -134,13 +140,15 @@ def output_option() -> Callable[[F], F]:
 
 
 def output_options(
-    formats: tuple[str, ...] = ("table", "markdown", "csv", "json"),
+    document: str | tuple[str, ...],
     *,
     tablefmt: bool = True,
     output: bool = False,
 ) -> Callable[[F], F]:
-    """`--format` (and, for commands that print tables, `--tablefmt`; for those
-    that can write a file, `--output`)."""
+    """`--format`: every format that can print `document` ("report", ...; see
+    `tracker.render`), or the formats given. Also `--tablefmt`, for commands
+    that print tables, and `--output`, for those that can write a file."""
+    formats = render.formats(document) if isinstance(document, str) else document
 
     def decorate(f: F) -> F:
         if output:
@@ -164,6 +172,14 @@ def output_options(
         )(f)
 
     return decorate
+
+
+def style(tablefmt: str | None = None, output: Path | None = None) -> render.Style:
+    """How to lay out text for where it goes: fitted to the terminal and
+    coloured there; neither in a file, or when piped."""
+    if output is not None:
+        return render.Style(tablefmt)
+    return render.Style(tablefmt, use_colour(), terminal_width())
 
 
 def use_colour() -> bool:
@@ -191,21 +207,6 @@ def emit(text: str, output: Path | None = None) -> None:
     click.echo(f"Wrote {output}", err=True)
 
 
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """A text file written beside `path` and renamed onto it once complete, so
-    a failure part way leaves no half-written file (and any old one intact)."""
-    from tracker.errors import TrackerError
-
-    folder = path.parent
-    if not folder.is_dir():
-        raise TrackerError(f"cannot write {path}: folder {folder} does not exist")
-    from tracker.files import written_beside
-
-    with written_beside(path) as scratch, scratch.open("w", encoding="utf-8", newline="") as out:
-        yield out
-
-
 def required_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A text option that must say something: blank is a bad command line (exit 2)."""
     if value is not None and not value.strip():
@@ -215,9 +216,6 @@ def required_text(ctx: click.Context, param: click.Parameter, value: str | None)
 
 def slug_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A bad slug is a bad command line (exit 2), like a bad date."""
-    from tracker.core.names import check_slug
-    from tracker.errors import Invalid
-
     try:
         return check_slug(value)
     except Invalid as err:

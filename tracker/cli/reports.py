@@ -3,52 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import click
-from sqlalchemy.orm import Session
 
 from tracker import render
-from tracker.cli.options import (
-    DATE,
-    INSTANT,
-    app,
-    emit,
-    output_options,
-    terminal_width,
-    use_colour,
-)
+from tracker.cli.options import DATE, INSTANT, app, emit, output_options, style
 from tracker.core import positions
-from tracker.core.briefing import DEFAULT_TIMELINES
-from tracker.core.types import Diff, Report
-
-# The page formats; jinja2 is imported only when one is asked for.
-FORMATS = (*render.FORMATS, "html")
-
-
-def report_page(
-    session: Session, rep: Report, timelines: int = DEFAULT_TIMELINES, show_retracted: bool = False
-) -> str:
-    """The report as an HTML page, with its timelines (at most `timelines`; 0: all)."""
-    from tracker import html
-    from tracker.core.briefing import briefing
-
-    rep = positions.with_statements(session, rep)  # every cell shows its statement
-    return html.report(briefing(session, rep, timelines or None, show_retracted))
-
-
-def diff_page(d: Diff) -> str:
-    from tracker import html
-
-    return html.diff(d)
-
-
-def _terminal(output: Path | None) -> tuple[bool, int | None]:
-    """Colour and width for text output: none of either when it goes to a file."""
-    if output is not None:
-        return False, None
-    return use_colour(), terminal_width()
-
+from tracker.core.briefing import DEFAULT_TIMELINES, briefing
 
 # Options report and diff share.
 KNOWN_AT = click.option(
@@ -90,7 +53,7 @@ ISSUES = click.option(
     is_flag=True,
     help="html: draw retracted statements in the timelines, struck through, with the reason.",
 )
-@output_options(FORMATS, output=True)
+@output_options("report", output=True)
 def report(
     as_of: dt.date,
     known_at: dt.datetime | None,
@@ -110,13 +73,9 @@ def report(
     each cell with its statement, and a timeline per issue."""
     with app().db.session() as session:
         rep = positions.report(session, as_of, known_at, parties, issues, statements=detail)
-        if fmt == "html":
-            emit(report_page(session, rep, timelines, show_retracted), output)
-            return
-    colour, width = _terminal(output)
-    text = render.report(
-        rep, fmt, tablefmt, detail=detail, transpose=transpose, colour=colour, width=width
-    )
+        page = partial(briefing, session, rep, timelines or None, show_retracted)
+        view = render.ReportView(detail, transpose, page)
+        text = render.report(rep, fmt, style(tablefmt, output), view)
     emit(text, output)
 
 
@@ -132,7 +91,7 @@ def report(
     help="Also list pairs that reaffirmed or kept their stance.",
 )
 @KNOWN_AT
-@output_options(FORMATS, output=True)
+@output_options("diff", output=True)
 def diff(
     start: dt.date,
     end: dt.date,
@@ -152,8 +111,4 @@ def diff(
         )
     with app().db.session() as session:
         d = positions.diff(session, start, end, known_at, parties, issues, include_all)
-    if fmt == "html":
-        emit(diff_page(d), output)
-        return
-    colour, width = _terminal(output)
-    emit(render.diff(d, fmt, tablefmt, colour=colour, width=width), output)
+    emit(render.diff(d, fmt, style(tablefmt, output)), output)

@@ -15,29 +15,11 @@ from tracker.cli.options import (
     emit,
     output_options,
     required_text,
+    style,
 )
 from tracker.core import statements as core
-from tracker.core.statements import Added
-from tracker.stance import BASES, label
-
-
-def _effect(added: Added) -> str:
-    """What a new statement changes: "ukraine on donbas: opposes -> rejects, hardened"."""
-    s = added.statement
-    pair = f"{s.party} on {s.issue}"
-    if added.before is None:
-        line = f"{pair}: {s.stance} (new)"
-    elif added.before.score == s.score:
-        line = f"{pair}: {s.stance}, reaffirmed"
-    else:
-        line = f"{pair}: {added.before.stance} -> {s.stance}, {added.change}"
-    if added.superseded_by is not None:
-        later = added.superseded_by
-        line += (
-            f"; the current stance is still {later.stance}, from the later statement "
-            f"#{later.id} of {later.stated_on.isoformat()}"
-        )
-    return line
+from tracker.render import messages
+from tracker.stance import BASES
 
 
 @click.command()
@@ -102,12 +84,7 @@ def add(
             basis=basis,
             conditions=conditions,
         )
-    if fmt == "json":
-        emit(render.to_json(added.statement.to_json()))
-        return
-    s = added.statement
-    emit(f"Added statement #{s.id} ({s.stated_on.isoformat()}).")
-    emit(_effect(added))
+    emit(render.to_json(added.statement.to_json()) if fmt == "json" else messages.added(added))
 
 
 @click.command()
@@ -124,7 +101,7 @@ def add(
     help="At most this many (0: all).",
 )
 @click.option("--recorded-by", help="Only statements logged by this user.")
-@output_options()
+@output_options("statements")
 def log(
     party: str | None,
     issue: str | None,
@@ -149,7 +126,7 @@ def log(
     cut = bool(limit) and len(items) > limit
     if cut:
         items = items[:limit]
-    emit(render.statements(items, fmt, tablefmt))
+    emit(render.statements(items, fmt, style(tablefmt)))
     if cut:
         click.echo(f"(showing the newest {limit}; --limit 0 shows all)", err=True)
 
@@ -157,31 +134,22 @@ def log(
 @click.command()
 @click.argument("party")
 @click.argument("issue")
-@output_options()
+@output_options("history")
 def history(party: str, issue: str, fmt: str, tablefmt: str | None) -> None:
     """PARTY's statements on ISSUE, oldest first, with the change each made."""
     with app().db.session() as session:
-        p, i, entries = core.history(session, party, issue)
-    items = [e.statement for e in entries]
-    if fmt in ("json", "csv"):
-        emit(render.statements(items, fmt))
-        return
-    if fmt == "table":
-        emit(f"{render.terminal_text(p.name)} on {render.terminal_text(i.title)}")
-        if not items:
-            emit("No statements yet.")
-            return
-    emit(render.statements(items, fmt, tablefmt, changes=[e.change for e in entries]))
+        found = core.history(session, party, issue)
+    emit(render.history(found, fmt, style(tablefmt)))
 
 
 @click.command()
 @click.argument("statement_id", metavar="ID", type=click.IntRange(min=1))
-@output_options()
+@output_options("statement")
 def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
     """One statement in full."""
     with app().db.session() as session:
         statement = core.get_statement(session, statement_id)
-    emit(render.statement_detail(statement, fmt, tablefmt))
+    emit(render.statement(statement, fmt, style(tablefmt)))
 
 
 @click.command()
@@ -192,15 +160,4 @@ def retract(statement_id: int, reason: str, fmt: str) -> None:
     """Withdraw a statement logged in error. It stays in the history, marked."""
     with app().db.session(write=True) as session:
         done = core.retract(session, statement_id, reason)
-    statement, now = done.statement, done.current
-    if fmt == "json":
-        emit(render.to_json(statement.to_json()))
-        return
-    emit(
-        f"Retracted statement #{statement.id} ({statement.party} on {statement.issue}, "
-        f"{statement.stance}, {statement.stated_on.isoformat()})."
-    )
-    current = (
-        f"{label(now.score)} (#{now.id}, {now.stated_on.isoformat()})" if now else "no position"
-    )
-    emit(f"{statement.party} on {statement.issue} now: {current}")
+    emit(render.to_json(done.statement.to_json()) if fmt == "json" else messages.retracted(done))

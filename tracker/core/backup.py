@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.db import HEAD, SCHEMA_REVISIONS, Database, read_revision
+from tracker.db import Database, SchemaState
 from tracker.errors import AlreadyExists, DatabaseError, NotFound, TrackerError
 from tracker.files import written_beside
 
@@ -36,13 +36,16 @@ def _check_target(target: Path, source: Path | None, force: bool) -> None:
         raise AlreadyExists(f"{target} exists: choose another file, or replace it with --force")
 
 
-def _revision(database: Database) -> str:
-    rev, has_tables = read_revision(database.engine)
-    if rev is None:
-        if has_tables:
-            raise DatabaseError(f"{database.name} is not a tracker database")
+def _revision(database: Database) -> tuple[str, SchemaState]:
+    """The database's revision and schema state: any revision will do (a
+    backup comes before an upgrade), but it must be a tracker database's."""
+    state = database.state()
+    if state.status == "foreign":
+        raise DatabaseError(f"{database.name} is not a tracker database")
+    if state.status == "empty":
         raise NotFound(f"{database.name} is empty: there is nothing to back up")
-    return rev
+    assert state.revision is not None
+    return state.revision, state
 
 
 def backup(database: Database, target: Path, *, force: bool = False) -> Backup:
@@ -50,10 +53,10 @@ def backup(database: Database, target: Path, *, force: bool = False) -> Backup:
     if database.url.get_backend_name() == "sqlite":
         return _backup_sqlite(database, target, force)
     _check_target(target, None, force)
-    rev = _revision(database)
-    if rev != HEAD and rev in SCHEMA_REVISIONS:
+    rev, state = _revision(database)
+    if state.status == "behind":
         raise DatabaseError(
-            f"{database.name} is at schema revision {rev}, behind this tracker's {HEAD}, "
+            f"{database.name} is at schema revision {rev}, behind this tracker's {state.head}, "
             "and a JSON backup needs the current schema: back it up with the server's "
             "own tool (pg_dump, mariadb-dump) before 'tracker db upgrade'"
         )
@@ -73,7 +76,7 @@ def _backup_sqlite(database: Database, target: Path, force: bool) -> Backup:
     if not database.url.database or database.url.database == ":memory:" or not source.is_file():
         raise NotFound(f"no database at {database.name}: there is nothing to back up")
     _check_target(target, source, force)
-    rev = _revision(database)  # any revision: a backup comes before an upgrade
+    rev, _ = _revision(database)
     raw = database.engine.raw_connection()
     try:
         with written_beside(target) as scratch:

@@ -14,10 +14,10 @@ import dataclasses
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from tracker.core.positions import visible
-from tracker.core.statements import statement_select, to_view
+from tracker.core.positions import with_statements
+from tracker.core.query import oldest_first, statement_select, to_view, visible
 from tracker.core.types import Briefing, Report, StatementView, Timeline, TimelineLine
-from tracker.schema import ISSUE, STATEMENT
+from tracker.db.schema import ISSUE, STATEMENT
 
 # Timelines drawn by default: a page of hundreds of charts is not one anybody reads.
 DEFAULT_TIMELINES = 20
@@ -29,12 +29,14 @@ def briefing(
     limit: int | None = DEFAULT_TIMELINES,
     show_retracted: bool = False,
 ) -> Briefing:
-    """`rep` with its issues' propositions and timelines.
+    """`rep` with the whole statement behind each of its cells, its issues'
+    propositions, and their timelines.
 
     A timeline holds the statements of the report's parties on one of the
     report's first `limit` issues (None: all), dated up to its as-of date and
     logged by its known-at time. Retracted statements are left out, or kept
     when `show_retracted`, marked retracted only if they were by known-at."""
+    rep = with_statements(session, rep)
     propositions: dict[int, str] = {}
     if rep.issues:
         rows = session.execute(
@@ -82,7 +84,7 @@ def _statements(
             s.stated_on <= rep.as_of,
             counts,
         )
-        .order_by(s.issue_id, s.party_id, s.stated_on, s.recorded_at, s.id)
+        .order_by(s.issue_id, s.party_id, *oldest_first(s))
     )
     found: dict[tuple[int, int], list[StatementView]] = {}
     for row in rows:

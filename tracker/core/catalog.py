@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.core.names import check_slug, key, party_names
-from tracker.core.statements import clean_text
+from tracker.core.names import check_slug, key, party_index
 from tracker.core.types import IssueView, PartyView
+from tracker.core.values import clean_text
+from tracker.db.models import Issue, Party, PartyAlias
+from tracker.db.schema import NAME_LENGTH, SLUG_LENGTH
 from tracker.errors import AlreadyExists, Invalid
-from tracker.models import Issue, Party, PartyAlias
-from tracker.schema import NAME_LENGTH, SLUG_LENGTH
 
 
 def _text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:
@@ -74,11 +74,6 @@ def issue_view(issue: Issue) -> IssueView:
     return IssueView(issue.slug, issue.title, issue.proposition, issue.description)
 
 
-def taken_names(session: Session) -> dict[str, str]:
-    """Every case-folded slug, alias and name of a party, to the slug it names."""
-    return {name: slug for name, (_, slug) in party_names(session).items()}
-
-
 def add_party(
     session: Session,
     slug: str,
@@ -90,13 +85,13 @@ def add_party(
     """A new party. Its slug and aliases must not name any other party."""
     check_slug(slug)
     name = _text(name, "party name", required=True, limit=NAME_LENGTH) or ""
-    taken = taken_names(session)
-    if slug in taken and taken[slug] == slug:
+    taken = party_index(session)
+    if slug in taken.slugs:
         raise AlreadyExists(f"party {slug!r} already exists")
-    if slug in taken:
-        raise AlreadyExists(f"slug {slug!r} is already a name of party {taken[slug]!r}")
-    if key(name) in taken:
-        raise AlreadyExists(f"name {name!r} already names party {taken[key(name)]!r}")
+    if (owner := taken.owner(slug)) is not None:
+        raise AlreadyExists(f"slug {slug!r} is already a name of party {owner.slug!r}")
+    if (owner := taken.owner(name)) is not None:
+        raise AlreadyExists(f"name {name!r} already names party {owner.slug!r}")
     party = Party(
         slug=slug,
         name=name,
@@ -109,8 +104,8 @@ def add_party(
         k = key(alias)
         if k in own:
             continue  # the party's own slug or name, or a repeat: nothing to add
-        if k in taken:
-            raise AlreadyExists(f"alias {alias!r} already names party {taken[k]!r}")
+        if (owner := taken.owner(k)) is not None:
+            raise AlreadyExists(f"alias {alias!r} already names party {owner.slug!r}")
         own.add(k)
         party.aliases.append(PartyAlias(alias=alias.strip(), key=k))
     session.add(party)

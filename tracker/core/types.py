@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
-from tracker.stance import label
+from tracker.stance import TRENDS, label
 
 
 def iso_instant(moment: dt.datetime | None) -> str | None:
@@ -68,9 +69,9 @@ class IssueView:
 class StatementView:
     """One statement as users see it: party and issue by slug, stance by label.
 
-    The total order of statements on a pair is `sort_key`: SPEC's
-    (stated_on, recorded_at, id), defined here once.
-    """
+    Its fields, in this order, are what the database's statement reads give
+    (`core.query`), and with `stance` put before `score` they are SPEC's JSON
+    shape and the CSV export's columns (`STATEMENT_FIELDS`)."""
 
     id: int
     party: str
@@ -96,29 +97,82 @@ class StatementView:
     def retracted(self) -> bool:
         return self.retracted_at is not None
 
-    @property
-    def sort_key(self) -> tuple[dt.date, dt.datetime, int]:
-        return (self.stated_on, self.recorded_at, self.id)
-
     def to_json(self) -> dict[str, Any]:
+        (
+            id_, party, issue, score, stated_on, summary, quote, speaker, source, basis,
+            conditions, recorded_at, recorded_by, retracted_at, reason,
+        ) = _view_values(self)  # fmt: skip
+        # Written out, not built from STATEMENT_FIELDS: an export calls this a
+        # million times. A test checks the keys are STATEMENT_FIELDS, in order.
         return {
-            "id": self.id,
-            "party": self.party,
-            "issue": self.issue,
-            "stance": self.stance,
-            "score": self.score,
-            "stated_on": self.stated_on.isoformat(),
-            "summary": self.summary,
-            "quote": self.quote,
-            "speaker": self.speaker,
-            "source": self.source,
-            "basis": self.basis,
-            "conditions": self.conditions,
-            "recorded_at": iso_instant(self.recorded_at),
-            "recorded_by": self.recorded_by,
-            "retracted_at": iso_instant(self.retracted_at),
-            "retraction_reason": self.retraction_reason,
+            "id": id_,
+            "party": party,
+            "issue": issue,
+            "stance": label(score),
+            "score": score,
+            "stated_on": stated_on.isoformat(),
+            "summary": summary,
+            "quote": quote,
+            "speaker": speaker,
+            "source": source,
+            "basis": basis,
+            "conditions": conditions,
+            "recorded_at": iso_instant(recorded_at),
+            "recorded_by": recorded_by,
+            "retracted_at": iso_instant(retracted_at),
+            "retraction_reason": reason,
         }
+
+    def to_row(self) -> list[Any]:
+        """The JSON shape's values, in STATEMENT_FIELDS order (a CSV row)."""
+        return list(self.to_json().values())
+
+
+VIEW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(StatementView))
+_view_values = attrgetter(*VIEW_FIELDS)
+# SPEC's statement: the view's fields with the stance label before its score.
+STATEMENT_FIELDS: tuple[str, ...] = (
+    *VIEW_FIELDS[: VIEW_FIELDS.index("score")],
+    "stance",
+    *VIEW_FIELDS[VIEW_FIELDS.index("score") :],
+)
+# The free text of a statement, in the analyst's or the speaker's words.
+TEXT_FIELDS: tuple[str, ...] = ("summary", "quote", "speaker", "source", "conditions")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    statement: StatementView
+    change: str | None  # None for a retracted statement: it moved nothing
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """One party's statements on one issue, oldest first (`history`)."""
+
+    party: PartyRef
+    issue: IssueRef
+    entries: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """A new statement and what it changed: the stance of its pair as of its
+    date before and after, and a later statement that still sets the current
+    stance when the new one is back-dated."""
+
+    statement: StatementView
+    before: StatementView | None
+    change: str
+    superseded_by: StatementView | None
+
+
+@dataclass(frozen=True, slots=True)
+class Retracted:
+    """A retracted statement, and the stance of its pair now that it is gone."""
+
+    statement: StatementView
+    current: StatementView | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +269,14 @@ class Diff:
     changes: tuple[Change, ...]
     issues: tuple[IssueTrend, ...]
     counts: dict[str, int]
+
+    def trend_counts(self) -> dict[str, int]:
+        """How many issues converge, diverge and hold steady (each trend once)."""
+        counts = dict.fromkeys(TRENDS, 0)
+        for t in self.issues:
+            if t.trend is not None:
+                counts[t.trend] += 1
+        return counts
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,6 +1,6 @@
 """The tables, in SQLAlchemy Core: what the database holds.
 
-The typed ORM classes in `tracker.models` are mapped onto these tables. The
+The typed ORM classes in `tracker.db.models` are mapped onto these tables. The
 hot paths (add, report, diff, import, export) query the tables directly, so
 they neither build the ORM mappings at start-up nor go through the ORM's
 per-statement work.

@@ -1,0 +1,163 @@
+"""One name resolver: `add`, the filters and both kinds of import name a party
+or an issue the same way, and refuse the same names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Tracker
+from sqlalchemy import create_engine, insert
+
+from tracker.db import resolve_url
+from tracker.db.schema import PARTY
+
+HEADER = "party,issue,stance,stated_on,summary"
+
+
+def _count(tracker: Tracker) -> int:
+    return len(json.loads(tracker("log", "--limit", "0", "--format", "json").stdout))
+
+
+def _catalog(tracker: Tracker) -> None:
+    tracker("party", "add", "ukraine", "--name", "Ukraine", "--alias", "Kyiv")
+    tracker("party", "add", "russia", "--name", "Russian Federation", "--alias", "Moscow")
+    tracker("issue", "add", "donbas", "--title", "Donbas territory")
+    # A slug that is also, case-folded, another issue's title: the slug wins.
+    tracker("issue", "add", "guarantees", "--title", "Security")
+    tracker("issue", "add", "security", "--title", "Security guarantees for Ukraine")
+
+
+def _import_csv(tracker: Tracker, tmp_path: Path, party: str, issue: str) -> str:
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{HEADER}\n{party},{issue},open,2025-11-30,imported\n", encoding="utf-8")
+    return str(path)
+
+
+def _import_json(tracker: Tracker, tmp_path: Path, party: str, issue: str) -> str:
+    path = tmp_path / "rows.json"
+    statement = {
+        "party": party,
+        "issue": issue,
+        "stance": "open",
+        "stated_on": "2025-11-30",
+        "summary": "imported",
+    }
+    doc = {"parties": [], "issues": [], "statements": [statement]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+WRITERS = {"csv": _import_csv, "json": _import_json}
+
+NAMES = [
+    # (what is typed for the party, for the issue, the party and issue they name)
+    ("ukraine", "donbas", "ukraine", "donbas"),  # slugs
+    ("UKRAINE", "DONBAS", "ukraine", "donbas"),  # slugs, in another case
+    ("kyiv", "donbas territory", "ukraine", "donbas"),  # an alias, a title
+    ("Russian  federation", "Donbas Territory", "russia", "donbas"),  # a name, spaces folded
+    ("MOSCOW", "security", "russia", "security"),  # the slug, not the title "Security"
+    ("ukraine", "Security Guarantees for Ukraine", "ukraine", "security"),
+]
+
+
+@pytest.mark.parametrize(("party", "issue", "party_slug", "issue_slug"), NAMES)
+@pytest.mark.parametrize("how", ["add", "csv", "json"])
+def test_each_kind_of_name_resolves_the_same_everywhere(
+    tracker: Tracker,
+    tmp_path: Path,
+    how: str,
+    party: str,
+    issue: str,
+    party_slug: str,
+    issue_slug: str,
+) -> None:
+    _catalog(tracker)
+    if how == "add":
+        tracker("add", party, issue, "open", "-s", "typed", "--date", "2025-11-30")
+    else:
+        tracker("import", WRITERS[how](tracker, tmp_path, party, issue))
+    logged = json.loads(tracker("log", "--format", "json").stdout)
+    assert [(s["party"], s["issue"]) for s in logged] == [(party_slug, issue_slug)]
+
+
+def _ambiguous_titles(tracker: Tracker) -> None:
+    tracker("party", "add", "ukraine", "--name", "Ukraine")
+    tracker("issue", "add", "security-a", "--title", "Security")
+    tracker("issue", "add", "security-b", "--title", "security")
+
+
+def _ambiguous_party_names(tracker: Tracker, db: str) -> None:
+    """Two parties of one name: `party add` refuses the second, but two analysts
+    adding at the same moment on a server can still get there."""
+    tracker("party", "add", "ge", "--name", "Georgia")
+    tracker("issue", "add", "donbas", "--title", "Donbas territory")
+    engine = create_engine(resolve_url(db))
+    with engine.begin() as conn:
+        conn.execute(insert(PARTY).values(slug="georgia-us", name="GEORGIA"))
+    engine.dispose()
+
+
+@pytest.mark.parametrize("how", ["add", "csv", "json"])
+def test_an_ambiguous_title_is_refused_everywhere(
+    tracker: Tracker, tmp_path: Path, how: str
+) -> None:
+    _ambiguous_titles(tracker)
+    if how == "add":
+        message = tracker.fails("add", "ukraine", "SECURITY", "open", "-s", "x")
+    else:
+        message = tracker.fails("import", WRITERS[how](tracker, tmp_path, "ukraine", "SECURITY"))
+        where = "line 2" if how == "csv" else "statements[0]"
+        assert message.startswith(f"Error: {where}"), message
+    assert "issue title 'SECURITY' is ambiguous: use a slug (security-a, security-b)" in message
+    assert message.count("\n") == 1
+    assert _count(tracker) == 0
+
+
+@pytest.mark.parametrize("how", ["add", "csv", "json"])
+def test_an_ambiguous_party_name_is_refused_everywhere(
+    tracker: Tracker, db: str, tmp_path: Path, how: str
+) -> None:
+    _ambiguous_party_names(tracker, db)
+    if how == "add":
+        message = tracker.fails("add", "Georgia", "donbas", "open", "-s", "x")
+    else:
+        message = tracker.fails("import", WRITERS[how](tracker, tmp_path, "Georgia", "donbas"))
+        where = "line 2" if how == "csv" else "statements[0]"
+        assert message.startswith(f"Error: {where}"), message
+    assert "party name 'Georgia' is ambiguous: use a slug (ge, georgia-us)" in message
+    assert _count(tracker) == 0
+    # Their slugs still name each one.
+    tracker("add", "georgia-us", "donbas", "open", "-s", "x", "--date", "2025-11-30")
+    assert _count(tracker) == 1
+
+
+def test_an_ambiguous_name_late_in_a_file_writes_nothing(tracker: Tracker, tmp_path: Path) -> None:
+    _ambiguous_titles(tracker)
+    rows = "".join(f"ukraine,security-a,open,2025-11-{d:02d},fine\n" for d in range(1, 9))
+    path = tmp_path / "late.csv"
+    path.write_text(f"{HEADER}\n{rows}ukraine,Security,open,2025-11-30,bad\n", encoding="utf-8")
+    message = tracker.fails("import", str(path))
+    assert message.startswith("Error: line 10, column issue: issue title 'Security' is ambiguous")
+    assert _count(tracker) == 0
+
+
+@pytest.mark.parametrize("how", ["csv", "json"])
+def test_unknown_names_in_a_file_give_the_first_line(
+    tracker: Tracker, tmp_path: Path, how: str
+) -> None:
+    _catalog(tracker)
+    message = tracker.fails("import", WRITERS[how](tracker, tmp_path, "atlantis", "donbas"))
+    where = "line 2" if how == "csv" else "statements[0]"
+    assert message.startswith(f"Error: {where}: unknown parties: atlantis"), message
+    assert _count(tracker) == 0
+
+
+def test_the_filters_use_the_same_resolver(tracker: Tracker) -> None:
+    _ambiguous_titles(tracker)
+    for command in (("log", "--issue"), ("report", "--issue"), ("diff", "2025-01-01", "today", "-i")):
+        message = tracker.fails(*command, "Security")
+        assert "issue title 'Security' is ambiguous" in message
+    message = tracker.fails("history", "ukraine", "security")
+    assert "issue title 'security' is ambiguous" in message

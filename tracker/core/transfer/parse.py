@@ -1,0 +1,286 @@
+"""Turning an import's rows into the statement rows the database stores: its
+parties and issues named through the one resolver (`core.names`), created on
+demand with --create-missing, and every value checked as `add` checks it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from tracker.core import catalog
+from tracker.core.names import SLUG_RE, NameIndex, Ref, issue_index, party_index
+from tracker.core.transfer.rows import (
+    Cache,
+    RowError,
+    basis_value,
+    csv_text_value,
+    date_value,
+    parse_instant,
+    required,
+    stance_value,
+    storable,
+    text_value,
+)
+from tracker.core.types import TEXT_FIELDS, IssueRef, PartyRef
+from tracker.core.values import TEXT_LIMIT, fingerprint_input, fingerprint_of, recorder
+from tracker.dates import utcnow
+from tracker.db.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
+from tracker.errors import Ambiguous, ImportFailed
+
+# The statement columns an import writes, in the order of `Parser`'s tuples.
+INSERT_COLUMNS = (
+    "party_id", "issue_id", "score", "stated_on", "summary", "quote", "speaker",
+    "source", "basis", "conditions", "recorded_at", "recorded_by", "retracted_at",
+    "retraction_reason", "fingerprint",
+)  # fmt: skip
+
+Found = tuple[int, str]  # a party's or an issue's (id, slug)
+UNSEEN: Any = object()
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    skipped: int = 0
+    parties_created: list[str] = field(default_factory=list)
+    issues_created: list[str] = field(default_factory=list)
+
+
+class _Kind(Generic[Ref]):
+    """One kind of name in a file: its index, what each spelling resolved to
+    (so each is folded once), and the spellings that named nothing."""
+
+    def __init__(self, index: NameIndex[Ref]) -> None:
+        self.index: NameIndex[Ref] = index
+        self.seen: dict[str, Found | None] = {}
+        self.missing: dict[str, None] = {}
+
+
+class Names:
+    """The parties and issues a file names, to (id, slug): through the same
+    resolver as every command, so a name means in a file what it means on
+    the command line. An ambiguous name is a bad row; unknown ones are
+    collected (and reported together), or created with --create-missing."""
+
+    def __init__(self, session: Session, create_missing: bool, result: ImportResult) -> None:
+        self.session = session
+        self.create_missing = create_missing
+        self.result = result
+        self.parties: _Kind[PartyRef] = _Kind(party_index(session))
+        self.issues: _Kind[IssueRef] = _Kind(issue_index(session))
+        self.seen_parties = self.parties.seen
+        self.seen_issues = self.issues.seen
+
+    def party(self, name: str) -> Found | None:
+        return self._find(name, self.parties, self._new_party)
+
+    def issue(self, name: str) -> Found | None:
+        return self._find(name, self.issues, self._new_issue)
+
+    def _find(self, name: str, kind: _Kind[Any], create: Callable[[str], Found]) -> Found | None:
+        if name in kind.seen:
+            return kind.seen[name]
+        try:
+            ref = kind.index.find(name)
+        except Ambiguous as err:
+            raise RowError(kind.index.kind, str(err)) from None
+        found: Found | None = None if ref is None else (ref.id, ref.slug)
+        if found is None and not self.create_missing:
+            kind.missing[name] = None
+        elif found is None:
+            found = create(name)
+        kind.seen[name] = found
+        return found
+
+    def _new_party(self, name: str) -> Found:
+        view = catalog.add_party(self.session, slugify(name, "party"), name.strip())
+        self.result.parties_created.append(view.slug)
+        ref = PartyRef(_id_of(self.session, PARTY, view.slug), view.slug, view.name)
+        self.parties.index.add(ref, view.name)
+        return ref.id, ref.slug
+
+    def _new_issue(self, name: str) -> Found:
+        view = catalog.add_issue(self.session, slugify(name, "issue"), name.strip())
+        self.result.issues_created.append(view.slug)
+        ref = IssueRef(_id_of(self.session, ISSUE, view.slug), view.slug, view.title)
+        self.issues.index.add(ref, view.title)
+        return ref.id, ref.slug
+
+    @property
+    def complete(self) -> bool:
+        return not self.parties.missing and not self.issues.missing
+
+    def check_complete(self, where: str) -> None:
+        """Refuses the file if it named anything unknown; `where` is the first
+        row that did."""
+        problems = []
+        if self.parties.missing:
+            problems.append(f"unknown parties: {', '.join(self.parties.missing)}")
+        if self.issues.missing:
+            problems.append(f"unknown issues: {', '.join(self.issues.missing)}")
+        if problems:
+            raise ImportFailed(
+                f"{where}: {'; '.join(problems)} (add them first, or import with --create-missing)"
+            )
+
+
+def _id_of(session: Session, table: Table, slug: str) -> int:
+    found = session.scalar(select(table.c.id).where(table.c.slug == slug))
+    assert found is not None
+    return int(found)
+
+
+def slugify(name: str, kind: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:64].strip("-")
+    if not SLUG_RE.fullmatch(slug):
+        raise RowError(kind, f"cannot make a slug from {name!r}: add the {kind} first")
+    return slug
+
+
+class Parser:
+    """Turns a row's values (COLUMNS order) into a statement row (INSERT_COLUMNS
+    order) as the database driver takes it: dates and times go through
+    SQLAlchemy's own bind processing for the dialect, once per distinct value."""
+
+    def __init__(self, session: Session, names: Names, from_csv: bool, unescape: bool) -> None:
+        dialect = session.get_bind().dialect
+        self.names = names
+        self.seen_parties, self.seen_issues = names.seen_parties, names.seen_issues
+        self.from_csv = from_csv
+        self.unescape = from_csv and unescape
+        self.text = csv_text_value if self.unescape else text_value
+
+        def processor(column: str) -> Callable[[Any], Any]:
+            kind = STATEMENT.c[column].type
+            process = kind.dialect_impl(dialect).bind_processor(dialect)
+            return process if process is not None else (lambda value: value)
+
+        to_day, to_moment = processor("stated_on"), processor("recorded_at")
+        now = to_moment(utcnow())
+        user = recorder()
+
+        def day(raw: Any) -> tuple[str, Any]:
+            parsed = date_value(raw)
+            return parsed.isoformat(), to_day(parsed)
+
+        self.stances = Cache(stance_value)
+        self.days = Cache(day)
+        self.bases = Cache(basis_value)
+        self.to_moment = to_moment
+        self.now, self.user = now, user
+
+    def moment(self, raw: Any, column: str) -> Any:
+        # Not cached: an exported file has a different recorded_at on every row.
+        value = parse_instant(raw, column)
+        return None if value is None else self.to_moment(value)
+
+    def __call__(self, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The row to write, or None when its party or issue is unknown (they
+        are collected in `names`, and reported together at the end)."""
+        if self.from_csv and not (v[10] or v[11] or v[12] or v[13]):
+            return self._plain_csv_row(v)
+        return self._row(v, self.text)
+
+    def _plain_csv_row(self, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """`_row` for the common case, written for speed (a million rows): a CSV
+        row without recorded_* or retraction columns. Every value is a str, so
+        the checks are inlined; anything unusual (a blank required field, a
+        leading apostrophe, text past the limit or unstorable) takes `_row`."""
+        party_name, issue_name, stance, day, summary, quote, speaker, source, basis, conditions = v[
+            :10
+        ]
+        if (
+            not party_name
+            or not issue_name
+            or not summary
+            or party_name[0] == "'"
+            or issue_name[0] == "'"
+            or party_name.isspace()
+            or issue_name.isspace()
+            or summary.isspace()
+            or max(len(summary), len(quote), len(speaker), len(source), len(conditions))
+            > TEXT_LIMIT
+        ):
+            return self._row(v, self.text)
+        # The same checks in the same order as `_row`, so both name the same
+        # column first.
+        score = self.stances[stance]
+        day_text, day_value = self.days[day]
+        basis = self.bases[basis]
+        party = self.seen_parties.get(party_name, UNSEEN)
+        if party is UNSEEN:
+            party = self.names.party(required(party_name, "party", text_value))
+        issue = self.seen_issues.get(issue_name, UNSEEN)
+        if issue is UNSEEN:
+            issue = self.names.issue(required(issue_name, "issue", text_value))
+        if party is None or issue is None:  # unknown: `_row` checks the rest, in its order
+            return self._row(v, self.text)
+        quote = quote if quote and not quote.isspace() else None
+        speaker = speaker if speaker and not speaker.isspace() else None
+        source = source if source and not source.isspace() else None
+        conditions = conditions if conditions and not conditions.isspace() else None
+        try:
+            raw = fingerprint_input(
+                party[1], issue[1], score, day_text, summary, quote, speaker, source, basis,
+                conditions,
+            )  # fmt: skip
+            fp = fingerprint_of(raw)
+        except ValueError:  # NUL or a lone surrogate: `_row` names the field
+            return self._row(v, self.text)
+        if len(raw) > TEXT_LIMIT or (self.unescape and "\0'" in raw):
+            return self._row(v, self.text)
+        return (
+            party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
+            conditions, self.now, self.user, None, None, fp,
+        )  # fmt: skip
+
+    def _row(
+        self, v: tuple[Any, ...], text: Callable[[Any, str], str | None]
+    ) -> tuple[Any, ...] | None:
+        party_name = required(v[0], "party", text)
+        issue_name = required(v[1], "issue", text)
+        score = self.stances.get_parsed(v[2])
+        day_text, day_value = self.days.get_parsed(v[3])
+        summary = required(v[4], "summary", text)
+        quote = text(v[5], "quote")
+        speaker = text(v[6], "speaker")
+        source = text(v[7], "source")
+        basis = self.bases.get_parsed(v[8])
+        conditions = text(v[9], "conditions")
+        texts = (summary, quote, speaker, source, conditions)
+        for column, value in zip(TEXT_FIELDS, texts, strict=True):
+            storable(value, column)
+        recorded_at = self.moment(v[10], "recorded_at")
+        if recorded_at is None:
+            recorded_at = self.now
+        recorded_by = text(v[11], "recorded_by") or self.user
+        retracted_at = self.moment(v[12], "retracted_at")
+        reason = text(v[13], "retraction_reason")
+        if retracted_at is not None and reason is None:
+            raise RowError("retraction_reason", "a retracted statement needs a retraction_reason")
+        if retracted_at is None and reason is not None:
+            raise RowError("retracted_at", "a retraction_reason without retracted_at")
+        if v[11] or reason is not None:
+            storable(recorded_by, "recorded_by")
+            storable(reason, "retraction_reason")
+            if len(recorded_by) > NAME_LENGTH:
+                raise RowError(
+                    "recorded_by",
+                    f"{len(recorded_by)} characters long; at most {NAME_LENGTH} are allowed",
+                )
+        party = self.names.party(party_name)
+        issue = self.names.issue(issue_name)
+        if party is None or issue is None:
+            return None
+        raw = fingerprint_input(
+            party[1], issue[1], score, day_text, summary, quote, speaker, source, basis, conditions
+        )
+        return (
+            party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
+            conditions, recorded_at, recorded_by, retracted_at, reason, fingerprint_of(raw),
+        )  # fmt: skip

@@ -1,0 +1,132 @@
+"""The bulk writer of an import, and the upkeep after a large one.
+
+Rows go to the database in chunks through the driver's executemany (COPY on
+PostgreSQL with psycopg 3), inside the import's one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, Index, func, insert, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+
+from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
+from tracker.db.schema import STATEMENT
+from tracker.errors import DatabaseError
+
+CHUNK = 5_000
+
+
+class Writer:
+    """Writes statement rows in chunks through the driver's executemany (COPY on
+    PostgreSQL), skipping any whose content was in the database before this
+    import began. Identical statements inside one file are all kept (as an
+    export of a database that has them writes them), so export-then-import
+    gives back the same database.
+
+    Into an empty SQLite table the statement indexes are dropped and built again
+    at the end, inside the same transaction: one sort instead of a million
+    random B-tree inserts. A failure or a kill rolls that back with the rest.
+    """
+
+    def __init__(self, session: Session, result: ImportResult) -> None:
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect
+        self.result = result
+        self.buffer: list[tuple[Any, ...]] = []
+        self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
+        self.rebuild: list[Index] = []
+        if self.dialect.name == "sqlite" and self.last_before == 0:
+            self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
+            for index in self.rebuild:
+                index.drop(self.connection)
+        # The rows are already in the driver's terms (see _Parser), so they go to
+        # the driver as they are, skipping Core's per-row parameter processing.
+        compiled = insert(STATEMENT).compile(
+            dialect=self.dialect, column_keys=INSERT_COLUMNS, for_executemany=True
+        )
+        self.sql = compiled.string
+        self.named = not self.dialect.positional
+        assert self.named or compiled.positiontup == list(INSERT_COLUMNS)
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self._store(self.buffer)
+            self.buffer = []
+
+    def finish(self) -> None:
+        self.flush()
+        for index in self.rebuild:
+            index.create(self.connection)
+
+    def _store(self, rows: list[tuple[Any, ...]]) -> None:
+        count = len(rows)
+        if self.last_before:
+            present = set(
+                self.connection.scalars(
+                    select(STATEMENT.c.fingerprint).where(
+                        STATEMENT.c.fingerprint.in_(list({r[-1] for r in rows})),
+                        STATEMENT.c.id <= self.last_before,
+                    )
+                )
+            )
+            if present:
+                rows = [r for r in rows if r[-1] not in present]
+        if rows:
+            self._write(rows)
+        self.result.added += len(rows)
+        self.result.skipped += count - len(rows)
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.dialect.name == "postgresql" and self.dialect.driver == "psycopg":
+            self._copy(rows)
+        elif self.named:
+            named = [dict(zip(INSERT_COLUMNS, r, strict=True)) for r in rows]
+            self.connection.exec_driver_sql(self.sql, named)
+        else:
+            self.connection.exec_driver_sql(self.sql, rows)
+
+    def _copy(self, rows: list[tuple[Any, ...]]) -> None:
+        driver = self.connection.connection.driver_connection
+        assert driver is not None
+        sql = f"COPY statement ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
+        dbapi = self.dialect.loaded_dbapi
+        try:
+            with driver.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as err:
+            # Straight from the driver: wrap it as Core would, so it is reported
+            # like any other database error.
+            raise sa_exc.DBAPIError.instance(sql, None, err, dbapi.Error) from None
+
+
+def after_bulk_import(engine: Engine, added: int) -> None:
+    """After a large import, refresh the server's statistics of the statement
+    table, so the reports that follow are planned for the rows now there.
+
+    PostgreSQL: VACUUM ANALYZE, which also sets the visibility map that lets
+    the stance index answer reports alone; autovacuum would get there later,
+    and reports right after an import of a million rows were 4x slower
+    without it. A role that does not own the table gets a warning from the
+    server, not an error, and nothing is done. MariaDB and MySQL: ANALYZE
+    TABLE (their own refresh runs in the background, a while after the
+    commit). SQLite plans without statistics."""
+    if added < CHUNK:
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE statement")
+    elif engine.dialect.name in ("mysql", "mariadb"):
+        with engine.connect() as conn:
+            # A failure comes back as a row (Msg_type 'Error'), not an exception.
+            rows = conn.exec_driver_sql("ANALYZE TABLE statement").all()
+        problems = [str(r[3]) for r in rows if str(r[2]).lower() == "error"]
+        if problems:
+            raise DatabaseError(f"ANALYZE TABLE statement: {'; '.join(problems)}")

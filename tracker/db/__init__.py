@@ -1,0 +1,119 @@
+"""The database: where it is, how to connect, and one transaction at a time.
+
+`Database` is what the command line holds: the `--db` value, connected on
+first use and checked to be at the schema this tracker knows (created there
+when brand new). Alembic is imported only when a database must be created or
+migrated: the common case (a database already at head) costs one small query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import URL, Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+
+from tracker.db import migrate
+from tracker.db.engine import make_engine
+from tracker.db.state import HEAD, SCHEMA_REVISIONS, SchemaState, schema_state
+from tracker.db.url import describe, resolve_url
+from tracker.errors import DatabaseError
+
+__all__ = ["HEAD", "SCHEMA_REVISIONS", "Database", "SchemaState", "resolve_url", "schema_state"]
+
+
+class Database:
+    """A database named by `--db`, connected on first use."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._checked = False
+
+    @classmethod
+    def from_option(cls, value: str | None) -> Database:
+        return cls(resolve_url(value))
+
+    @property
+    def name(self) -> str:
+        return describe(self.url)
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def state(self) -> SchemaState:
+        return schema_state(self.engine)
+
+    def problem(self, state: SchemaState) -> str | None:
+        """Why a command cannot use a database in `state` (None: it can)."""
+        if state.status == "foreign":
+            return f"{self.name} is not a tracker database (it has tables but no schema revision)"
+        if state.status == "behind":
+            return (
+                f"database {self.name} is at schema revision {state.revision}, behind this "
+                f"tracker's {state.head}: back it up, then run 'tracker db upgrade'"
+            )
+        if state.status == "ahead":
+            return (
+                f"database {self.name} is at schema revision {state.revision}, which this "
+                f"tracker does not know (written by a newer tracker?): upgrade tracker"
+            )
+        return None
+
+    def ensure_current(self) -> None:
+        """Create a brand-new database at head; refuse one at another schema."""
+        if self._checked:
+            return
+        state = self.state()
+        if state.status == "empty":
+            self._create()
+        elif (problem := self.problem(state)) is not None:
+            raise DatabaseError(problem)
+        self._checked = True
+
+    def _create(self) -> None:
+        try:
+            migrate.upgrade(self.engine, "head")
+        except sa_exc.DatabaseError:
+            # Another process may have created it at the same moment.
+            if self.state().status != "current":
+                raise
+
+    @contextlib.contextmanager
+    def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends (rolled back instead
+        when `commit` is false: a dry run), rolled back on any error. A reading
+        transaction sees one consistent snapshot of the database."""
+        self.ensure_current()
+        engine = self.engine
+        if write:
+            engine = engine.execution_options(tracker_write=True)
+        elif self.backend == "postgresql":
+            # A reader sees one snapshot for the whole command, as on SQLite
+            # (WAL) and MariaDB (REPEATABLE READ by default): an export's
+            # parties, issues and statements, or a report's queries, all agree.
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
+        with Session(engine, expire_on_commit=False) as session:
+            session.begin()
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()

@@ -1,0 +1,55 @@
+"""A database's refusal or failure as one line a user can read: which
+database, what went wrong, never its password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import URL
+from sqlalchemy import exc as sa_exc
+
+from tracker.db.url import describe, secrets
+from tracker.text import shorten
+
+# Refusals for want of a privilege: PostgreSQL's SQLSTATE, MySQL/MariaDB's error numbers.
+DENIED_SQLSTATES = {"42501"}
+DENIED_MYSQL_ERRORS = {1142, 1143, 1044}
+# MySQL and MariaDB report a failed CHECK as an operational error.
+CHECK_FAILED_MYSQL_ERRORS = {3819, 4025}
+# A database's message can quote a whole row back: keep the line readable.
+DETAIL_LIMIT = 300
+
+
+def _mysql_error(orig: BaseException) -> int | None:
+    """A MySQL or MariaDB error number (PyMySQL's first argument), else None."""
+    args: tuple[Any, ...] = getattr(orig, "args", ())
+    return args[0] if args and type(args[0]) is int else None
+
+
+def _refused(err: sa_exc.SQLAlchemyError, orig: BaseException) -> bool:
+    """The database understood the request and said no (a constraint, a
+    privilege), as opposed to being out of reach or broken."""
+    if isinstance(err, sa_exc.IntegrityError | sa_exc.DataError):
+        return True
+    if getattr(orig, "sqlstate", None) in DENIED_SQLSTATES:
+        return True
+    return _mysql_error(orig) in DENIED_MYSQL_ERRORS | CHECK_FAILED_MYSQL_ERRORS
+
+
+def scrub(text: str, url: URL | None) -> str:
+    """`text` on one line, without the database's password: masked first, so
+    neither folding whitespace nor shortening can leave part of it."""
+    if url is not None:
+        for secret in secrets(url):
+            text = text.replace(secret, "***")
+    return " ".join(text.split())
+
+
+def failure_message(err: sa_exc.SQLAlchemyError, url: URL | None) -> str:
+    """One line about a database failure, naming the database if known."""
+    where = f" {describe(url)}" if url is not None else ""
+    orig = getattr(err, "orig", None) or err
+    detail = shorten(scrub(str(orig), url) or type(orig).__name__, DETAIL_LIMIT)
+    if _refused(err, orig):
+        return f"database{where} refused the request: {detail}"
+    return f"cannot use database{where}: {detail}"

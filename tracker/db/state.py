@@ -1,0 +1,58 @@
+"""Which schema a database has, against the one this tracker knows: the one
+place that reads the revision and says what it means.
+
+It needs no alembic: the revisions are listed here, and a test checks the
+list against the migration scripts."""
+
+from __future__ import annotations
+
+from typing import Final, Literal, NamedTuple
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy import exc as sa_exc
+
+# Every revision in migrations/versions, oldest first.
+SCHEMA_REVISIONS: Final[tuple[str, ...]] = ("0001", "0002")
+HEAD: Final = SCHEMA_REVISIONS[-1]
+
+Status = Literal["empty", "behind", "current", "ahead", "foreign"]
+
+
+class SchemaState(NamedTuple):
+    """`status`: empty (no tables yet, or downgraded to base), behind (an older
+    revision: upgrade it), current, ahead (a revision from a newer tracker),
+    foreign (tables, but no revision: not a tracker database). `head` is
+    this tracker's revision."""
+
+    status: Status
+    revision: str | None
+    head: str
+
+
+def _read_revision(engine: Engine) -> tuple[str | None, bool]:
+    """(revision, has_tables): the revision recorded in the database, and
+    whether it holds any table besides Alembic's own."""
+    with engine.connect() as conn:
+        try:
+            rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except sa_exc.DatabaseError as err:
+            conn.rollback()
+            try:
+                names = inspect(conn).get_table_names()
+            except sa_exc.DatabaseError:
+                raise err from None
+            return None, bool(names)
+        if rev is None:  # downgraded to base: only alembic_version is left
+            return None, bool(set(inspect(conn).get_table_names()) - {"alembic_version"})
+        return rev, True
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    rev, has_tables = _read_revision(engine)
+    if rev is None:
+        return SchemaState("foreign" if has_tables else "empty", None, HEAD)
+    if rev == HEAD:
+        return SchemaState("current", rev, HEAD)
+    if rev in SCHEMA_REVISIONS:
+        return SchemaState("behind", rev, HEAD)
+    return SchemaState("ahead", rev, HEAD)

@@ -1,0 +1,100 @@
+"""`--format csv`: one header line, then a row per record; text that a
+spreadsheet would run as a formula is escaped (`tracker.text`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tracker.core.types import STATEMENT_FIELDS
+from tracker.render.style import AS_IS, ReportView
+from tracker.stance import label
+from tracker.text import escape_formula, write_csv
+
+if TYPE_CHECKING:
+    from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.render.style import Records, Style
+
+NAME = "csv"
+RANK = 20
+
+REPORT_HEADERS = ("party", "issue", "stance", "score", "stated_on", "statement_id")
+DIFF_HEADERS = (
+    "party", "issue", "from_stance", "to_stance", "change", "statement_id", "stated_on",
+    "speaker", "summary",
+)  # fmt: skip
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text without its final line break (the caller's echo adds one)."""
+    out = io.StringIO()
+    write_csv(out, headers, rows)
+    return out.getvalue().removesuffix("\n")
+
+
+def records(rec: Records, style: Style) -> str:
+    return to_csv(rec.headers, rec.rows)
+
+
+def statements(
+    items: Sequence[StatementView], style: Style, changes: Sequence[str | None] | None = None
+) -> str:
+    """Every field of each statement, as the CSV export writes them."""
+    return to_csv(STATEMENT_FIELDS, (s.to_row() for s in items))
+
+
+def history(h: History, style: Style) -> str:
+    return statements([e.statement for e in h.entries], style)
+
+
+def statement(s: StatementView, style: Style) -> str:
+    return to_csv(STATEMENT_FIELDS, [s.to_row()])
+
+
+def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
+    """A row per pair with a stance. A report has a row per pair (100,000 at
+    scale) but few distinct slugs, so each is made safe once, not per row."""
+    cells = rep.cells
+
+    def rows(slug: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
+        for c in cells:  # a date is written as its ISO text
+            yield (
+                slug(c.party.slug),
+                slug(c.issue.slug),
+                label(c.score),
+                c.score,
+                c.stated_on,
+                c.statement_id,
+            )
+
+    slugs = {c.party.slug for c in cells} | {c.issue.slug for c in cells}
+    if any("\r" in slug for slug in slugs):  # never in a valid slug: the careful way
+        return to_csv(REPORT_HEADERS, rows(str))
+    safe = {slug: escape_formula(slug) for slug in slugs}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REPORT_HEADERS)
+    writer.writerows(rows(safe.__getitem__))
+    return out.getvalue().removesuffix("\n")
+
+
+def diff(d: Diff, style: Style) -> str:
+    rows = []
+    for c in d.changes:
+        s = c.statement
+        rows.append(
+            [
+                c.party.slug,
+                c.issue.slug,
+                c.before.stance if c.before else None,
+                s.stance,
+                c.change,
+                s.id,
+                s.stated_on.isoformat(),
+                s.speaker,
+                s.summary,
+            ]
+        )
+    return to_csv(DIFF_HEADERS, rows)

@@ -1,0 +1,31 @@
+"""`--format html`: the report and the diff as self-contained pages to share
+(`tracker.render.page`; jinja2 is imported only when one is written)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker.render.style import AS_IS, ReportView
+
+if TYPE_CHECKING:
+    from tracker.core.types import Diff, Report
+    from tracker.render.style import Style
+
+NAME = "html"
+RANK = 40
+
+
+def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
+    """The page shows more than the report: each cell's statement, each issue's
+    proposition and timeline. `view.briefing` reads them."""
+    from tracker.render import page
+
+    if view.briefing is None:
+        raise ValueError("an HTML report is drawn from its briefing")
+    return page.report(view.briefing())
+
+
+def diff(d: Diff, style: Style) -> str:
+    from tracker.render import page
+
+    return page.diff(d)

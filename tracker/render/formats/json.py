@@ -1,0 +1,52 @@
+"""`--format json`: SPEC's JSON shapes, indented, C1 controls escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tracker.render.style import AS_IS, ReportView
+
+if TYPE_CHECKING:
+    from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.render.style import Records, Style
+
+NAME = "json"
+RANK = 30
+
+_C1 = re.compile(r"[\x80-\x9f]")
+
+
+def to_json(payload: Any) -> str:
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    # JSON leaves C1 controls raw (they are legal in strings); escape them, since
+    # this output reaches terminals too. They only ever occur inside strings.
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def records(rec: Records, style: Style) -> str:
+    return to_json(rec.payload)
+
+
+def statements(
+    items: Sequence[StatementView], style: Style, changes: Sequence[str | None] | None = None
+) -> str:
+    return to_json([s.to_json() for s in items])
+
+
+def history(h: History, style: Style) -> str:
+    return statements([e.statement for e in h.entries], style)
+
+
+def statement(s: StatementView, style: Style) -> str:
+    return to_json(s.to_json())
+
+
+def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
+    return to_json(rep.to_json())
+
+
+def diff(d: Diff, style: Style) -> str:
+    return to_json(d.to_json())

@@ -1,0 +1,65 @@
+"""`--format markdown`: GitHub-flavoured Markdown to paste into a briefing,
+every stored text escaped so that it reads as written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tracker.render import layout
+from tracker.render.style import AS_IS, ReportView
+from tracker.render.text import markdown_text, tabulate
+
+if TYPE_CHECKING:
+    from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.render.style import Records, Style
+
+NAME = "markdown"
+RANK = 10
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    md_rows = [[markdown_text(v) for v in row] for row in rows]
+    return tabulate([markdown_text(h) for h in headers], md_rows, "github")
+
+
+def records(rec: Records, style: Style) -> str:
+    return _table(rec.headers, rec.rows)
+
+
+def statements(
+    items: Sequence[StatementView], style: Style, changes: Sequence[str | None] | None = None
+) -> str:
+    headers, rows = layout.statement_rows(items, changes, markdown=True)
+    return _table(headers, rows)
+
+
+def history(h: History, style: Style) -> str:
+    return statements([e.statement for e in h.entries], style, [e.change for e in h.entries])
+
+
+def statement(s: StatementView, style: Style) -> str:
+    return _table(("field", "value"), layout.statement_fields(s))
+
+
+def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
+    heading = f"**{layout.header_line(rep)}**"
+    if not rep.cells:
+        return f"{heading}\n\nNo stances recorded."
+    grid = layout.Grid(rep, view.detail, view.transpose, colour=False, markdown=True)
+    headers = [grid.corner, *(name for _, name in grid.col_names)]
+    rows = [[name, *cells] for (_, name), cells in zip(grid.row_names, grid.cells, strict=True)]
+    return f"{heading}\n\n{_table(headers, rows)}"
+
+
+def diff(d: Diff, style: Style) -> str:
+    change_rows = layout.change_rows(d, markdown_text, colour=False)
+    trend_headers, trend_rows = layout.trend_table(d, markdown_text)
+    parts = [f"## {layout.header_line(d)}", layout.counts_line(d)]
+    if change_rows:
+        parts += ["### Changes", tabulate(layout.CHANGE_HEADERS, change_rows, "github")]
+    else:
+        parts.append("No changes.")
+    if trend_rows:
+        parts += ["### Issues", tabulate(trend_headers, trend_rows, "github")]
+    return "\n\n".join(parts)

@@ -1,0 +1,84 @@
+"""Text made safe for where it is going: a terminal, a spreadsheet, a one-line
+message. Stored text is kept verbatim; it is escaped on the way out, here.
+
+Every layer uses this module (the database's error messages, the core's
+import and export, the renderer, the command line), so it imports nothing
+of tracker's."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+# C0 and C1 controls and DEL: never written raw to a terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def terminal_text(value: Any) -> str:
+    """A value as it may reach a terminal: control characters made visible,
+    line breaks folded to a space (a table cell, or a message, is one line)."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub(_escape_control, text)
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` characters, the last one an ellipsis if it was cut."""
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP,
+# "CSV injection"). Text cells that do, after any apostrophes, get one more
+# apostrophe in front; reading a CSV takes exactly one off such a cell again.
+# The two are inverse, so every text survives export and import unchanged.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+_FIRST = frozenset("'=+-@\t\r")
+
+
+def escape_formula(text: str) -> str:
+    # The set test first: the regular expression is for the rare cell it lets by.
+    return "'" + text if text[:1] in _FIRST and _FORMULA.match(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    return text[1:] if _ESCAPED_FORMULA.match(text) else text
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def write_csv(
+    stream: IO[str],
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    escape_formulas: bool = True,
+) -> int:
+    """Streams rows (None as empty); returns how many were written. Text cells
+    that a spreadsheet would run as a formula are escaped unless told not to;
+    numbers (a score of -2) are never touched."""
+    writer = csv.writer(stream, lineterminator="\n")
+    # The writer quotes a field with a line break only if the break is in its
+    # line terminator ("\n"): a row with a carriage return is quoted whole, or
+    # the CR would end the record when the file is read back.
+    quoting = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(headers)
+    count = 0
+    escape = escape_formula if escape_formulas else _same
+    for row in rows:
+        cells = ["" if v is None else escape(v) if type(v) is str else v for v in row]
+        if "\r" in "".join([v for v in cells if type(v) is str]):
+            quoting.writerow(cells)
+        else:
+            writer.writerow(cells)
+        count += 1
+    return count
