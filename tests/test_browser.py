@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import Tracker
-from test_html import BREAKOUT, HOSTILE_SUMMARY, report_html
 
+from helpers import BREAKOUT, HOSTILE_SUMMARY, REPO, Tracker, report_html
 from scripts.chromium import chromium, unavailable
 from tracker.html import STANCE_COLOURS
 from tracker.resources import seed_file
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 
 REASON = unavailable()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
-REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2025-12-02"
 TITLE = f"Stances as of {AS_OF}"
 

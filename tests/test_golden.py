@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Tracker
+from helpers import Tracker
 from tracker.resources import seed_file
 
 GOLDEN = Path(__file__).with_name("golden")

@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from helpers import REPO
+
 SCRIPT = shutil.which("tracker", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(
     SCRIPT is None, reason="the tracker console script is not installed"

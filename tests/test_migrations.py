@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import Tracker, server_database
 from sqlalchemy import Connection, Engine, inspect, text
 
+from helpers import Tracker, server_database
 from tracker import migrate
 from tracker.db import HEAD, SCHEMA_REVISIONS, Database, resolve_url
 from tracker.schema import metadata

@@ -15,21 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Tracker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect
-from test_errors import statement_count
 
+from benchmarks import generate
+from helpers import REPO, Tracker, statement_count
 from tracker.core import transfer
 from tracker.db import Database, resolve_url
 from tracker.errors import TrackerError
 from tracker.schema import STANCE_INDEX
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-import generate  # noqa: E402
 
 
 def test_generator_is_reproducible_and_realistic(tmp_path: Path) -> None:

@@ -23,10 +23,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import Tracker
 from sqlalchemy import URL, Engine, create_engine, text
-from test_basics import setup_pair
 
+from helpers import Tracker, setup_pair
 from tracker.db import Database, resolve_url
 
 TIMEOUT = 300  # seconds: generous, for a loaded two-core machine

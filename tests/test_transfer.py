@@ -8,10 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Tracker
-from test_basics import setup_pair
-from test_errors import one_line, statement_count
 
+from helpers import Tracker, one_line, setup_pair, statement_count
 from tracker.resources import seed_file
 
 HEADER = "party,issue,stance,stated_on,summary"
