@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine
 
-from helpers import BACKENDS, Tracker, empty_database, migrated, server_database
+from helpers import BACKENDS, Tracker, empty_tables, migrated, server_database
+from tracker.db import resolve_url
 
 
 @pytest.fixture(autouse=True)
@@ -42,15 +44,31 @@ def backend_template(
         yield backend, migrated(url)
 
 
-@pytest.fixture
-def db(backend_template: tuple[str, str], tmp_path: Path) -> str:
-    """An empty database at head, on each configured backend: a path or a URL."""
+@pytest.fixture(scope="session")
+def template_engine(backend_template: tuple[str, str]) -> Iterator[Engine | None]:
+    """An engine on a server's template database, kept for the session: a new
+    connection for every test costs more than emptying the tables (PyMySQL
+    builds a TLS context for each)."""
     backend, url = backend_template
     if backend == "sqlite":
+        yield None
+        return
+    engine = create_engine(resolve_url(url))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def db(backend_template: tuple[str, str], template_engine: Engine | None, tmp_path: Path) -> str:
+    """An empty database at head, on each configured backend: a path or a URL."""
+    backend, url = backend_template
+    if template_engine is None:
         copy = tmp_path / "tracker.db"
         shutil.copyfile(url, copy)
         return str(copy)
-    empty_database(backend, url)
+    empty_tables(backend, template_engine)
     return url
 
 
