@@ -100,6 +100,7 @@ def golden_db(tracker: Tracker, tmp_path: Path) -> Tracker:
     return tracker
 
 
+@pytest.mark.slow  # some forty outputs on each backend
 def test_golden_outputs(golden_db: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     update = bool(os.environ.get("TRACKER_UPDATE_GOLDEN"))
     GOLDEN.mkdir(exist_ok=True)

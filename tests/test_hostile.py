@@ -11,6 +11,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -272,6 +273,7 @@ def check_import(
         assert stored[field] == _expected(texts, field), field
 
 
+@pytest.mark.slow  # a hundred and more CLI runs per backend
 def test_fuzz_add_and_import(tracker: Tracker, backend: str, tmp_path: Path) -> None:
     setup_pair(tracker)
     counter = iter(range(10**9))

@@ -26,6 +26,8 @@ from tracker.db import Database, resolve_url
 from tracker.errors import TrackerError
 from tracker.schema import STANCE_INDEX
 
+pytestmark = pytest.mark.slow
+
 
 def test_generator_is_reproducible_and_realistic(tmp_path: Path) -> None:
     a = generate.write(tmp_path / "a.csv", 3_000, seed=7)

@@ -198,6 +198,7 @@ def finish(session: Session) -> None:
     connection.close()
 
 
+@pytest.mark.slow  # 200 random histories on SQLite, 40 on each server
 def test_report_matches_the_oracle(database: Database, backend: str) -> None:
     @settings(
         max_examples=examples(backend), deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -237,6 +238,7 @@ def test_report_matches_the_oracle(database: Database, backend: str) -> None:
     check()
 
 
+@pytest.mark.slow  # 200 random histories on SQLite, 40 on each server
 def test_diff_matches_the_oracle(database: Database, backend: str) -> None:
     @settings(
         max_examples=examples(backend), deadline=None, suppress_health_check=[HealthCheck.too_slow]

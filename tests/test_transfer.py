@@ -177,6 +177,7 @@ def test_not_utf8_empty_and_bad_json(tracker: Tracker, tmp_path: Path) -> None:
     tracker.fails("import", str(tmp_path / "missing.csv"), code=2)
 
 
+@pytest.mark.slow  # 12,000 rows on each backend
 def test_failure_late_in_a_big_file_changes_nothing(tracker: Tracker, tmp_path: Path) -> None:
     setup_pair(tracker)
     lines = [HEADER] + [f"ukraine,donbas,open,2025-11-30,row {n}" for n in range(12_000)]
