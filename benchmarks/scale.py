@@ -281,7 +281,9 @@ def bench_size(
     if not csv_path.exists():
         generate.write(csv_path, size)
     tracker = tracker_command()
-    say = lambda text: print(f"  [{backend.name} {size:,}] {text}", flush=True)  # noqa: E731
+
+    def say(text: str) -> None:
+        print(f"  [{backend.name} {size:,}] {text}", flush=True)
 
     for n in range(runs):
         with backend.database(f"floor-{size}") as url:

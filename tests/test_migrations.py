@@ -323,7 +323,7 @@ def test_sqlite_connections_are_set_up(sqlite_db: str) -> None:
     with database.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 10_000
     database.dispose()
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import inspect
 from benchmarks import generate
 from helpers import REPO, Tracker, statement_count
 from tracker.core import transfer
+from tracker.core.statements import TEXT_LIMIT
 from tracker.db import Database, resolve_url
 from tracker.errors import TrackerError
 from tracker.schema import STANCE_INDEX
@@ -285,7 +286,7 @@ def test_the_mariadb_stance_seek_names_its_index(url: str) -> None:
 
 _TEXTS = st.one_of(
     st.sampled_from(["", " ", "\t", "'", "'=x", "''-1", "'\t", "=SUM(A1)", "a\x00b", "\ud800"]),
-    st.sampled_from(["x" * transfer.TEXT_LIMIT, "y" * (transfer.TEXT_LIMIT + 1)]),
+    st.sampled_from(["x" * TEXT_LIMIT, "y" * (TEXT_LIMIT + 1)]),
     st.text(alphabet="ab '=+-@\t\r\n\x00é", max_size=6),
 )
 
@@ -315,7 +316,9 @@ def test_the_fast_and_the_general_csv_paths_agree(
     """The inlined path for plain CSV rows accepts and refuses exactly what the
     general one does, with the same row or the same column named."""
     summary, quote, speaker, source, conditions = texts
-    values = (party, issue, stance, day, summary, quote, speaker, source, basis, conditions)
+    values: tuple[str, ...] = (
+        party, issue, stance, day, summary, quote, speaker, source, basis, conditions,
+    )  # fmt: skip
     values += ("", "", "", "")
     outcomes = []
     for way in ("fast", "general"):

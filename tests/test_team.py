@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import URL, Engine, create_engine, text
@@ -150,7 +151,9 @@ for args in jobs:
 """
 
 
-def run_workers(db: str, tmp_path: Path, jobs: Sequence[Sequence[list[str]]]) -> list[list[dict]]:  # type: ignore[type-arg]
+def run_workers(
+    db: str, tmp_path: Path, jobs: Sequence[Sequence[list[str]]]
+) -> list[list[dict[str, Any]]]:
     """Runs each list of jobs in its own process, all started together."""
     go = tmp_path / f"go-{uuid.uuid4().hex}"
     procs = [
@@ -293,10 +296,11 @@ def test_import_killed_midway_changes_nothing(
         path = big_csv(tmp_path, rows, f"attempt-{attempt}")
         empty_wal(db, backend)
         proc = start(db, "import", str(path))
-        wait_for(
-            lambda proc=proc: proc.poll() is not None or writer_in_transaction(db, backend),
-            "the import to start writing",
-        )
+
+        def started(proc: subprocess.Popen[str] = proc) -> bool:
+            return proc.poll() is not None or writer_in_transaction(db, backend)
+
+        wait_for(started, "the import to start writing")
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.communicate()
@@ -315,11 +319,11 @@ def test_import_killed_midway_changes_nothing(
     wait_for(lambda: not writer_in_transaction(db, backend), "the server to drop the transaction")
     assert tracker("export").stdout == before
     if backend == "sqlite":
-        with contextlib.closing(sqlite3.connect(db)) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        with contextlib.closing(sqlite3.connect(db)) as sqlite_conn:
+            assert sqlite_conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             indexes = {
                 name
-                for (name,) in conn.execute(
+                for (name,) in sqlite_conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'statement'"
                 )
             }
@@ -333,7 +337,7 @@ def test_import_killed_midway_changes_nothing(
 # --- a read-only login --------------------------------------------------------
 
 
-READ_COMMANDS = (
+READ_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("report",),
     ("report", "--format", "csv"),
     ("diff", "2025-11-20", "2025-12-01"),

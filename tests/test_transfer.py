@@ -308,7 +308,7 @@ def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
     other("import", str(seed_file()))
 
     def exported(t: Tracker) -> dict[str, list[dict[str, object]]]:
-        found = json.loads(t("export").stdout)
+        found: dict[str, list[dict[str, object]]] = json.loads(t("export").stdout)
         for statement in found["statements"]:
             del statement["recorded_at"]  # the seed has none: now, at each import
         return found
