@@ -21,7 +21,14 @@ from tracker.schema import metadata
 TABLES = {"alembic_version", "issue", "party", "party_alias", "statement"}
 
 
-@pytest.fixture(params=("sqlite", "postgresql", "mysql"))
+@pytest.fixture(
+    params=(
+        "sqlite",
+        # Slow: a CREATE and a DROP DATABASE on the server for every test.
+        pytest.param("postgresql", marks=pytest.mark.slow),
+        pytest.param("mysql", marks=pytest.mark.slow),
+    )
+)
 def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A brand-new, empty database (not created by tracker yet)."""
     if request.param == "sqlite":
