@@ -47,8 +47,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # when run as a file
+
+from benchmarks import generate
 
 CHUNK = 5_000
 AS_OF = "2025-12-31"  # after the generator's last date: every statement counts
@@ -280,7 +281,9 @@ def bench_size(
     if not csv_path.exists():
         generate.write(csv_path, size)
     tracker = tracker_command()
-    say = lambda text: print(f"  [{backend.name} {size:,}] {text}", flush=True)  # noqa: E731
+
+    def say(text: str) -> None:
+        print(f"  [{backend.name} {size:,}] {text}", flush=True)
 
     for n in range(runs):
         with backend.database(f"floor-{size}") as url:

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Tracker
-
-PROPOSITION = "Ukraine withdraws its forces from the part of Donetsk it still holds"
-
-
-def setup_pair(tracker: Tracker) -> None:
-    tracker("party", "add", "ukraine", "--name", "Ukraine", "--alias", "Kyiv", "--kind", "state")
-    tracker("issue", "add", "donbas", "--title", "Donbas territory", "--proposition", PROPOSITION)
+from helpers import PROPOSITION, Tracker, setup_pair
 
 
 def test_new_user_flow(tracker: Tracker) -> None:

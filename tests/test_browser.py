@@ -20,19 +20,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import Tracker
-from test_html import BREAKOUT, HOSTILE_SUMMARY, report_html
 
+from helpers import BREAKOUT, HOSTILE_SUMMARY, REPO, Tracker, report_html
 from scripts.chromium import chromium, unavailable
 from tracker.render.page import STANCE_COLOURS
 from tracker.resources import seed_file
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Dialog, Page, Request
 
 REASON = unavailable()
-pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(REASON is not None, reason=REASON or "")]
 AS_OF = "2025-12-02"
 TITLE = f"Stances as of {AS_OF}"
 
@@ -127,7 +125,11 @@ def test_no_request_leaves_the_page(browser: Browser, pages: dict[str, Any]) -> 
     for name in ("report", "diff", "large"):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         requests: list[str] = []
-        page.on("request", lambda request, seen=requests: seen.append(request.url))
+
+        def record(request: Request, seen: list[str] = requests) -> None:
+            seen.append(request.url)
+
+        page.on("request", record)
         page.goto(pages[name].as_uri())
         # Show every cell's statement, and a dot's, as a reader would.
         for cell in page.locator("td[tabindex]").all():
@@ -143,7 +145,12 @@ def test_no_request_leaves_the_page(browser: Browser, pages: dict[str, Any]) -> 
 def test_hostile_statement_runs_nothing(browser: Browser, pages: dict[str, Any], name: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(pages[name].as_uri())
     cell = page.locator('td[data-party="evil"][data-issue="donbas"]')
     cell.hover()

@@ -9,18 +9,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import Tracker
-from test_basics import setup_pair
 
-
-def statement_count(tracker: Tracker) -> int:
-    return len(json.loads(tracker("log", "--limit", "0", "--format", "json").stdout))
-
-
-def one_line(message: str) -> str:
-    assert message.startswith("Error: ") and message.count("\n") == 1, message
-    return message
-
+from helpers import Tracker, one_line, setup_pair, statement_count
 
 # --- exit 2: the command line is wrong ----------------------------------------
 

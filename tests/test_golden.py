@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Tracker
 
+from helpers import Tracker
 from tracker.resources import seed_file
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -100,6 +100,7 @@ def golden_db(tracker: Tracker, tmp_path: Path) -> Tracker:
     return tracker
 
 
+@pytest.mark.slow  # some forty outputs on each backend
 def test_golden_outputs(golden_db: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     update = bool(os.environ.get("TRACKER_UPDATE_GOLDEN"))
     GOLDEN.mkdir(exist_ok=True)

@@ -11,12 +11,11 @@ import io
 import json
 from pathlib import Path
 
-from conftest import Tracker, _empty
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_basics import setup_pair
-from test_errors import one_line, statement_count
 
+from helpers import Tracker, empty_database, one_line, setup_pair, statement_count
 from tracker.text import escape_formula, unescape_formula
 
 FORMULAS = [
@@ -108,7 +107,7 @@ def test_csv_export_escapes_formulas_and_import_round_trips(
     if backend == "sqlite":
         other = Tracker(str(tmp_path / "other.db"))
     else:
-        _empty(backend, db)
+        empty_database(backend, db)
         other = tracker
     other("import", exported, "--create-missing")
     log = json.loads(other("log", "-n", "0", "--format", "json").stdout)
@@ -275,6 +274,7 @@ def check_import(
         assert stored[field] == _expected(texts, field), field
 
 
+@pytest.mark.slow  # a hundred and more CLI runs per backend
 def test_fuzz_add_and_import(tracker: Tracker, backend: str, tmp_path: Path) -> None:
     setup_pair(tracker)
     counter = iter(range(10**9))

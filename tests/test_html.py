@@ -8,33 +8,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from conftest import Tracker
-from htmlpage import Element, Page
 from sqlalchemy import event
-from test_errors import one_line
-from test_reports import EXPECTED_DEC_2
 
+from helpers import BREAKOUT, EXPECTED_DEC_2, HOSTILE_SUMMARY, Tracker, one_line, report_html
+from htmlpage import Element, Page
 from tracker.core import positions
 from tracker.core.briefing import briefing
 from tracker.db import Database, resolve_url
 from tracker.render import page as html
 from tracker.stance import SCORES
-
-HOSTILE_SUMMARY = "<img src=x onerror=\"document.title='pwned'\">"
-# Text that would end the JSON block of a large page, were it not escaped.
-BREAKOUT = "</script><script>document.title='pwned'</script><!-- </SCRIPT "
-
-
-def report_html(db: str, as_of: str, inline_statements: int) -> str:
-    """The report page as `report --format html` writes it, with the statements
-    in the cells only up to `inline_statements` stances."""
-    database = Database(resolve_url(db))
-    try:
-        with database.session() as session:
-            rep = positions.report(session, dt.date.fromisoformat(as_of), statements=True)
-            return html.report(briefing(session, rep), inline_statements)
-    finally:
-        database.dispose()
 
 
 def statements_json(doc: Page) -> dict[str, list[object]]:

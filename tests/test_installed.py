@@ -13,11 +13,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from helpers import REPO
+
 SCRIPT = shutil.which("tracker", path=str(Path(sys.executable).parent))
-pytestmark = pytest.mark.skipif(
-    SCRIPT is None, reason="the tracker console script is not installed"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(SCRIPT is None, reason="the tracker console script is not installed"),
+]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

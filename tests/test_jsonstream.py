@@ -59,6 +59,7 @@ def stream_error(text: str, chunk: int) -> tuple[str, int, int] | None:
     return None
 
 
+@pytest.mark.slow  # 300 documents, each read in chunks
 @settings(max_examples=300)
 @given(
     doc=documents,
@@ -73,6 +74,7 @@ def test_values_are_those_of_json_loads(doc: dict[str, Any], indent: Any, chunk:
     assert read(text, chunk) == json.loads(text)
 
 
+@pytest.mark.slow  # 400 broken documents
 @settings(max_examples=400)
 @given(
     doc=documents,

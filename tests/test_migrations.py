@@ -11,16 +11,23 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import Tracker, server_database
 from sqlalchemy import Connection, Engine, inspect, text
 
+from helpers import Tracker, server_database
 from tracker.db import HEAD, SCHEMA_REVISIONS, Database, migrate, resolve_url
 from tracker.db.schema import metadata
 
 TABLES = {"alembic_version", "issue", "party", "party_alias", "statement"}
 
 
-@pytest.fixture(params=("sqlite", "postgresql", "mysql"))
+@pytest.fixture(
+    params=(
+        "sqlite",
+        # Slow: a CREATE and a DROP DATABASE on the server for every test.
+        pytest.param("postgresql", marks=pytest.mark.slow),
+        pytest.param("mysql", marks=pytest.mark.slow),
+    )
+)
 def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A brand-new, empty database (not created by tracker yet)."""
     if request.param == "sqlite":
@@ -322,7 +329,7 @@ def test_sqlite_connections_are_set_up(sqlite_db: str) -> None:
     with database.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 10_000
     database.dispose()
 
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Tracker
 from sqlalchemy import create_engine, insert
 
+from helpers import Tracker
 from tracker.db import resolve_url
 from tracker.db.schema import PARTY
 
@@ -156,7 +156,11 @@ def test_unknown_names_in_a_file_give_the_first_line(
 
 def test_the_filters_use_the_same_resolver(tracker: Tracker) -> None:
     _ambiguous_titles(tracker)
-    for command in (("log", "--issue"), ("report", "--issue"), ("diff", "2025-01-01", "today", "-i")):
+    for command in (
+        ("log", "--issue"),
+        ("report", "--issue"),
+        ("diff", "2025-01-01", "today", "-i"),
+    ):
         message = tracker.fails(*command, "Security")
         assert "issue title 'Security' is ambiguous" in message
     message = tracker.fails("history", "ukraine", "security")

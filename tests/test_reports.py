@@ -8,32 +8,9 @@ import io
 import json
 
 import pytest
-from conftest import Tracker
 
-# As of 2025-12-02, from the article (and the draft plan's text for the US).
-EXPECTED_DEC_2 = {
-    ("ukraine", "donbas"): "rejects",
-    ("russia", "donbas"): "demands",
-    ("united-states", "donbas"): "open",
-    ("france", "donbas"): "open",
-    ("ukraine", "nato-membership"): "demands",
-    ("united-states", "nato-membership"): "opposes",
-    ("ukraine", "nato-forces"): "supports",
-    ("united-states", "nato-forces"): "open",
-    ("ukraine", "armed-forces-limits"): "opposes",
-    ("united-states", "armed-forces-limits"): "supports",
-    ("united-states", "frozen-assets"): "supports",
-    ("france", "frozen-assets"): "open",
-    ("united-states", "sanctions"): "supports",
-    ("france", "sanctions"): "open",
-    ("united-states", "security-guarantees"): "supports",
-    ("france", "security-guarantees"): "open",
-    ("united-states", "eu-accession"): "supports",
-    ("france", "eu-accession"): "open",
-    ("france", "settlement-consent"): "demands",
-    ("united-kingdom", "settlement-consent"): "supports",
-    ("eu", "settlement-consent"): "supports",
-}
+from helpers import EXPECTED_DEC_2, Tracker
+
 # When the draft plan circulated, only its (US) provisions are on record.
 EXPECTED_NOV_20 = {
     ("united-states", "donbas"): "supports",

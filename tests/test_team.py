@@ -21,12 +21,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Tracker
 from sqlalchemy import URL, Engine, create_engine, text
-from test_basics import setup_pair
 
+from helpers import Tracker, setup_pair
 from tracker.db import Database, resolve_url
 
 TIMEOUT = 300  # seconds: generous, for a loaded two-core machine
@@ -86,9 +86,12 @@ def writer_in_transaction(db: str, backend: str) -> bool:
             )
         elif backend == "mysql":
             # innodb_trx is refreshed lazily; the process list shows an INSERT as it runs.
+            # Both only for this test's database: another run may share the server.
             query = (
-                "SELECT (SELECT count(*) FROM information_schema.innodb_trx"
-                "  WHERE trx_rows_modified > 0 AND trx_mysql_thread_id <> CONNECTION_ID())"
+                "SELECT (SELECT count(*) FROM information_schema.innodb_trx t"
+                "  JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
+                "  WHERE t.trx_rows_modified > 0 AND p.db = DATABASE()"
+                "  AND p.id <> CONNECTION_ID())"
                 " + (SELECT count(*) FROM information_schema.processlist"
                 "  WHERE db = DATABASE() AND id <> CONNECTION_ID()"
                 "  AND info LIKE 'INSERT INTO statement%')"
@@ -151,7 +154,9 @@ for args in jobs:
 """
 
 
-def run_workers(db: str, tmp_path: Path, jobs: Sequence[Sequence[list[str]]]) -> list[list[dict]]:  # type: ignore[type-arg]
+def run_workers(
+    db: str, tmp_path: Path, jobs: Sequence[Sequence[list[str]]]
+) -> list[list[dict[str, Any]]]:
     """Runs each list of jobs in its own process, all started together."""
     go = tmp_path / f"go-{uuid.uuid4().hex}"
     procs = [
@@ -294,10 +299,11 @@ def test_import_killed_midway_changes_nothing(
         path = big_csv(tmp_path, rows, f"attempt-{attempt}")
         empty_wal(db, backend)
         proc = start(db, "import", str(path))
-        wait_for(
-            lambda proc=proc: proc.poll() is not None or writer_in_transaction(db, backend),
-            "the import to start writing",
-        )
+
+        def started(proc: subprocess.Popen[str] = proc) -> bool:
+            return proc.poll() is not None or writer_in_transaction(db, backend)
+
+        wait_for(started, "the import to start writing")
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.communicate()
@@ -316,11 +322,11 @@ def test_import_killed_midway_changes_nothing(
     wait_for(lambda: not writer_in_transaction(db, backend), "the server to drop the transaction")
     assert tracker("export").stdout == before
     if backend == "sqlite":
-        with contextlib.closing(sqlite3.connect(db)) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        with contextlib.closing(sqlite3.connect(db)) as sqlite_conn:
+            assert sqlite_conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             indexes = {
                 name
-                for (name,) in conn.execute(
+                for (name,) in sqlite_conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'statement'"
                 )
             }
@@ -334,7 +340,7 @@ def test_import_killed_midway_changes_nothing(
 # --- a read-only login --------------------------------------------------------
 
 
-READ_COMMANDS = (
+READ_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("report",),
     ("report", "--format", "csv"),
     ("diff", "2025-11-20", "2025-12-01"),

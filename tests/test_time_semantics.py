@@ -5,12 +5,13 @@ ties in recorded_at, back-dating, retractions, known-at cut-offs)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert
+from sqlalchemy import Insert, insert
 from sqlalchemy.orm import Session
 
 from tracker.core import positions
@@ -34,6 +35,8 @@ class Fact:
     retracted_at: dt.datetime | None
 
 
+# party, issue, score, stated_on's day, recorded_at's hour, retracted hours later
+RawStatement = tuple[str, str, int, int, int, int | None]
 raw_statement = st.tuples(
     st.sampled_from(PARTIES),
     st.sampled_from(ISSUES),
@@ -109,7 +112,12 @@ def oracle_change(
     return "reaffirmed" if active else "unchanged"
 
 
-def oracle_diff(facts: list[Fact], start: dt.date, end: dt.date, k: dt.datetime | None):  # type: ignore[no-untyped-def]
+Spread = tuple[int | None, int | None, str | None]
+
+
+def oracle_diff(
+    facts: list[Fact], start: dt.date, end: dt.date, k: dt.datetime | None
+) -> tuple[dict[tuple[str, str], str], dict[str, Spread]]:
     by_id = {f.id: f for f in facts}
     before = {pair: by_id[sid].score for pair, sid in oracle_report(facts, start, k).items()}
     after = {pair: by_id[sid].score for pair, sid in oracle_report(facts, end, k).items()}
@@ -117,7 +125,7 @@ def oracle_diff(facts: list[Fact], start: dt.date, end: dt.date, k: dt.datetime 
         (p, i): oracle_change(facts, p, i, before.get((p, i)), b, start, end, k)
         for (p, i), b in after.items()
     }
-    spreads = {}
+    spreads: dict[str, Spread] = {}
     for issue in ISSUES:
         s_from = [s for (p, i), s in before.items() if i == issue]
         s_to = [s for (p, i), s in after.items() if i == issue]
@@ -136,17 +144,20 @@ def oracle_diff(facts: list[Fact], start: dt.date, end: dt.date, k: dt.datetime 
 # --- the system under test -------------------------------------------------
 
 
-def load(session: Session, rows: list[tuple[str, str, int, int, int, int | None]]) -> list[Fact]:
+def inserted_id(session: Session, statement: Insert) -> int:
+    """Runs an INSERT of one row on the session's connection; returns the row's id."""
+    key = session.connection().execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def load(session: Session, rows: list[RawStatement]) -> list[Fact]:
     pid = {}
     for slug in PARTIES:
-        pid[slug] = session.execute(
-            insert(PARTY).values(slug=slug, name=slug.upper())
-        ).inserted_primary_key[0]  # type: ignore[index]
+        pid[slug] = inserted_id(session, insert(PARTY).values(slug=slug, name=slug.upper()))
     iid = {}
     for slug in ISSUES:
-        iid[slug] = session.execute(
-            insert(ISSUE).values(slug=slug, title=slug.upper())
-        ).inserted_primary_key[0]  # type: ignore[index]
+        iid[slug] = inserted_id(session, insert(ISSUE).values(slug=slug, title=slug.upper()))
     facts = []
     for party, issue, score, day_n, hour_n, retract_after in rows:
         stated_on = BASE_DAY + dt.timedelta(days=day_n)
@@ -154,7 +165,8 @@ def load(session: Session, rows: list[tuple[str, str, int, int, int, int | None]
         retracted_at = (
             None if retract_after is None else recorded_at + dt.timedelta(hours=retract_after)
         )
-        new_id = session.execute(
+        new_id = inserted_id(
+            session,
             insert(STATEMENT).values(
                 party_id=pid[party],
                 issue_id=iid[issue],
@@ -167,8 +179,8 @@ def load(session: Session, rows: list[tuple[str, str, int, int, int, int | None]
                 retracted_at=retracted_at,
                 retraction_reason="r" if retracted_at else None,
                 fingerprint="f",
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
+            ),
+        )
         facts.append(Fact(new_id, party, issue, score, stated_on, recorded_at, retracted_at))
     return facts
 
@@ -178,7 +190,7 @@ def examples(backend: str) -> int:
 
 
 @pytest.fixture
-def database(db: str):  # type: ignore[no-untyped-def]
+def database(db: str) -> Iterator[Database]:
     database = Database(resolve_url(db))
     database.ensure_current()
     yield database
@@ -198,6 +210,7 @@ def finish(session: Session) -> None:
     connection.close()
 
 
+@pytest.mark.slow  # 200 random histories on SQLite, 40 on each server
 def test_report_matches_the_oracle(database: Database, backend: str) -> None:
     @settings(
         max_examples=examples(backend), deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -224,7 +237,7 @@ def test_report_matches_the_oracle(database: Database, backend: str) -> None:
         d=BASE_DAY + dt.timedelta(days=2),
         k=BASE_TIME + dt.timedelta(hours=3),
     )
-    def check(rows, d, k):  # type: ignore[no-untyped-def]
+    def check(rows: list[RawStatement], d: dt.date, k: dt.datetime | None) -> None:
         session = rolled_back(database)
         try:
             facts = load(session, rows)
@@ -237,12 +250,13 @@ def test_report_matches_the_oracle(database: Database, backend: str) -> None:
     check()
 
 
+@pytest.mark.slow  # 200 random histories on SQLite, 40 on each server
 def test_diff_matches_the_oracle(database: Database, backend: str) -> None:
     @settings(
         max_examples=examples(backend), deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
     @given(rows=history, a=day, b=day, k=known_at)
-    def check(rows, a, b, k):  # type: ignore[no-untyped-def]
+    def check(rows: list[RawStatement], a: dt.date, b: dt.date, k: dt.datetime | None) -> None:
         start, end = min(a, b), max(a, b)
         session = rolled_back(database)
         try:

@@ -8,10 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Tracker
-from test_basics import setup_pair
-from test_errors import one_line, statement_count
 
+from helpers import Tracker, one_line, setup_pair, statement_count
 from tracker.resources import seed_file
 
 HEADER = "party,issue,stance,stated_on,summary"
@@ -179,6 +177,7 @@ def test_not_utf8_empty_and_bad_json(tracker: Tracker, tmp_path: Path) -> None:
     tracker.fails("import", str(tmp_path / "missing.csv"), code=2)
 
 
+@pytest.mark.slow  # 12,000 rows on each backend
 def test_failure_late_in_a_big_file_changes_nothing(tracker: Tracker, tmp_path: Path) -> None:
     setup_pair(tracker)
     lines = [HEADER] + [f"ukraine,donbas,open,2025-11-30,row {n}" for n in range(12_000)]
@@ -309,7 +308,7 @@ def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
     other("import", str(seed_file()))
 
     def exported(t: Tracker) -> dict[str, list[dict[str, object]]]:
-        found = json.loads(t("export").stdout)
+        found: dict[str, list[dict[str, object]]] = json.loads(t("export").stdout)
         for statement in found["statements"]:
             del statement["recorded_at"]  # the seed has none: now, at each import
         return found

@@ -97,7 +97,7 @@ def _recompute(fingerprint: Callable[[Content], str]) -> None:
     )
     last = 0
     while True:
-        rows: list[Any] = bind.execute(query.where(s.c.id > last)).all()
+        rows: Sequence[Any] = bind.execute(query.where(s.c.id > last)).all()
         if not rows:
             return
         bind.execute(update, [{"row_id": r[0], "fp": fingerprint(tuple(r[1:]))} for r in rows])
