@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from tracker.db import resolve_url
-from tracker.db.migrate import compare_type
+from tracker.db.migrate import compare_options
 from tracker.db.schema import metadata
 
 config = context.config
@@ -19,7 +19,7 @@ def run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=compare_type,
+        **compare_options(),
         transaction_per_migration=True,
     )
     with context.begin_transaction():

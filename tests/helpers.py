@@ -32,7 +32,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 SERVER_ENV = {"postgresql": "TRACKER_TEST_POSTGRES_URL", "mysql": "TRACKER_TEST_MYSQL_URL"}
 BACKENDS = ("sqlite", "postgresql", "mysql")
-TABLES = ("statement", "party_alias", "party", "issue")
+# Every table, children before their parents.
+TABLES = (
+    "statement", "revision", "affiliation", "person_alias", "person", "issue_keyword",
+    "issue_alias", "party_alias", "party", "issue",
+)  # fmt: skip
 
 
 def server_url(backend: str) -> URL | None:

@@ -122,12 +122,14 @@ def test_party_and_issue_lists(tracker: Tracker) -> None:
             "title": "Donbas territory",
             "proposition": PROPOSITION,
             "description": None,
+            "keywords": [],
+            "aliases": [],
         }
     ]
     table = tracker("party", "list").stdout
     assert "Россия" in table and "ukraine" in table
     csv_out = tracker("issue", "list", "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == "slug,title,proposition,description"
+    assert csv_out.splitlines()[0] == "slug,title,proposition,keywords,description"
     md = tracker("party", "list", "--format", "markdown").stdout
     assert md.splitlines()[0].startswith("| slug")
 

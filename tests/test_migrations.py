@@ -17,7 +17,10 @@ from helpers import Tracker, server_database
 from tracker.db import HEAD, SCHEMA_REVISIONS, Database, migrate, resolve_url
 from tracker.db.schema import metadata
 
-TABLES = {"alembic_version", "issue", "party", "party_alias", "statement"}
+TABLES = {
+    "alembic_version", "issue", "party", "party_alias", "statement", "person", "person_alias",
+    "affiliation", "issue_alias", "issue_keyword", "revision",
+}  # fmt: skip
 
 
 @pytest.fixture(
@@ -50,7 +53,8 @@ def test_upgrade_downgrade_upgrade(fresh: str) -> None:
     database = engine_for(fresh)
     engine = database.engine
     migrate.upgrade(engine, "head")
-    assert set(inspect(engine).get_table_names()) == TABLES
+    names = set(inspect(engine).get_table_names())
+    assert {n for n in names if not n.startswith(migrate.SEARCH_OBJECTS)} == TABLES
     migrate.downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(engine, "head")
@@ -148,7 +152,35 @@ ROWS_AT["0002"] = {
          "retracted_at": None, "retraction_reason": None, "fingerprint": ""},
     ],
 }  # fmt: skip
-TABLE_ORDER = ("party", "party_alias", "issue", "statement")
+ROWS_AT["0003"] = {
+    "person": [{"id": 1, "name": "Kaja Kallas", "key": "kaja kallas"}],
+    "person_alias": [{"id": 1, "person_id": 1, "alias": "Kallas", "key": "kallas"}],
+    "affiliation": [
+        {"id": 1, "person_id": 1, "party_id": 2, "role": "prime minister",
+         "starts_on": dt.date(2021, 1, 26), "ends_on": dt.date(2024, 7, 15)},
+        {"id": 2, "person_id": 1, "party_id": 1, "role": None,
+         "starts_on": dt.date(2024, 12, 1), "ends_on": None},
+    ],
+    "issue_alias": [{"id": 1, "issue_id": 2, "alias": "Alliance", "key": "alliance"}],
+    "issue_keyword": [{"id": 1, "issue_id": 1, "keyword": "Donetsk", "key": "donetsk"}],
+    "revision": [
+        {"id": 1, "kind": "party", "record_id": 1, "field": "name", "old": "Ukrain",
+         "new": "Ukraine", "recorded_at": dt.datetime(2025, 12, 1, 9, 0, 0, 1),
+         "recorded_by": "tester"},
+    ],
+    "statement": [
+        {"id": 4, "party_id": 1, "issue_id": 2, "score": 1,
+         "stated_on": dt.date(2025, 12, 1), "summary": "Membership stays the goal",
+         "quote": None, "speaker": "Kaja Kallas", "source": None, "basis": "stated",
+         "conditions": None, "recorded_at": dt.datetime(2025, 12, 1, 10, 0),
+         "recorded_by": "tester", "retracted_at": None, "retraction_reason": None,
+         "fingerprint": ""},
+    ],
+}  # fmt: skip
+TABLE_ORDER = (
+    "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",
+    "issue_alias", "issue_keyword", "revision",
+)  # fmt: skip
 SLUGS = {"party": {1: "ukraine", 2: "russia"}, "issue": {1: "donbas", 2: "nato"}}
 
 
@@ -162,16 +194,21 @@ def _json_fingerprint(*content: object) -> str:
 
 
 def _fingerprint_at(revision: str, row: dict[str, Any]) -> str:
-    """The fingerprint a statement row has at `revision` (0002 changed how)."""
+    """The fingerprint a statement row has at `revision` (0002 and 0003 changed how)."""
+    import hashlib
+
     from tracker.core.values import fingerprint_input, fingerprint_of
 
+    names = (SLUGS["party"][row["party_id"]], SLUGS["issue"][row["issue_id"]])
     content = (
-        SLUGS["party"][row["party_id"]], SLUGS["issue"][row["issue_id"]], row["score"],
-        row["stated_on"].isoformat(), row["summary"], row["quote"], row["speaker"],
-        row["source"], row["basis"], row["conditions"],
+        row["score"], row["stated_on"].isoformat(), row["summary"], row["quote"],
+        row["speaker"], row["source"], row["basis"], row["conditions"],
     )  # fmt: skip
     if revision < "0002":
-        return _json_fingerprint(*content)
+        return _json_fingerprint(*names, *content)
+    if revision < "0003":  # the slugs first, then the content, joined by NUL
+        fields = [*names, *("" if v is None else str(v) for v in content)]
+        return hashlib.blake2b("\0".join(fields).encode("utf-8"), digest_size=16).hexdigest()
     return fingerprint_of(fingerprint_input(*content))
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -214,9 +214,28 @@ def required_text(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
-def slug_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def slug_argument(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A bad slug is a bad command line (exit 2), like a bad date."""
+    if value is None:
+        return None
     try:
         return check_slug(value)
     except Invalid as err:
         raise click.BadParameter(str(err)) from None
+
+
+def nothing_to_change(options: str) -> NoReturn:
+    """An edit that names no change is a bad command line (exit 2)."""
+    raise click.UsageError(f"nothing to change: give one or more of {options}")
+
+
+HISTORY = click.option(
+    "--history", is_flag=True, help="Also every change made to the record: when, by whom."
+)
+SHOWN_AS_OF = click.option(
+    "--as-of",
+    type=DATE,
+    default="today",
+    show_default=True,
+    help="The date of the stances shown.",
+)

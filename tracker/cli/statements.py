@@ -17,6 +17,7 @@ from tracker.cli.options import (
     required_text,
     style,
 )
+from tracker.core import revisions
 from tracker.core import statements as core
 from tracker.render import messages
 from tracker.stance import BASES
@@ -149,7 +150,9 @@ def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
     """One statement in full."""
     with app().db.session() as session:
         statement = core.get_statement(session, statement_id)
-    emit(render.statement(statement, fmt, style(tablefmt)))
+        logged = [(statement.id, statement.issue, statement.recorded_at)]
+        wordings = revisions.earlier_wordings(session, logged)
+    emit(render.statement(statement, fmt, style(tablefmt), wordings))
 
 
 @click.command()

@@ -1,4 +1,5 @@
-"""Parties and issues: adding and listing them."""
+"""Parties and issues: adding, listing, correcting and removing them. Every
+change leaves a revision (`core/revisions.py`); merging is `core/merge.py`."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.core.names import check_slug, key, party_index
-from tracker.core.types import IssueView, PartyView
+from tracker.core import revisions
+from tracker.core.names import Namespace, check_slug, issue_index, key, party_index
+from tracker.core.records import IssueView, PartyView
 from tracker.core.values import clean_text
-from tracker.db.models import Issue, Party, PartyAlias
+from tracker.db.models import Issue, Keyword, Party, PartyAlias
 from tracker.db.schema import NAME_LENGTH, SLUG_LENGTH
 from tracker.errors import AlreadyExists, Invalid
 
 
-def _text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:
+def text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:
     """As a statement's text (see `clean_text`), with a tighter cap for names."""
     value = clean_text(value, what)
     if value is None:
@@ -28,27 +30,36 @@ def _text(value: str | None, what: str, *, required: bool = False, limit: int = 
     return value
 
 
-# The unique constraints a new party or issue can run into, as each backend
-# names them in its error: PostgreSQL and MariaDB by constraint, SQLite by column.
+def name_text(value: str | None, what: str) -> str:
+    """A name, title or alias: required, at most NAME_LENGTH, kept without the
+    spaces around it."""
+    return (text(value, what, required=True, limit=NAME_LENGTH) or "").strip()
+
+
+# The unique constraints a new record can run into, as each backend names
+# them in its error: PostgreSQL and MariaDB by constraint, SQLite by column.
 UNIQUE = {
     "party.slug": ("uq_party_slug", "party.slug"),
     "party_alias.key": ("uq_party_alias_key", "party_alias.key"),
     "issue.slug": ("uq_issue_slug", "issue.slug"),
+    "issue_alias.key": ("uq_issue_alias_key", "issue_alias.key"),
+    "person.key": ("uq_person_key", "person.key"),
+    "person_alias.key": ("uq_person_alias_key", "person_alias.key"),
 }
 
 
 def unique_violated(err: IntegrityError) -> str | None:
     """Which of `UNIQUE` an IntegrityError broke (None: something else)."""
-    text = str(err.orig)
+    found = str(err.orig)
     for column, spellings in UNIQUE.items():
-        if any(s in text for s in spellings):
+        if any(s in found for s in spellings):
             return column
     return None
 
 
-def _flush_new(session: Session, messages: dict[str, str]) -> None:
-    """Insert what the session holds. Another writer may have taken the slug or
-    an alias since we looked (it committed between our check and our insert):
+def flush_new(session: Session, messages: dict[str, str]) -> None:
+    """Write what the session holds. Another writer may have taken a slug or
+    a name since we looked (it committed between our check and our write):
     the unique constraint then refuses the row, with the same message the
     check gives."""
     try:
@@ -71,7 +82,19 @@ def party_view(party: Party) -> PartyView:
 
 
 def issue_view(issue: Issue) -> IssueView:
-    return IssueView(issue.slug, issue.title, issue.proposition, issue.description)
+    return IssueView(
+        issue.slug,
+        issue.title,
+        issue.proposition,
+        issue.description,
+        tuple(k.keyword for k in issue.keywords),
+        tuple(a.alias for a in issue.aliases),
+    )
+
+
+def _created(slug: str, fields: dict[str, str | None]) -> list[revisions.Change]:
+    """A new record's revisions: that it was made, and each field it was given."""
+    return [(revisions.CREATED, None, slug), *((f, None, v) for f, v in fields.items())]
 
 
 def add_party(
@@ -81,35 +104,36 @@ def add_party(
     kind: str | None = None,
     aliases: Sequence[str] = (),
     description: str | None = None,
+    *,
+    history: bool = True,
 ) -> PartyView:
-    """A new party. Its slug and aliases must not name any other party."""
+    """A new party. Its slug, name and aliases must name nothing else. Its
+    making is recorded as revisions, unless `history` is false (an import
+    that brings the party's own history)."""
     check_slug(slug)
-    name = _text(name, "party name", required=True, limit=NAME_LENGTH) or ""
-    taken = party_index(session)
-    if slug in taken.slugs:
+    name = text(name, "party name", required=True, limit=NAME_LENGTH) or ""
+    taken = Namespace(session)
+    if slug in taken.parties.slugs:
         raise AlreadyExists(f"party {slug!r} already exists")
-    if (owner := taken.owner(slug)) is not None:
-        raise AlreadyExists(f"slug {slug!r} is already a name of party {owner.slug!r}")
-    if (owner := taken.owner(name)) is not None:
-        raise AlreadyExists(f"name {name!r} already names party {owner.slug!r}")
+    taken.claim(slug, "slug")
+    taken.claim(name, "name")
     party = Party(
         slug=slug,
         name=name,
-        kind=_text(kind, "kind", limit=SLUG_LENGTH),
-        description=_text(description, "description"),
+        kind=text(kind, "kind", limit=SLUG_LENGTH),
+        description=text(description, "description"),
     )
     own = {slug, key(name)}
     for alias in aliases:
-        alias = _text(alias, "alias", required=True, limit=NAME_LENGTH) or ""
+        alias = name_text(alias, "alias")
         k = key(alias)
         if k in own:
             continue  # the party's own slug or name, or a repeat: nothing to add
-        if (owner := taken.owner(k)) is not None:
-            raise AlreadyExists(f"alias {alias!r} already names party {owner.slug!r}")
+        taken.claim(alias, "alias")
         own.add(k)
-        party.aliases.append(PartyAlias(alias=alias.strip(), key=k))
+        party.aliases.append(PartyAlias(alias=alias, key=k))
     session.add(party)
-    _flush_new(
+    flush_new(
         session,
         {
             "party.slug": f"party {slug!r} already exists",
@@ -117,6 +141,11 @@ def add_party(
             f"({', '.join(a.alias for a in party.aliases)}) now names another party",
         },
     )
+    fields = {"name": party.name, "kind": party.kind, "description": party.description}
+    changes = _created(slug, fields)
+    changes += [(revisions.ALIAS, None, a.alias) for a in party.aliases]
+    if history:
+        revisions.record(session, "party", party.id, changes)
     return party_view(party)
 
 
@@ -130,21 +159,67 @@ def add_issue(
     title: str,
     proposition: str | None = None,
     description: str | None = None,
+    keywords: Sequence[str] = (),
+    *,
+    history: bool = True,
 ) -> IssueView:
+    """A new issue. Its slug and title must name nothing else. Its making is
+    recorded as revisions, unless `history` is false."""
     check_slug(slug)
-    title = _text(title, "issue title", required=True, limit=NAME_LENGTH) or ""
-    if session.scalar(select(Issue.id).where(Issue.slug == slug)) is not None:
+    title = text(title, "issue title", required=True, limit=NAME_LENGTH) or ""
+    taken = Namespace(session)
+    if slug in taken.issues.slugs:
         raise AlreadyExists(f"issue {slug!r} already exists")
+    taken.claim(slug, "slug")
+    taken.claim(title, "title")
     issue = Issue(
         slug=slug,
         title=title,
-        proposition=_text(proposition, "proposition"),
-        description=_text(description, "description"),
+        proposition=text(proposition, "proposition"),
+        description=text(description, "description"),
     )
+    add_keywords(issue, keywords)
     session.add(issue)
-    _flush_new(session, {"issue.slug": f"issue {slug!r} already exists"})
+    flush_new(session, {"issue.slug": f"issue {slug!r} already exists"})
+    fields = {
+        "title": issue.title,
+        "proposition": issue.proposition,
+        "description": issue.description,
+    }
+    changes = _created(slug, fields)
+    changes += [(revisions.KEYWORD, None, k.keyword) for k in issue.keywords]
+    if history:
+        revisions.record(session, "issue", issue.id, changes)
     return issue_view(issue)
+
+
+def add_keywords(issue: Issue, keywords: Sequence[str]) -> list[str]:
+    """Keywords not yet the issue's, added; returns them."""
+    have = {k.key for k in issue.keywords}
+    added = []
+    for keyword in keywords:
+        keyword = name_text(keyword, "keyword")
+        if key(keyword) not in have:
+            have.add(key(keyword))
+            issue.keywords.append(Keyword(keyword=keyword, key=key(keyword)))
+            added.append(keyword)
+    return added
 
 
 def list_issues(session: Session) -> list[IssueView]:
     return [issue_view(i) for i in session.scalars(select(Issue).order_by(Issue.id))]
+
+
+def get_party(session: Session, name: str) -> Party:
+    """A party, by any of its names, as an object to change."""
+    ref = party_index(session).resolve(name)
+    party = session.get(Party, ref.id)
+    assert party is not None
+    return party
+
+
+def get_issue(session: Session, name: str) -> Issue:
+    ref = issue_index(session).resolve(name)
+    issue = session.get(Issue, ref.id)
+    assert issue is not None
+    return issue

@@ -1,14 +1,18 @@
-"""Naming parties and issues: slugs, and the one resolver of what a user typed
-or a file holds. Every command and the import name records through it.
+"""Naming parties, issues and people: slugs, the one namespace they share, and
+the one resolver of what a user typed or a file holds. Every command and the
+import name records through it.
 
-A party is named by its slug, an alias or its name; an issue by its slug or
-its title; case-insensitively, runs of whitespace as one space. A slug wins
-over an alias, and an alias over a name. Names and titles need not be
-unique: one that two records share is ambiguous, and refused.
+A party is named by its slug, an alias or its name; an issue by its slug, an
+alias or its title; a person by their name or an alias; case-insensitively,
+runs of whitespace as one space. A slug wins over an alias, and an alias
+over a name. A new name must name nothing else, of any kind (SPEC's one
+namespace); older data may still hold a name two records share, and such a
+name is ambiguous, and refused.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Sequence
@@ -17,14 +21,24 @@ from typing import Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core.types import IssueRef, PartyRef
-from tracker.db.schema import ALIAS, ISSUE, PARTY, SLUG_LENGTH
-from tracker.errors import Ambiguous, Invalid, NotFound
+from tracker.core.types import IssueRef, PartyRef, PersonRef
+from tracker.dates import today
+from tracker.db.schema import (
+    AFFILIATION,
+    ALIAS,
+    ISSUE,
+    ISSUE_ALIAS,
+    PARTY,
+    PERSON,
+    PERSON_ALIAS,
+    SLUG_LENGTH,
+)
+from tracker.errors import AlreadyExists, Ambiguous, Invalid, NotFound
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-Ref = TypeVar("Ref", PartyRef, IssueRef)
-PLURAL = {"party": "parties", "issue": "issues"}
+Ref = TypeVar("Ref", PartyRef, IssueRef, PersonRef)
+PLURAL = {"party": "parties", "issue": "issues", "person": "people"}
 
 
 def check_slug(slug: str) -> str:
@@ -42,10 +56,9 @@ def key(name: str) -> str:
 
 
 class NameIndex(Generic[Ref]):
-    """Every name of every record of one kind (parties, or issues), read once.
-
-    `kind` is "party" or "issue", and `called` what its display name is
-    called in messages ("name", "title")."""
+    """Every name of every record of one kind (parties, issues or people),
+    read once. `kind` is "party", "issue" or "person", and `called` what its
+    display name is called in messages ("name", "title")."""
 
     def __init__(self, kind: str, called: str) -> None:
         self.kind = kind
@@ -55,8 +68,10 @@ class NameIndex(Generic[Ref]):
         self.names: dict[str, list[Ref]] = {}
 
     def add(self, ref: Ref, name: str, aliases: Iterable[str] = ()) -> None:
-        """A record, its display name and its aliases' keys."""
-        self.slugs[ref.slug] = ref
+        """A record, its display name and its aliases' keys. People have no
+        slug: their name is what names them."""
+        if self.kind != "person":
+            self.slugs[ref.slug] = ref
         named = self.names.setdefault(key(name), [])
         if ref not in named:
             named.append(ref)
@@ -81,7 +96,7 @@ class NameIndex(Generic[Ref]):
         """The record `name` names; NotFound, with the closest slugs, if none."""
         found = self.find(name)
         if found is None:
-            raise self._unknown(name)
+            raise unknown(self.kind, name, [self])
         return found
 
     def owner(self, name: str) -> Ref | None:
@@ -90,25 +105,36 @@ class NameIndex(Generic[Ref]):
         named = self.names.get(k)
         return self.slugs.get(k) or self.aliases.get(k) or (named[0] if named else None)
 
-    def _unknown(self, name: str) -> NotFound:
-        if not self.slugs:
-            return NotFound(
-                f"unknown {self.kind} {name!r}: there are no {PLURAL[self.kind]} yet "
-                f"('tracker {self.kind} add' adds one)"
-            )
-        slug_of: dict[str, str] = {}
+    def keys(self) -> dict[str, str]:
+        """Every name's key, to the slug (a person's name) of the record it names."""
+        found: dict[str, str] = {}
         for k, ref in self.slugs.items():
-            slug_of.setdefault(k, ref.slug)
+            found.setdefault(k, ref.slug)
         for k, refs in self.names.items():
-            slug_of.setdefault(k, refs[0].slug)
+            found.setdefault(k, refs[0].slug)
         for k, ref in self.aliases.items():
-            slug_of.setdefault(k, ref.slug)
-        close = difflib.get_close_matches(key(name), list(slug_of), n=5, cutoff=0.5)
-        suggestions = list(dict.fromkeys(slug_of[k] for k in close))[:3]
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+            found.setdefault(k, ref.slug)
+        return found
+
+
+AnyIndex = NameIndex[PartyRef] | NameIndex[IssueRef] | NameIndex[PersonRef]
+
+
+def unknown(kind: str, name: str, indexes: Sequence[AnyIndex]) -> NotFound:
+    """No record of `kind` is called `name`: suggest the closest names."""
+    slug_of: dict[str, str] = {}
+    for index in indexes:
+        for k, slug in index.keys().items():
+            slug_of.setdefault(k, slug)
+    if not slug_of:
         return NotFound(
-            f"unknown {self.kind} {name!r}{hint} ('tracker {self.kind} list' shows them all)"
+            f"unknown {kind} {name!r}: there are no {PLURAL[kind]} yet "
+            f"('tracker {kind} add' adds one)"
         )
+    close = difflib.get_close_matches(key(name), list(slug_of), n=5, cutoff=0.5)
+    suggestions = list(dict.fromkeys(slug_of[k] for k in close))[:3]
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    return NotFound(f"unknown {kind} {name!r}{hint} ('tracker {kind} list' shows them all)")
 
 
 def party_index(session: Session) -> NameIndex[PartyRef]:
@@ -122,9 +148,7 @@ def party_index(session: Session) -> NameIndex[PartyRef]:
     )
     for a in session.execute(aliases.order_by(ALIAS.c.id)):
         ref = PartyRef(a.id, a.slug, a.name)
-        if ref.slug not in index.slugs:
-            index.add(ref, a.name)
-        index.aliases.setdefault(a.key, ref)
+        index.add(ref, a.name, [a.key])
     return index
 
 
@@ -133,25 +157,130 @@ def issue_index(session: Session) -> NameIndex[IssueRef]:
     rows = session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title).order_by(ISSUE.c.id))
     for i in rows:
         index.add(IssueRef(i.id, i.slug, i.title), i.title)
+    aliases = select(ISSUE_ALIAS.c.key, ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title).join(
+        ISSUE, ISSUE.c.id == ISSUE_ALIAS.c.issue_id
+    )
+    for a in session.execute(aliases.order_by(ISSUE_ALIAS.c.id)):
+        index.add(IssueRef(a.id, a.slug, a.title), a.title, [a.key])
     return index
 
 
-def resolve_party(session: Session, name: str) -> PartyRef:
-    """A party by slug, alias or name."""
-    return party_index(session).resolve(name)
+def person_index(session: Session) -> NameIndex[PersonRef]:
+    index: NameIndex[PersonRef] = NameIndex("person", "name")
+    for p in session.execute(select(PERSON.c.id, PERSON.c.name).order_by(PERSON.c.id)):
+        index.add(PersonRef(p.id, p.name), p.name)
+    aliases = select(PERSON_ALIAS.c.key, PERSON.c.id, PERSON.c.name).join(
+        PERSON, PERSON.c.id == PERSON_ALIAS.c.person_id
+    )
+    for a in session.execute(aliases.order_by(PERSON_ALIAS.c.id)):
+        index.add(PersonRef(a.id, a.name), a.name, [a.key])
+    return index
+
+
+# --- the one namespace -----------------------------------------------------
+
+
+class Namespace:
+    """Every name of every party, issue and person, read once: what a new
+    slug, name, title or alias must not already be."""
+
+    def __init__(self, session: Session) -> None:
+        self.parties = party_index(session)
+        self.issues = issue_index(session)
+        self.people = person_index(session)
+
+    def owner(
+        self, name: str, mine: PartyRef | IssueRef | PersonRef | None = None
+    ) -> tuple[str, str] | None:
+        """(kind, slug or name) of the record other than `mine` that `name`
+        already names, if any."""
+        for index in (self.parties, self.issues, self.people):
+            found = index.owner(name)
+            if found is not None and found != mine:
+                return index.kind, found.slug
+        return None
+
+    def claim(
+        self, name: str, what: str, mine: PartyRef | IssueRef | PersonRef | None = None
+    ) -> None:
+        """Refuse `name` (called `what` in the message: "name", "alias", ...)
+        if it already names a record other than `mine`."""
+        found = self.owner(name, mine)
+        if found is None:
+            return
+        kind, owner = found
+        if what == "slug":
+            raise AlreadyExists(f"slug {name!r} is already a name of {kind} {owner!r}")
+        raise AlreadyExists(f"{what} {name!r} already names {kind} {owner!r}")
+
+
+# --- resolving -------------------------------------------------------------
+
+
+def resolve_party(session: Session, name: str, on: dt.date | None = None) -> PartyRef:
+    """A party by slug, alias or name; or by a person's name or alias, the party
+    they spoke for on `on` (default today)."""
+    return resolve_speaker(session, name, on)[0]
+
+
+def resolve_speaker(
+    session: Session, name: str, on: dt.date | None = None
+) -> tuple[PartyRef, PersonRef | None]:
+    """The party `name` names, and the person, when it names one."""
+    parties = party_index(session)
+    found = parties.find(name)
+    if found is not None:
+        return found, None
+    people = person_index(session)
+    person = people.find(name)
+    if person is None:
+        raise unknown("party", name, [parties, people])
+    return party_of(session, person, on or today()), person
+
+
+def party_of(session: Session, person: PersonRef, on: dt.date) -> PartyRef:
+    """The party `person` spoke for on `on`."""
+    a = AFFILIATION.c
+    rows = session.execute(
+        select(PARTY.c.id, PARTY.c.slug, PARTY.c.name)
+        .join(AFFILIATION, a.party_id == PARTY.c.id)
+        .where(
+            a.person_id == person.id,
+            (a.starts_on.is_(None)) | (a.starts_on <= on),
+            (a.ends_on.is_(None)) | (a.ends_on >= on),
+        )
+        .order_by(a.id)
+    ).all()
+    parties = list(dict.fromkeys(PartyRef(r.id, r.slug, r.name) for r in rows))
+    if not parties:
+        raise NotFound(
+            f"{person.name} spoke for no party on {on.isoformat()} "
+            f"('tracker person show {person.name}' lists their affiliations)"
+        )
+    if len(parties) > 1:
+        raise Ambiguous(
+            f"{person.name} spoke for {', '.join(p.slug for p in parties)} on "
+            f"{on.isoformat()}: name the party"
+        )
+    return parties[0]
 
 
 def resolve_issue(session: Session, name: str) -> IssueRef:
-    """An issue by slug or title."""
+    """An issue by slug, alias or title."""
     return issue_index(session).resolve(name)
 
 
-def resolve_parties(session: Session, names: Sequence[str]) -> list[PartyRef] | None:
+def resolve_person(session: Session, name: str) -> PersonRef:
+    return person_index(session).resolve(name)
+
+
+def resolve_parties(
+    session: Session, names: Sequence[str], on: dt.date | None = None
+) -> list[PartyRef] | None:
     """None when no names were given (meaning: every party)."""
     if not names:
         return None
-    index = party_index(session)
-    return list(dict.fromkeys(index.resolve(n) for n in names))
+    return list(dict.fromkeys(resolve_party(session, n, on) for n in names))
 
 
 def resolve_issues(session: Session, names: Sequence[str]) -> list[IssueRef] | None:
@@ -159,3 +288,21 @@ def resolve_issues(session: Session, names: Sequence[str]) -> list[IssueRef] | N
         return None
     index = issue_index(session)
     return list(dict.fromkeys(index.resolve(n) for n in names))
+
+
+def spellings(session: Session, kind: str) -> list[str]:
+    """Every name of every record of `kind` ("party" includes people, who
+    stand for their party): slugs first, then names and aliases, as written."""
+    s: list[str] = []
+    if kind == "party":
+        s += session.scalars(select(PARTY.c.slug).order_by(PARTY.c.slug)).all()
+        s += session.scalars(select(PARTY.c.name).order_by(PARTY.c.name)).all()
+        s += session.scalars(select(ALIAS.c.alias).order_by(ALIAS.c.alias)).all()
+    if kind == "issue":
+        s += session.scalars(select(ISSUE.c.slug).order_by(ISSUE.c.slug)).all()
+        s += session.scalars(select(ISSUE.c.title).order_by(ISSUE.c.title)).all()
+        s += session.scalars(select(ISSUE_ALIAS.c.alias).order_by(ISSUE_ALIAS.c.alias)).all()
+    if kind in ("party", "person"):
+        s += session.scalars(select(PERSON.c.name).order_by(PERSON.c.name)).all()
+        s += session.scalars(select(PERSON_ALIAS.c.alias).order_by(PERSON_ALIAS.c.alias)).all()
+    return list(dict.fromkeys(s))

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, String, cast, select, text, true
 from sqlalchemy.orm import Session
 
+from tracker.core import revisions
 from tracker.core.names import resolve_issues, resolve_parties
 from tracker.core.query import newest_first, statements_by_id, visible
 from tracker.core.types import Cell, Change, Diff, IssueRef, IssueTrend, PartyRef, Report
@@ -205,7 +206,7 @@ def report(
 ) -> Report:
     """Everyone's stance as of `as_of`. With `statements`, each cell carries the
     whole statement behind it (for output that shows it)."""
-    wanted_parties = resolve_parties(session, parties)
+    wanted_parties = resolve_parties(session, parties, as_of)
     wanted_issues = resolve_issues(session, issues)
     found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
     party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
@@ -233,7 +234,8 @@ def with_statements(session: Session, rep: Report) -> Report:
         c if c.statement is not None else replace(c, statement=views[c.statement_id])
         for c in rep.cells
     )
-    return replace(rep, cells=cells)
+    logged = ((v.id, v.issue, v.recorded_at) for v in views.values())
+    return replace(rep, cells=cells, wordings=revisions.earlier_wordings(session, logged))
 
 
 def _refs(
@@ -267,7 +269,7 @@ def diff(
     compared pair by pair (SPEC's diff)."""
     if end < start:
         raise ValueError(f"TO ({end.isoformat()}) is before FROM ({start.isoformat()})")
-    wanted_parties = resolve_parties(session, parties)
+    wanted_parties = resolve_parties(session, parties, end)
     wanted_issues = resolve_issues(session, issues)
     party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
     # One statement: each pair's stance at FROM and at TO. Whether the pair

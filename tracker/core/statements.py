@@ -9,7 +9,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from tracker.core.names import resolve_issue, resolve_party
+from tracker.core import revisions
+from tracker.core.names import resolve_issue, resolve_party, resolve_speaker
 from tracker.core.query import newest_first, oldest_first, stance_of, statement_select, to_view
 from tracker.core.types import Added, History, HistoryEntry, Retracted, StatementView
 from tracker.core.values import (
@@ -46,7 +47,8 @@ def log(
     """Statements newest first (by stated_on, then recorded_at, then id)."""
     query = statement_select()
     if party is not None:
-        query = query.where(STATEMENT.c.party_id == resolve_party(session, party).id)
+        on = until or dt.date.today()
+        query = query.where(STATEMENT.c.party_id == resolve_party(session, party, on).id)
     if issue is not None:
         query = query.where(STATEMENT.c.issue_id == resolve_issue(session, issue).id)
     if since is not None:
@@ -80,7 +82,8 @@ def history(session: Session, party: str, issue: str) -> History:
             continue
         entries.append(HistoryEntry(view, classify(current, view.score, activity=True)))
         current = view.score
-    return History(p, i, tuple(entries))
+    logged = ((e.statement.id, i.slug, e.statement.recorded_at) for e in entries)
+    return History(p, i, tuple(entries), revisions.earlier_wordings(session, logged))
 
 
 def stated_range(session: Session) -> tuple[dt.date, dt.date]:
@@ -118,8 +121,10 @@ def add_statement(
         raise Invalid(str(err)) from None
     if score not in (-2, -1, 0, 1, 2):
         raise Invalid(f"score {score} is outside -2..2")
-    p = resolve_party(session, party)
+    p, person = resolve_speaker(session, party, stated_on)
     i = resolve_issue(session, issue)
+    if person is not None and (speaker is None or not speaker.strip()):
+        speaker = person.name  # a person named as the party is the speaker
     values: dict[str, Any] = {
         "summary": summary_text,
         "quote": clean_text(quote, "quote"),
@@ -131,8 +136,8 @@ def add_statement(
     before = stance_of(session, p, i, stated_on)
     recorded_at, recorded_by = utcnow(), recorder()
     fp = fingerprint_of(fingerprint_input(
-        p.slug, i.slug, score, stated_on.isoformat(), values["summary"], values["quote"],
-        values["speaker"], values["source"], values["basis"], values["conditions"],
+        score, stated_on.isoformat(), values["summary"], values["quote"], values["speaker"],
+        values["source"], values["basis"], values["conditions"],
     ))  # fmt: skip
     inserted = session.execute(
         insert(STATEMENT).values(
@@ -165,7 +170,9 @@ def add_statement(
     current = stance_of(session, p, i, max(stated_on, dt.date.today()))
     later = current if current is not None and current.id != statement.id else None
     change = classify(before.score if before else None, score, activity=True)
-    return Added(statement, before, change, later)
+    if person is None:
+        return Added(statement, before, change, later)
+    return Added(statement, before, change, later, person.name, p.name)
 
 
 def retract(session: Session, statement_id: int, reason: str) -> Retracted:

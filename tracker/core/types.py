@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
@@ -32,37 +32,16 @@ class IssueRef:
 
 
 @dataclass(frozen=True, slots=True)
-class PartyView:
-    slug: str
+class PersonRef:
+    """A person is named by their name (unique, case-insensitively): it plays
+    the part a slug plays for parties and issues."""
+
+    id: int
     name: str
-    kind: str | None
-    aliases: tuple[str, ...]
-    description: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "slug": self.slug,
-            "name": self.name,
-            "kind": self.kind,
-            "aliases": list(self.aliases),
-            "description": self.description,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class IssueView:
-    slug: str
-    title: str
-    proposition: str | None
-    description: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "proposition": self.proposition,
-            "description": self.description,
-        }
+    @property
+    def slug(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +119,11 @@ STATEMENT_FIELDS: tuple[str, ...] = (
 TEXT_FIELDS: tuple[str, ...] = ("summary", "quote", "speaker", "source", "conditions")
 
 
+# Statements logged while their issue's proposition read otherwise than it
+# does today: statement id -> the wording then (None: it had none).
+Wordings = dict[int, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     statement: StatementView
@@ -153,6 +137,7 @@ class History:
     party: PartyRef
     issue: IssueRef
     entries: tuple[HistoryEntry, ...]
+    wordings: Wordings = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +150,9 @@ class Added:
     before: StatementView | None
     change: str
     superseded_by: StatementView | None
+    # When PARTY named a person: who, and the party they spoke for that day.
+    person: str | None = None
+    party_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +199,8 @@ class Report:
     parties: tuple[PartyRef, ...]
     issues: tuple[IssueRef, ...]
     cells: tuple[Cell, ...]
+    # With the cells' statements: those logged against an earlier wording.
+    wordings: Wordings = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -318,3 +308,21 @@ class Briefing:
     @property
     def capped(self) -> bool:
         return len(self.timelines) < len(self.report.issues)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Words that must appear together (one, or a quoted phrase); `prefix`:
+    the last may go on (`sanction*`)."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A search's statements, best first; `terms` are what to highlight."""
+
+    query: str
+    terms: tuple[Term, ...]
+    statements: tuple[StatementView, ...]

@@ -28,8 +28,6 @@ def recorder() -> str:
 
 
 def fingerprint_input(
-    party: str,
-    issue: str,
     score: int,
     stated_on: str,
     summary: str,
@@ -39,15 +37,18 @@ def fingerprint_input(
     basis: str,
     conditions: str | None,
 ) -> str:
-    """The text a fingerprint hashes: the fields joined by NUL, None as "".
+    """The text a fingerprint hashes: a statement's content, its fields joined
+    by NUL, None as "". Not its party and issue: a re-import compares the
+    fingerprint together with their ids, so renaming or merging them leaves
+    fingerprints as they are.
 
     Stored text never holds NUL and is never "" (absent is None), so this is
     one-to-one. Raises ValueError if a field holds NUL (see `clean_text`)."""
     raw = (
-        f"{party}\0{issue}\0{score}\0{stated_on}\0{summary}\0{quote or ''}\0"
+        f"{score}\0{stated_on}\0{summary}\0{quote or ''}\0"
         f"{speaker or ''}\0{source or ''}\0{basis}\0{conditions or ''}"
     )
-    if raw.count("\0") != 9:
+    if raw.count("\0") != 7:
         raise ValueError("a field holds a NUL character")
     return raw
 

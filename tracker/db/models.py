@@ -1,15 +1,27 @@
 """The typed ORM classes, mapped onto the tables of `tracker.db.schema`.
 
-Used where objects help (the catalog: parties with their aliases); statements
-are read and written through the tables directly, by the reports and the bulk
-paths alike.
+Used where objects help (the catalog: parties, issues and people with their
+names); statements are read and written through the tables directly, by the
+reports and the bulk paths alike.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
 
-from tracker.db.schema import ALIAS, ISSUE, PARTY, metadata
+from tracker.db.schema import (
+    AFFILIATION,
+    ALIAS,
+    ISSUE,
+    ISSUE_ALIAS,
+    KEYWORD,
+    PARTY,
+    PERSON,
+    PERSON_ALIAS,
+    metadata,
+)
 
 
 class Base(DeclarativeBase):
@@ -24,12 +36,10 @@ class Party(Base):
     name: Mapped[str]
     kind: Mapped[str | None]
     description: Mapped[str | None]
+    merged_into: Mapped[int | None]
 
     aliases: Mapped[list[PartyAlias]] = relationship(
-        back_populates="party",
-        order_by="PartyAlias.id",
-        cascade="all, delete-orphan",
-        lazy="selectin",
+        order_by="PartyAlias.id", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
@@ -41,8 +51,6 @@ class PartyAlias(Base):
     alias: Mapped[str]
     key: Mapped[str]
 
-    party: Mapped[Party] = relationship(back_populates="aliases")
-
 
 class Issue(Base):
     __table__ = ISSUE
@@ -52,3 +60,66 @@ class Issue(Base):
     title: Mapped[str]
     proposition: Mapped[str | None]
     description: Mapped[str | None]
+    merged_into: Mapped[int | None]
+
+    aliases: Mapped[list[IssueAlias]] = relationship(
+        order_by="IssueAlias.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+    keywords: Mapped[list[Keyword]] = relationship(
+        order_by="Keyword.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class IssueAlias(Base):
+    __table__ = ISSUE_ALIAS
+
+    id: Mapped[int]
+    issue_id: Mapped[int]
+    alias: Mapped[str]
+    key: Mapped[str]
+
+
+class Keyword(Base):
+    __table__ = KEYWORD
+
+    id: Mapped[int]
+    issue_id: Mapped[int]
+    keyword: Mapped[str]
+    key: Mapped[str]
+
+
+class Person(Base):
+    __table__ = PERSON
+
+    id: Mapped[int]
+    name: Mapped[str]
+    key: Mapped[str]
+
+    aliases: Mapped[list[PersonAlias]] = relationship(
+        order_by="PersonAlias.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+    affiliations: Mapped[list[Affiliation]] = relationship(
+        order_by="Affiliation.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PersonAlias(Base):
+    __table__ = PERSON_ALIAS
+
+    id: Mapped[int]
+    person_id: Mapped[int]
+    alias: Mapped[str]
+    key: Mapped[str]
+
+
+class Affiliation(Base):
+    __table__ = AFFILIATION
+
+    id: Mapped[int]
+    person_id: Mapped[int]
+    party_id: Mapped[int]
+    role: Mapped[str | None]
+    starts_on: Mapped[dt.date | None]
+    ends_on: Mapped[dt.date | None]
+
+    party: Mapped[Party] = relationship(lazy="joined")

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -109,6 +110,9 @@ PARTY = Table(
     Column("name", String(NAME_LENGTH), nullable=False),
     Column("kind", String(SLUG_LENGTH)),
     Column("description", LongText()),
+    # Set only while a merge moves this party's statements to another (see
+    # `core/merge.py`): the ledger lets a statement be re-pointed only there.
+    Column("merged_into", Integer),
 )
 
 # Another name a party goes by ("Kyiv"). `key` is the case-folded alias and is
@@ -135,6 +139,84 @@ ISSUE = Table(
     Column("title", String(NAME_LENGTH), nullable=False),
     Column("proposition", LongText()),
     Column("description", LongText()),
+    # As party.merged_into.
+    Column("merged_into", Integer),
+)
+
+# Another name an issue goes by (a merged issue's slug and title). Like a
+# party's aliases: `key` is case-folded and unique.
+ISSUE_ALIAS = Table(
+    "issue_alias",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("issue_id", ForeignKey("issue.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("alias", String(NAME_LENGTH), nullable=False),
+    Column("key", String(NAME_LENGTH), nullable=False, unique=True),
+)
+
+# The words and phrases that signal an issue in text ("Donetsk", "line of
+# contact"): search widens to them, and the article reader looks for them.
+KEYWORD = Table(
+    "issue_keyword",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("issue_id", ForeignKey("issue.id", ondelete="CASCADE"), nullable=False),
+    Column("keyword", String(NAME_LENGTH), nullable=False),
+    Column("key", String(NAME_LENGTH), nullable=False),
+    UniqueConstraint("issue_id", "key"),
+)
+
+# Someone who speaks for a party: a name (unique, case-folded in `key`) and
+# the spans of dates they spoke for which party (`AFFILIATION`).
+PERSON = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(NAME_LENGTH), nullable=False),
+    Column("key", String(NAME_LENGTH), nullable=False, unique=True),
+)
+
+PERSON_ALIAS = Table(
+    "person_alias",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("alias", String(NAME_LENGTH), nullable=False),
+    Column("key", String(NAME_LENGTH), nullable=False, unique=True),
+)
+
+# A person spoke for a party from `starts_on` to `ends_on`, both inclusive;
+# an absent end is open.
+AFFILIATION = Table(
+    "affiliation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("party_id", ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("role", String(NAME_LENGTH)),
+    Column("starts_on", Date),
+    Column("ends_on", Date),
+    CheckConstraint(
+        "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on", name="span_ordered"
+    ),
+)
+
+# Every change made to a party, an issue or a person: nothing in the catalog
+# is overwritten without a trace. `old` and `new` are text (None: absent);
+# an alias or a keyword added has only `new`, one removed only `old`.
+REVISION = Table(
+    "revision",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("record_id", Integer, nullable=False),
+    Column("field", String(SLUG_LENGTH), nullable=False),
+    Column("old", LongText()),
+    Column("new", LongText()),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(NAME_LENGTH), nullable=False),
+    CheckConstraint("kind IN ('party', 'issue', 'person')", name="kind_known"),
+    Index("ix_revision_record", "kind", "record_id", "id"),
 )
 
 # One logged position of a party on an issue. Append-only: a wrong one is

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy import exc as sa_exc
 
 # Every revision in migrations/versions, oldest first.
-SCHEMA_REVISIONS: Final[tuple[str, ...]] = ("0001", "0002")
+SCHEMA_REVISIONS: Final[tuple[str, ...]] = ("0001", "0002", "0003")
 HEAD: Final = SCHEMA_REVISIONS[-1]
 
 Status = Literal["empty", "behind", "current", "ahead", "foreign"]

@@ -12,7 +12,10 @@ The documents, and what each format function takes:
 - `statement(s, style)`: one statement in full (`show`);
 - `report(rep, style, view)`: the stance table (`ReportView`: detail, transpose,
   and what a page shows beyond it);
-- `diff(d, style)`: what moved between two dates.
+- `diff(d, style)`: what moved between two dates;
+- `party_page(page, style)`, `issue_page(page, style)`, `person_page(page,
+  style)`: a record in full (`show`);
+- `search(found, style)`: the statements a search found, best first.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from types import ModuleType
 
-from tracker.core.types import Diff, History, Report, StatementView
+from tracker.core.types import Diff, History, Report, StatementView, Wordings
 from tracker.render.formats.json import to_json
 from tracker.render.style import AS_IS, PLAIN, Records, ReportView, Style
 
@@ -55,6 +58,13 @@ def _printer(document: str, fmt: str) -> Callable[..., str]:
     return printer  # type: ignore[no-any-return]
 
 
+def document(name: str, value: object, fmt: str, style: Style = PLAIN) -> str:
+    """Any document that takes only its value and the style: a record's page
+    (`party_page`, `issue_page`, `person_page`), a search's results
+    (`search`)."""
+    return _printer(name, fmt)(value, style)
+
+
 def records(rec: Records, fmt: str, style: Style = PLAIN) -> str:
     return _printer("records", fmt)(rec, style)
 
@@ -72,8 +82,11 @@ def history(h: History, fmt: str, style: Style = PLAIN) -> str:
     return _printer("history", fmt)(h, style)
 
 
-def statement(s: StatementView, fmt: str, style: Style = PLAIN) -> str:
-    return _printer("statement", fmt)(s, style)
+def statement(
+    s: StatementView, fmt: str, style: Style = PLAIN, wordings: Wordings | None = None
+) -> str:
+    """`wordings`: if `s` was logged against an earlier wording of its issue."""
+    return _printer("statement", fmt)(s, style, wordings)
 
 
 def report(rep: Report, fmt: str, style: Style = PLAIN, view: ReportView = AS_IS) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from tracker.core.types import STATEMENT_FIELDS, Cell, Diff, Report, StatementView
+from tracker.core.types import STATEMENT_FIELDS, Cell, Diff, Report, StatementView, Wordings
 from tracker.render.text import markdown_text, paint, wrap
 from tracker.stance import CHANGES, MOVES
 from tracker.text import shorten, terminal_text
@@ -40,10 +40,26 @@ def statement_rows(
     return headers, rows
 
 
-def statement_fields(s: StatementView) -> list[tuple[str, Any]]:
-    """One statement as (field, value) pairs, absent fields left out (`show`)."""
+def wording_notes(wordings: Wordings, ids: Sequence[int]) -> list[str]:
+    """A line for each of these statements that was logged against an earlier
+    wording of its issue's proposition (the stance meant that)."""
+    return [
+        f"#{n} was logged when the proposition read: {wordings[n]}"
+        if wordings[n] is not None
+        else f"#{n} was logged when the issue had no proposition"
+        for n in ids
+        if n in wordings
+    ]
+
+
+def statement_fields(s: StatementView, wordings: Wordings | None = None) -> list[tuple[str, Any]]:
+    """One statement as (field, value) pairs, absent fields left out (`show`);
+    with the wording it was logged against, if not today's."""
     data = s.to_json()
-    return [(field, data[field]) for field in STATEMENT_FIELDS if data[field] is not None]
+    fields = [(field, data[field]) for field in STATEMENT_FIELDS if data[field] is not None]
+    if wordings and s.id in wordings:
+        fields.append(("logged against", wordings[s.id] or "(no proposition)"))
+    return fields
 
 
 def header_line(rep: Report | Diff) -> str:
@@ -59,7 +75,9 @@ def header_line(rep: Report | Diff) -> str:
 # --- report ----------------------------------------------------------------
 
 
-def _cell_text(cell: Cell | None, detail: bool, colour: bool, markdown: bool) -> str:
+def _cell_text(
+    cell: Cell | None, detail: bool, colour: bool, markdown: bool, wordings: Wordings
+) -> str:
     if cell is None:
         return ""
     text = paint(cell.score, cell.stance, colour)
@@ -67,6 +85,8 @@ def _cell_text(cell: Cell | None, detail: bool, colour: bool, markdown: bool) ->
         extra = [cell.stated_on.isoformat()]
         if cell.statement is not None and cell.statement.conditions:
             extra.append(cell.statement.conditions)
+        if cell.statement_id in wordings:
+            extra.append(f"#{cell.statement_id}, an earlier wording")
         joined = "; ".join(extra)
         if markdown:
             return f"{text} ({markdown_text(joined)})"
@@ -98,8 +118,14 @@ class Grid:
             def lookup(r: int, c: int) -> Cell | None:
                 return by_pair.get((r, c))
 
+        self.notes = (
+            wording_notes(rep.wordings, [c.statement_id for c in rep.cells]) if detail else []
+        )
         self.cells = [
-            [_cell_text(lookup(rid, cid), detail, colour, markdown) for cid, _ in self.col_names]
+            [
+                _cell_text(lookup(rid, cid), detail, colour, markdown, rep.wordings)
+                for cid, _ in self.col_names
+            ]
             for rid, _ in self.row_names
         ]
 

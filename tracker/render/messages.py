@@ -9,12 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.core.types import Added, IssueView, PartyView, Retracted
+from tracker.core.records import Affiliation, IssueView, PartyView, PersonView
+from tracker.core.types import Added, Retracted
 from tracker.stance import label
 from tracker.text import terminal_text
 
 if TYPE_CHECKING:
     from tracker.core.backup import Backup
+    from tracker.core.merge import Merged
 
 
 def added(done: Added) -> str:
@@ -34,7 +36,13 @@ def added(done: Added) -> str:
             f"; the current stance is still {later.stance}, from the later statement "
             f"#{later.id} of {later.stated_on.isoformat()}"
         )
-    return f"Added statement #{s.id} ({s.stated_on.isoformat()}).\n{effect}"
+    said = f"Added statement #{s.id} ({s.stated_on.isoformat()}).\n{effect}"
+    if done.person is not None:
+        said += (
+            f"\nSpeaker: {terminal_text(s.speaker)}, for {terminal_text(done.party_name)} "
+            f"on {s.stated_on.isoformat()}"
+        )
+    return said
 
 
 def retracted(done: Retracted) -> str:
@@ -58,6 +66,52 @@ def issue_added(view: IssueView) -> str:
     if view.proposition is None:
         line += "\nTip: give it a --proposition next time; it is what makes stances comparable."
     return line
+
+
+def party_edited(view: PartyView) -> str:
+    also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
+    return f"Updated party {view.slug}: {terminal_text(view.name)}{terminal_text(also)}"
+
+
+def issue_edited(view: IssueView) -> str:
+    return f"Updated issue {view.slug}: {terminal_text(view.title)}"
+
+
+def merged(kind: str, done: Merged[PartyView] | Merged[IssueView]) -> str:
+    moved = f"{done.statements} statement{'s' if done.statements != 1 else ''}"
+    names = f"; it now also answers to {terminal_text(', '.join(done.names))}" if done.names else ""
+    return f"Merged {kind} {done.source} into {done.into.slug}: {moved} moved{names}."
+
+
+def affiliations(person: PersonView) -> str:
+    """ "eu (since 2024-12-01); estonia, prime minister (2021-01-26 to 2024-07-15)"."""
+    return "; ".join(span(a) for a in reversed(person.affiliations))
+
+
+def span(a: Affiliation) -> str:
+    role = f", {terminal_text(a.role)}" if a.role else ""
+    if a.start is None and a.end is None:
+        when = ""
+    elif a.end is None:
+        when = f" (since {a.start})"
+    elif a.start is None:
+        when = f" (until {a.end})"
+    else:
+        when = f" ({a.start} to {a.end})"
+    return f"{a.party}{role}{when}"
+
+
+def person_added(view: PersonView) -> str:
+    return f"Added person {terminal_text(view.name)}: {affiliations(view)}"
+
+
+def person_affiliated(view: PersonView) -> str:
+    return f"{terminal_text(view.name)}: {affiliations(view)}"
+
+
+def person_edited(view: PersonView) -> str:
+    also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
+    return f"Updated person {terminal_text(view.name)}{terminal_text(also)}"
 
 
 def _some(slugs: Sequence[str], one: str, many: str, shown: int = 10) -> str:

@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from tracker import __version__
-from tracker.core.types import Briefing, Diff, StatementView
+from tracker.core.types import Briefing, Diff, StatementView, Wordings
 from tracker.render.charts import PLOT_LEFT, WIDTH, Scale, chart, day, scale_of
 from tracker.stance import CHANGES, HARDENED, LABELS, MOVES, NEW, REVERSED, SOFTENED
 
@@ -144,10 +144,11 @@ MEANINGS: Final[dict[int, str]] = {
 }
 
 
-def statement_data(s: StatementView) -> list[object]:
+def statement_data(s: StatementView, wordings: Wordings) -> list[object]:
     """A cell's statement as the page's script reads it from the JSON block:
-    [basis, summary, speaker, source, quote, conditions], without trailing
-    nulls. The cell itself has the rest (stance, date, party, issue). A source
+    [basis, summary, speaker, source, quote, conditions, wording], without
+    trailing nulls (wording: the proposition it was logged against, if not
+    today's). The cell itself has the rest (stance, date, party, issue). A source
     with a web address is a list of its parts, the odd ones the links."""
     source: str | list[str] | None = s.source
     parts = source_parts(s.source) if s.source else []
@@ -157,7 +158,8 @@ def statement_data(s: StatementView) -> list[object]:
             if (href is not None) != (len(source) % 2 == 1):
                 source.append("")  # keep the links at the odd places
             source.append(text)
-    data: list[object] = [s.basis, s.summary, s.speaker, source, s.quote, s.conditions]
+    wording = (wordings[s.id] or "(no proposition)") if s.id in wordings else None
+    data: list[object] = [s.basis, s.summary, s.speaker, source, s.quote, s.conditions, wording]
     while data[-1] is None:
         data.pop()
     return data
@@ -174,7 +176,7 @@ def report(briefing: Briefing, inline_statements: int = INLINE_STATEMENTS) -> st
     if not inline:
         for c in rep.cells:
             assert c.statement is not None, "the report's statements are loaded"
-            statements[str(c.statement_id)] = statement_data(c.statement)
+            statements[str(c.statement_id)] = statement_data(c.statement, rep.wordings)
     scale = scale_of(briefing.timelines)
     colours = {p.id: n for n, p in enumerate(rep.parties)}
     charts = [chart(t, scale, colours) for t in briefing.timelines] if scale else []

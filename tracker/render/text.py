@@ -57,3 +57,13 @@ def tabulate(headers: Sequence[str], rows: Sequence[Sequence[Any]], tablefmt: st
     from tabulate import tabulate as draw
 
     return draw(rows, headers=list(headers), tablefmt=tablefmt, disable_numparse=True)
+
+
+def highlight(text: str, words: Sequence[tuple[str, bool]], start: str, end: str) -> str:
+    """`text` with each of `words` (whole words, case-insensitively; with True,
+    as the start of a word) between `start` and `end`."""
+    if not words:
+        return text
+    parts = [re.escape(w) + (r"\w*" if prefix else r"\b") for w, prefix in words]
+    pattern = re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
+    return pattern.sub(lambda m: f"{start}{m.group()}{end}", text)

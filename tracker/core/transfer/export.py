@@ -9,8 +9,8 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from tracker.core import catalog
 from tracker.core.query import statement_select, to_view
+from tracker.core.transfer.catalog_out import catalog_documents
 from tracker.core.types import STATEMENT_FIELDS, StatementView
 from tracker.db.schema import STATEMENT
 from tracker.text import write_csv
@@ -28,12 +28,13 @@ def _dump(value: Any) -> str:
 
 def export_json(session: Session, out: IO[str]) -> int:
     """Streams the database as one JSON document; returns the statement count."""
-    parties = [p.to_json() for p in catalog.list_parties(session)]
-    issues = [i.to_json() for i in catalog.list_issues(session)]
+    parties, issues, people = catalog_documents(session)
     out.write('{\n  "parties": [')
     out.write(",".join("\n    " + _dump(p) for p in parties))
     out.write('\n  ],\n  "issues": [')
     out.write(",".join("\n    " + _dump(i) for i in issues))
+    out.write('\n  ],\n  "people": [')
+    out.write(",".join("\n    " + _dump(p) for p in people))
     out.write('\n  ],\n  "statements": [')
     count = 0
     for view in _statements_in_recorded_order(session):

@@ -9,17 +9,16 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.core import catalog, jsonstream
+from tracker.core import jsonstream
+from tracker.core.transfer.catalog_in import import_issues, import_parties, import_people
 from tracker.core.transfer.parse import ImportResult, Names
 from tracker.core.transfer.pipeline import import_statements
 from tracker.core.transfer.rows import json_rows
-from tracker.db.schema import ISSUE, PARTY
-from tracker.errors import ImportFailed, TrackerError
+from tracker.errors import ImportFailed
 
-TOP_LEVEL = ("parties", "issues", "statements")
+TOP_LEVEL = ("parties", "issues", "people", "statements")
 
 
 def import_json(
@@ -38,7 +37,9 @@ def import_json(
     catalog_doc: dict[str, Any] = {}
 
     def statements_from(elements: Iterable[Any], count: Callable[[int], None] | None) -> None:
-        import_catalog(session, catalog_doc, result)
+        import_parties(session, catalog_doc.get("parties", []), result)
+        import_issues(session, catalog_doc.get("issues", []), result)
+        import_people(session, catalog_doc.pop("people", []), result)
         import_statements(
             session,
             json_rows(elements),
@@ -64,6 +65,9 @@ def import_json(
                     if not isinstance(value, list):
                         raise ImportFailed(f"{name} must be a list")
                     catalog_doc[name] = value
+                    if name == "people" and "statements" in seen and spool is None:
+                        # People refer to parties only: after the statements is as good.
+                        import_people(session, catalog_doc.pop("people"), result)
                 elif not isinstance(value, Iterator):
                     raise ImportFailed("statements must be a list")
                 elif {"parties", "issues"} <= seen:
@@ -85,48 +89,3 @@ def import_json(
             raise ImportFailed(
                 "a JSON import is an object with parties, issues and statements"
             ) from None
-
-
-def import_catalog(session: Session, doc: dict[str, Any], result: ImportResult) -> None:
-    existing_parties = set(session.scalars(select(PARTY.c.slug)))
-    for n, p in enumerate(doc.get("parties", [])):
-        where = f"parties[{n}]"
-        if not isinstance(p, dict) or not isinstance(p.get("slug"), str):
-            raise ImportFailed(f"{where}: a party needs a slug")
-        if p["slug"] in existing_parties:
-            continue
-        aliases = p.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise ImportFailed(f"{where}, aliases: a list of names")
-        try:
-            catalog.add_party(
-                session,
-                p["slug"],
-                p.get("name") or "",
-                p.get("kind"),
-                aliases,
-                p.get("description"),
-            )
-        except TrackerError as err:
-            raise ImportFailed(f"{where}: {err}") from None
-        existing_parties.add(p["slug"])
-        result.parties_created.append(p["slug"])
-    existing_issues = set(session.scalars(select(ISSUE.c.slug)))
-    for n, i in enumerate(doc.get("issues", [])):
-        where = f"issues[{n}]"
-        if not isinstance(i, dict) or not isinstance(i.get("slug"), str):
-            raise ImportFailed(f"{where}: an issue needs a slug")
-        if i["slug"] in existing_issues:
-            continue
-        try:
-            catalog.add_issue(
-                session,
-                i["slug"],
-                i.get("title") or "",
-                i.get("proposition"),
-                i.get("description"),
-            )
-        except TrackerError as err:
-            raise ImportFailed(f"{where}: {err}") from None
-        existing_issues.add(i["slug"])
-        result.issues_created.append(i["slug"])

@@ -226,9 +226,8 @@ class Parser:
         conditions = conditions if conditions and not conditions.isspace() else None
         try:
             raw = fingerprint_input(
-                party[1], issue[1], score, day_text, summary, quote, speaker, source, basis,
-                conditions,
-            )  # fmt: skip
+                score, day_text, summary, quote, speaker, source, basis, conditions
+            )
             fp = fingerprint_of(raw)
         except ValueError:  # NUL or a lone surrogate: `_row` names the field
             return self._row(v, self.text)
@@ -277,9 +276,7 @@ class Parser:
         issue = self.names.issue(issue_name)
         if party is None or issue is None:
             return None
-        raw = fingerprint_input(
-            party[1], issue[1], score, day_text, summary, quote, speaker, source, basis, conditions
-        )
+        raw = fingerprint_input(score, day_text, summary, quote, speaker, source, basis, conditions)
         return (
             party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
             conditions, recorded_at, recorded_by, retracted_at, reason, fingerprint_of(raw),

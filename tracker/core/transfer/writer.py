@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
+from tracker.db import search
 from tracker.db.schema import STATEMENT
 from tracker.errors import DatabaseError
 
@@ -28,6 +29,8 @@ class Writer:
     Into an empty SQLite table the statement indexes are dropped and built again
     at the end, inside the same transaction: one sort instead of a million
     random B-tree inserts. A failure or a kill rolls that back with the rest.
+    On SQLite the search index's trigger is lifted too: what the import adds
+    is indexed in one pass by the next search (`core/search.py`).
     """
 
     def __init__(self, session: Session, result: ImportResult) -> None:
@@ -37,7 +40,10 @@ class Writer:
         self.buffer: list[tuple[Any, ...]] = []
         self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
         self.rebuild: list[Index] = []
-        if self.dialect.name == "sqlite" and self.last_before == 0:
+        self.sqlite = self.dialect.name == "sqlite"
+        if self.sqlite:
+            search.lift_sqlite_trigger(self.connection)
+        if self.sqlite and self.last_before == 0:
             self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
             for index in self.rebuild:
                 index.drop(self.connection)
@@ -64,20 +70,25 @@ class Writer:
         self.flush()
         for index in self.rebuild:
             index.create(self.connection)
+        if self.sqlite:
+            added = self.last_before + 1 if self.result.added else None
+            search.restore_sqlite_trigger(self.connection, added)
 
     def _store(self, rows: list[tuple[Any, ...]]) -> None:
         count = len(rows)
         if self.last_before:
-            present = set(
-                self.connection.scalars(
-                    select(STATEMENT.c.fingerprint).where(
-                        STATEMENT.c.fingerprint.in_(list({r[-1] for r in rows})),
-                        STATEMENT.c.id <= self.last_before,
-                    )
+            # A row is present when a statement of the same party, issue and
+            # content (fingerprint) was there before this import began.
+            s = STATEMENT.c
+            found = self.connection.execute(
+                select(s.party_id, s.issue_id, s.fingerprint).where(
+                    s.fingerprint.in_(list({r[-1] for r in rows})),
+                    s.id <= self.last_before,
                 )
             )
+            present = {(p, i, fp) for p, i, fp in found}
             if present:
-                rows = [r for r in rows if r[-1] not in present]
+                rows = [r for r in rows if (r[0], r[1], r[-1]) not in present]
         if rows:
             self._write(rows)
         self.result.added += len(rows)

@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tracker.core.types import STATEMENT_FIELDS
+from tracker.render import record
 from tracker.render.style import AS_IS, ReportView
 from tracker.stance import label
 from tracker.text import escape_formula, write_csv
 
 if TYPE_CHECKING:
-    from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.core.records import IssuePage, PartyPage, PersonPage
+    from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.render.style import Records, Style
 
 NAME = "csv"
@@ -49,7 +51,7 @@ def history(h: History, style: Style) -> str:
     return statements([e.statement for e in h.entries], style)
 
 
-def statement(s: StatementView, style: Style) -> str:
+def statement(s: StatementView, style: Style, wordings: Wordings | None = None) -> str:
     return to_csv(STATEMENT_FIELDS, [s.to_row()])
 
 
@@ -98,3 +100,22 @@ def diff(d: Diff, style: Style) -> str:
             ]
         )
     return to_csv(DIFF_HEADERS, rows)
+
+
+PAGE_HEADERS = ("section", "field", "value")
+
+
+def party_page(page: PartyPage, style: Style) -> str:
+    return to_csv(PAGE_HEADERS, record.csv_rows(record.party(page)))
+
+
+def issue_page(page: IssuePage, style: Style) -> str:
+    return to_csv(PAGE_HEADERS, record.csv_rows(record.issue(page)))
+
+
+def person_page(page: PersonPage, style: Style) -> str:
+    return to_csv(PAGE_HEADERS, record.csv_rows(record.person(page)))
+
+
+def search(found: Found, style: Style) -> str:
+    return statements(found.statements, style)

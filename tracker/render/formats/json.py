@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from tracker.render.style import AS_IS, ReportView
 
 if TYPE_CHECKING:
-    from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.core.records import IssuePage, PartyPage, PersonPage
+    from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.render.style import Records, Style
 
 NAME = "json"
@@ -40,7 +41,7 @@ def history(h: History, style: Style) -> str:
     return statements([e.statement for e in h.entries], style)
 
 
-def statement(s: StatementView, style: Style) -> str:
+def statement(s: StatementView, style: Style, wordings: Wordings | None = None) -> str:
     return to_json(s.to_json())
 
 
@@ -50,3 +51,19 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
 def diff(d: Diff, style: Style) -> str:
     return to_json(d.to_json())
+
+
+def party_page(page: PartyPage, style: Style) -> str:
+    return to_json(page.to_json())
+
+
+def issue_page(page: IssuePage, style: Style) -> str:
+    return to_json(page.to_json())
+
+
+def person_page(page: PersonPage, style: Style) -> str:
+    return to_json(page.to_json())
+
+
+def search(found: Found, style: Style) -> str:
+    return statements(found.statements, style)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracker.render import layout
+from tracker.render import layout, record
 from tracker.render.style import AS_IS, ReportView
-from tracker.render.text import markdown_text, tabulate
+from tracker.render.text import highlight, markdown_text, tabulate
 
 if TYPE_CHECKING:
-    from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.core.records import IssuePage, PartyPage, PersonPage
+    from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.render.style import Records, Style
 
 NAME = "markdown"
@@ -35,11 +36,14 @@ def statements(
 
 
 def history(h: History, style: Style) -> str:
-    return statements([e.statement for e in h.entries], style, [e.change for e in h.entries])
+    items = [e.statement for e in h.entries]
+    notes = layout.wording_notes(h.wordings, [s.id for s in items])
+    table = statements(items, style, [e.change for e in h.entries])
+    return "\n\n".join([table, *(markdown_text(n) for n in notes)])
 
 
-def statement(s: StatementView, style: Style) -> str:
-    return _table(("field", "value"), layout.statement_fields(s))
+def statement(s: StatementView, style: Style, wordings: Wordings | None = None) -> str:
+    return _table(("field", "value"), layout.statement_fields(s, wordings))
 
 
 def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
@@ -49,7 +53,8 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
     grid = layout.Grid(rep, view.detail, view.transpose, colour=False, markdown=True)
     headers = [grid.corner, *(name for _, name in grid.col_names)]
     rows = [[name, *cells] for (_, name), cells in zip(grid.row_names, grid.cells, strict=True)]
-    return f"{heading}\n\n{_table(headers, rows)}"
+    notes = "".join(f"\n\n{markdown_text(n)}" for n in grid.notes)
+    return f"{heading}\n\n{_table(headers, rows)}{notes}"
 
 
 def diff(d: Diff, style: Style) -> str:
@@ -63,3 +68,32 @@ def diff(d: Diff, style: Style) -> str:
     if trend_rows:
         parts += ["### Issues", tabulate(trend_headers, trend_rows, "github")]
     return "\n\n".join(parts)
+
+
+def _page(page: record.Layout) -> str:
+    fields = [(name, value) for name, value in page.fields if value is not None]
+    parts = [f"## {markdown_text(page.heading)}", _table(("field", "value"), fields)]
+    for section in page.sections:
+        body = _table(section.headers, section.rows) if section.rows else "(none)"
+        parts += [f"### {markdown_text(section.title)}", body]
+    return "\n\n".join(parts)
+
+
+def party_page(page: PartyPage, style: Style) -> str:
+    return _page(record.party(page))
+
+
+def issue_page(page: IssuePage, style: Style) -> str:
+    return _page(record.issue(page))
+
+
+def person_page(page: PersonPage, style: Style) -> str:
+    return _page(record.person(page))
+
+
+def search(found: Found, style: Style) -> str:
+    words = record.matched_words(found.terms)
+    rows = [[markdown_text(v) for v in row] for row in record.search_rows(found)]
+    for row in rows:
+        row[-1] = highlight(row[-1], words, "**", "**")
+    return tabulate([markdown_text(h) for h in record.SEARCH_HEADERS], rows, "github")

@@ -7,13 +7,14 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracker.render import layout
+from tracker.render import layout, record
 from tracker.render.style import AS_IS, ReportView
-from tracker.render.text import check_tablefmt, strip_colour, tabulate, wrap
+from tracker.render.text import check_tablefmt, highlight, strip_colour, tabulate, wrap
 from tracker.text import shorten, terminal_text
 
 if TYPE_CHECKING:
-    from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.core.records import IssuePage, PartyPage, PersonPage
+    from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.render.style import Records, Style
 
 NAME = "table"
@@ -41,11 +42,13 @@ def history(h: History, style: Style) -> str:
     if not h.entries:
         return f"{heading}\nNo statements yet."
     items = [e.statement for e in h.entries]
-    return f"{heading}\n{statements(items, style, [e.change for e in h.entries])}"
+    notes = layout.wording_notes(h.wordings, [s.id for s in items])
+    table = statements(items, style, [e.change for e in h.entries])
+    return "\n".join([heading, table, *notes])
 
 
-def statement(s: StatementView, style: Style) -> str:
-    rows = layout.statement_fields(s)
+def statement(s: StatementView, style: Style, wordings: Wordings | None = None) -> str:
+    rows = layout.statement_fields(s, wordings)
     if style.tablefmt is not None:
         return _table(("field", "value"), rows, style)
     width = max(len(f) for f, _ in rows)
@@ -89,6 +92,8 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
         rows = [[names[r], *(grid.cells[r][c] for c in chunk)] for r in range(len(names))]
         hdrs = [grid.corner, *(headers[c] for c in chunk)]
         parts.append(tabulate(hdrs, rows, check_tablefmt(style.tablefmt)))
+    if grid.notes:
+        parts.append("\n".join(terminal_text(n) for n in grid.notes))
     return "\n\n".join(parts)
 
 
@@ -116,3 +121,42 @@ def diff(d: Diff, style: Style) -> str:
     if trend_rows:
         parts.append(tabulate(trend_headers, trend_rows, tablefmt))
     return "\n\n".join(parts)
+
+
+def _page(page: record.Layout, style: Style) -> str:
+    fields = [(name, value) for name, value in page.fields if value is not None]
+    width = max((len(name) for name, _ in fields), default=0)
+    lines = [terminal_text(page.heading)]
+    lines += [f"{name:<{width}}  {terminal_text(value)}" for name, value in fields]
+    for section in page.sections:
+        body = _table(section.headers, section.rows, style) if section.rows else "(none)"
+        lines += ["", f"{section.title}:", body]
+    return "\n".join(lines)
+
+
+def party_page(page: PartyPage, style: Style) -> str:
+    return _page(record.party(page), style)
+
+
+def issue_page(page: IssuePage, style: Style) -> str:
+    return _page(record.issue(page), style)
+
+
+def person_page(page: PersonPage, style: Style) -> str:
+    return _page(record.person(page), style)
+
+
+# Matched words, in a terminal: bold and underlined.
+_MARK = ("\x1b[1;4m", "\x1b[0m")
+
+
+def search(found: Found, style: Style) -> str:
+    if not found.statements:
+        return f"Nothing matches {terminal_text(found.query)}."
+    words = record.matched_words(found.terms)
+    rows = []
+    for row in record.search_rows(found):
+        summary = shorten(terminal_text(row[-1]), layout.SUMMARY_WIDTH)
+        row[-1] = highlight(summary, words, *_MARK) if style.colour else summary
+        rows.append(row)
+    return _table(record.SEARCH_HEADERS, rows, style)

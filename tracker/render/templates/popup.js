@@ -21,8 +21,9 @@
     p.appendChild(document.createTextNode(" "));
     return p;
   }
-  // [basis, summary, speaker, source, quote, conditions]; a source with web
-  // addresses is a list of parts, the odd ones the links.
+  // [basis, summary, speaker, source, quote, conditions, wording]; a source
+  // with web addresses is a list of parts, the odd ones the links; wording:
+  // the proposition it was logged against, when not today's.
   function fill(cell, s) {
     var pop = shared;
     if (!pop) {
@@ -52,6 +53,7 @@
     add(pop, "p", "summary", s[1]);
     if (s[4]) { add(pop, "blockquote", "quote", s[4]); }
     if (s[5]) { field(pop, "conditions", "Conditions:").appendChild(document.createTextNode(s[5])); }
+    if (s[6]) { field(pop, "wording", "Logged against an earlier wording:").appendChild(document.createTextNode(s[6])); }
     if (s[3]) {
       var source = field(pop, "source", "Source:");
       var parts = typeof s[3] === "string" ? [s[3]] : s[3];

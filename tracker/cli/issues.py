@@ -1,0 +1,171 @@
+"""`tracker issue ...`: the issues on the table, and keeping them right."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from tracker import render
+from tracker.cli import complete
+from tracker.cli.options import (
+    HISTORY,
+    SHOWN_AS_OF,
+    app,
+    emit,
+    nothing_to_change,
+    output_options,
+    slug_argument,
+    style,
+)
+from tracker.core import catalog, edits, merge, pages
+from tracker.render import messages
+
+
+@click.group()
+def issue() -> None:
+    """The issues on the table, each with the proposition stances are measured on."""
+
+
+@issue.command("add")
+@click.argument("slug", callback=slug_argument)
+@click.option("--title", required=True, help="e.g. 'Donbas territory'.")
+@click.option(
+    "--proposition",
+    help="The one sentence whose support a stance measures, e.g. "
+    "'Ukraine withdraws its forces from the part of Donetsk it still holds'.",
+)
+@click.option("--description", help="Free text.")
+@click.option(
+    "--keyword",
+    "keywords",
+    multiple=True,
+    metavar="K",
+    help="A word or phrase that signals the issue in text (repeatable): Donetsk, "
+    "'line of contact'.",
+)
+@output_options(("table", "json"), tablefmt=False)
+def issue_add(
+    slug: str,
+    title: str,
+    proposition: str | None,
+    description: str | None,
+    keywords: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Add an issue named SLUG (lowercase letters, digits, '-')."""
+    with app().db.session(write=True) as session:
+        view = catalog.add_issue(session, slug, title, proposition, description, keywords)
+    emit(render.to_json(view.to_json()) if fmt == "json" else messages.issue_added(view))
+
+
+@issue.command("list")
+@output_options("records")
+def issue_list(fmt: str, tablefmt: str | None) -> None:
+    """List the issues."""
+    with app().db.session() as session:
+        views = catalog.list_issues(session)
+    listing = render.Records(
+        ("slug", "title", "proposition", "keywords", "description"),
+        [(v.slug, v.title, v.proposition, "; ".join(v.keywords), v.description) for v in views],
+        [v.to_json() for v in views],
+    )
+    emit(render.records(listing, fmt, style(tablefmt)))
+
+
+@issue.command("show")
+@click.argument("name", metavar="ISSUE", shell_complete=complete.issues)
+@SHOWN_AS_OF
+@HISTORY
+@output_options("issue_page")
+def issue_show(name: str, as_of: dt.date, history: bool, fmt: str, tablefmt: str | None) -> None:
+    """An issue in full: its proposition and earlier wordings, keywords, what
+    the ledger holds of it, and the stances on it as of a date (today)."""
+    with app().db.session() as session:
+        page = pages.issue_page(session, name, as_of, history)
+    emit(render.document("issue_page", page, fmt, style(tablefmt)))
+
+
+@issue.command("edit")
+@click.argument("name", metavar="ISSUE", shell_complete=complete.issues)
+@click.option("--title", help="A new title.")
+@click.option(
+    "--proposition",
+    help="A new proposition. Once statements were logged against the current one, "
+    "this needs --force.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Change the proposition although statements were logged against it "
+    "(the old wording is kept, with the dates it was in force).",
+)
+@click.option("--description", help="A new description ('' clears it).")
+@click.option(
+    "--add-keyword", "add_keywords", multiple=True, metavar="K", help="Add a keyword (repeatable)."
+)
+@click.option(
+    "--remove-keyword",
+    "remove_keywords",
+    multiple=True,
+    metavar="K",
+    help="Remove a keyword (repeatable).",
+)
+@click.option(
+    "--rename",
+    metavar="SLUG",
+    callback=slug_argument,
+    help="A new slug; the old one stays an alias.",
+)
+@output_options(("table", "json"), tablefmt=False)
+def issue_edit(
+    name: str,
+    title: str | None,
+    proposition: str | None,
+    force: bool,
+    description: str | None,
+    add_keywords: tuple[str, ...],
+    remove_keywords: tuple[str, ...],
+    rename: str | None,
+    fmt: str,
+) -> None:
+    """Correct ISSUE. Every change is kept in its history (issue show --history)."""
+    if not (title or proposition is not None or description is not None or add_keywords
+            or remove_keywords or rename):  # fmt: skip
+        nothing_to_change(
+            "--title, --proposition, --description, --add-keyword, --remove-keyword, --rename"
+        )
+    with app().db.session(write=True) as session:
+        view = edits.edit_issue(
+            session,
+            name,
+            title=title,
+            proposition=proposition,
+            force=force,
+            description=description,
+            add_keywords=add_keywords,
+            remove_keywords=remove_keywords,
+            rename=rename,
+        )
+    emit(render.to_json(view.to_json()) if fmt == "json" else messages.issue_edited(view))
+
+
+@issue.command("merge")
+@click.argument("source", metavar="FROM", shell_complete=complete.issues)
+@click.argument("target", metavar="INTO", shell_complete=complete.issues)
+def issue_merge(source: str, target: str) -> None:
+    """Fold the duplicate issue FROM into INTO: its statements, names, keywords
+    and history move to INTO, and FROM is gone."""
+    with app().db.session(write=True) as session:
+        done = merge.merge_issues(session, source, target)
+    emit(messages.merged("issue", done))
+
+
+@issue.command("remove")
+@click.argument("name", metavar="ISSUE", shell_complete=complete.issues)
+def issue_remove(name: str) -> None:
+    """Remove an issue no statement refers to (one that has statements is merged
+    into another instead)."""
+    with app().db.session(write=True) as session:
+        view = edits.remove_issue(session, name)
+    emit(f"Removed issue {view.slug}.")

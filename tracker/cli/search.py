@@ -1,0 +1,65 @@
+"""`tracker search`: find statements by what they say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from tracker import render
+from tracker.cli import complete
+from tracker.cli.options import DATE, app, emit, output_options, style
+from tracker.core import search as core
+from tracker.errors import Invalid
+
+
+@click.command()
+@click.argument("query")
+@click.option("--party", "-p", shell_complete=complete.parties, help="Only this party.")
+@click.option("--issue", "-i", shell_complete=complete.issues, help="Only this issue.")
+@click.option("--since", type=DATE, help="Stated on or after this date.")
+@click.option("--until", type=DATE, help="Stated on or before this date.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="At most this many (0: all).",
+)
+@click.option("--include-retracted", is_flag=True, help="Also retracted statements.")
+@output_options("search")
+def search(
+    query: str,
+    party: str | None,
+    issue: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    limit: int,
+    include_retracted: bool,
+    fmt: str,
+    tablefmt: str | None,
+) -> None:
+    """Statements whose summary, quote, speaker or conditions match QUERY, best
+    match first: words (all of them), "quoted phrases", prefixes (sanction*).
+    Statements on an issue whose keywords QUERY names come after those.
+
+    \b
+    tracker search "frozen assets"
+    tracker search 'sanction*' --party eu --since 2025-11-01
+    """
+    try:
+        core.parse(query)
+    except Invalid as err:
+        raise click.BadParameter(str(err), param_hint="'QUERY'") from None
+    database = app().db
+    with database.session() as session:
+        behind = core.pending(session)
+    if behind:  # what a bulk import added, indexed once, in one pass (SQLite)
+        with database.session(write=True) as session:
+            core.catch_up(session)
+    with database.session() as session:
+        found = core.search(
+            session, query, party, issue, since, until, limit or None, include_retracted
+        )
+    emit(render.document("search", found, fmt, style(tablefmt)))
