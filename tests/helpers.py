@@ -25,6 +25,7 @@ from tracker.core import positions
 from tracker.core.briefing import briefing
 from tracker.db import Database, resolve_url
 from tracker.render import page
+from tracker.resources import seed_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -198,3 +199,24 @@ def report_html(db: str, as_of: str, inline_statements: int) -> str:
             return page.report(briefing(session, rep), inline_statements)
     finally:
         database.dispose()
+
+
+# --- the seed with fixed recording times --------------------------------------
+
+RETRACTED = 5  # the statement the golden data retracts
+
+
+def golden_seed(tmp_path: Path) -> Path:
+    """The seed with fixed recording times and users, and one retraction."""
+    doc = json.loads(seed_file().read_text(encoding="utf-8"))
+    start = dt.datetime(2025, 12, 2, 9, 0, tzinfo=dt.UTC)
+    for n, statement in enumerate(doc["statements"], start=1):
+        moment = start + dt.timedelta(minutes=n, microseconds=n)
+        statement["recorded_at"] = moment.isoformat()
+        statement["recorded_by"] = "golden"
+        if n == RETRACTED:
+            statement["retracted_at"] = (moment + dt.timedelta(days=1)).isoformat()
+            statement["retraction_reason"] = "logged against the wrong issue"
+    path = tmp_path / "golden-seed.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path

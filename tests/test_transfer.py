@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -309,8 +310,8 @@ def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
     other = Tracker(str(tmp_path / "other.db"))
     other("import", str(seed_file()))
 
-    def exported(t: Tracker) -> dict[str, list[dict[str, object]]]:
-        found: dict[str, list[dict[str, object]]] = json.loads(t("export").stdout)
+    def exported(t: Tracker) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = json.loads(t("export").stdout)
         for statement in found["statements"]:
             del statement["recorded_at"]  # the seed has none: now, at each import
         for record in found["parties"] + found["issues"]:

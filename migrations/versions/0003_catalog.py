@@ -11,7 +11,8 @@ fingerprints that do not depend on the slugs.
   Every stored fingerprint is recomputed, in both directions.
 - Search: SQLite, an FTS5 table over the statements' text, kept in step by a
   trigger; PostgreSQL, a GIN index of their tsvector; MariaDB and MySQL, a
-  FULLTEXT index.
+  FULLTEXT index of a generated copy of the text (search_text) in a
+  case-insensitive collation.
 
 Each step checks whether it is already done, so the migration can be run
 again after an interruption (MariaDB commits DDL at once).
@@ -308,8 +309,16 @@ def _search_index() -> None:
         op.execute(
             f"CREATE INDEX IF NOT EXISTS ix_statement_search ON statement USING gin ({PG_DOCUMENT})"
         )
-    elif not _has_index("statement", "ix_statement_search"):
-        op.execute(f"CREATE FULLTEXT INDEX ix_statement_search ON statement ({', '.join(TEXT)})")
+    else:
+        # The text columns' binary collation would make FULLTEXT case-sensitive:
+        # the index reads a generated copy in a case-insensitive collation.
+        if not _has_column("statement", "search_text"):
+            op.execute(
+                "ALTER TABLE statement ADD COLUMN search_text MEDIUMTEXT CHARACTER SET utf8mb4 "
+                f"COLLATE utf8mb4_unicode_ci AS (CONCAT_WS(' ', {', '.join(TEXT)})) STORED"
+            )
+        if not _has_index("statement", "ix_statement_search"):
+            op.execute("CREATE FULLTEXT INDEX ix_statement_search ON statement (search_text)")
 
 
 def _drop_search_index() -> None:
@@ -321,8 +330,11 @@ def _drop_search_index() -> None:
         op.execute("DROP TABLE IF EXISTS statement_search")
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_statement_search")
-    elif _has_index("statement", "ix_statement_search"):
-        op.execute("DROP INDEX ix_statement_search ON statement")
+    else:
+        if _has_index("statement", "ix_statement_search"):
+            op.execute("DROP INDEX ix_statement_search ON statement")
+        if _has_column("statement", "search_text"):
+            op.drop_column("statement", "search_text")
 
 
 def upgrade() -> None:

@@ -128,11 +128,15 @@ def imported(
     parties_created: Sequence[str],
     issues_created: Sequence[str],
     dry_run: bool,
+    retracted: int = 0,
 ) -> str:
     verb = "Would add" if dry_run else "Added"
     parts = [f"{verb} {added:,} statement{'s' if added != 1 else ''}"]
     if skipped:
         parts.append(f"skipped {skipped:,} already present")
+    if retracted:
+        made = "would retract" if dry_run else "retracted"
+        parts.append(f"{made} {retracted:,} of them as the file does")
     create = "would create" if dry_run else "created"
     if parties_created:
         parts.append(f"{create} {_some(parties_created, 'party', 'parties')}")

@@ -156,7 +156,9 @@ def search(found: Found, style: Style) -> str:
     words = record.matched_words(found.terms)
     rows = []
     for row in record.search_rows(found):
-        summary = shorten(terminal_text(row[-1]), layout.SUMMARY_WIDTH)
-        row[-1] = highlight(summary, words, *_MARK) if style.colour else summary
-        rows.append(row)
-    return _table(record.SEARCH_HEADERS, rows, style)
+        cells = [terminal_text(v) for v in row]  # escaped before the marks go in
+        cells[-1] = shorten(cells[-1], layout.SUMMARY_WIDTH)
+        if style.colour:
+            cells[-1] = highlight(cells[-1], words, *_MARK)
+        rows.append(cells)
+    return tabulate(record.SEARCH_HEADERS, rows, check_tablefmt(style.tablefmt))
