@@ -44,6 +44,7 @@ class TrackerGroup(click.Group):
         "issue": "tracker.cli.catalog:issue",
         "import": "tracker.cli.transfer:import_",
         "export": "tracker.cli.transfer:export",
+        "read": "tracker.cli.read:read",
         "demo": "tracker.cli.demo:demo",
         "db": "tracker.cli.database:db",
     }

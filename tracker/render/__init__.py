@@ -12,7 +12,8 @@ The documents, and what each format function takes:
 - `statement(s, style)`: one statement in full (`show`);
 - `report(rep, style, view)`: the stance table (`ReportView`: detail, transpose,
   and what a page shows beyond it);
-- `diff(d, style)`: what moved between two dates.
+- `diff(d, style)`: what moved between two dates;
+- `proposals(reading, style)`: the statements a text reports (`read`).
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ import pkgutil
 from collections.abc import Callable, Sequence
 from functools import cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from tracker.core.types import Diff, History, Report, StatementView
 from tracker.render.formats.json import to_json
 from tracker.render.style import AS_IS, PLAIN, Records, ReportView, Style
+
+if TYPE_CHECKING:
+    from tracker.read.types import Reading
 
 __all__ = ["Records", "ReportView", "Style", "formats", "to_json"]
 
@@ -82,3 +87,7 @@ def report(rep: Report, fmt: str, style: Style = PLAIN, view: ReportView = AS_IS
 
 def diff(d: Diff, fmt: str, style: Style = PLAIN) -> str:
     return _printer("diff", fmt)(d, style)
+
+
+def proposals(reading: Reading, fmt: str, style: Style = PLAIN) -> str:
+    return _printer("proposals", fmt)(reading, style)

@@ -20,6 +20,8 @@ from tracker.db.schema import ISSUE, PARTY
 from tracker.errors import ImportFailed, TrackerError
 
 TOP_LEVEL = ("parties", "issues", "statements")
+# What `tracker read --format json` adds around its statements: taken, and ignored.
+READER_KEYS = ("title", "date", "source", "unknown")
 
 
 def import_json(
@@ -53,6 +55,8 @@ def import_json(
     with contextlib.ExitStack() as cleanup:
         try:
             for name, value in jsonstream.members(reader, lambda k: k == "statements"):
+                if name in READER_KEYS:
+                    continue
                 if name not in TOP_LEVEL:
                     raise ImportFailed(
                         f"unknown top-level key {name!r}: use {', '.join(TOP_LEVEL)}"

@@ -15,6 +15,7 @@ from tracker.text import escape_formula, write_csv
 
 if TYPE_CHECKING:
     from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "csv"
@@ -98,3 +99,10 @@ def diff(d: Diff, style: Style) -> str:
             ]
         )
     return to_csv(DIFF_HEADERS, rows)
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    """A row per proposal, the JSON statement's fields as columns."""
+    from tracker.read.types import PROPOSAL_FIELDS
+
+    return to_csv(PROPOSAL_FIELDS, (list(p.to_json().values()) for p in reading.proposals))

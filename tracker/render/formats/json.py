@@ -11,6 +11,7 @@ from tracker.render.style import AS_IS, ReportView
 
 if TYPE_CHECKING:
     from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "json"
@@ -50,3 +51,8 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
 def diff(d: Diff, style: Style) -> str:
     return to_json(d.to_json())
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    """A document `tracker import` takes as it is (SPEC, "Reading articles")."""
+    return to_json(reading.to_json())

@@ -12,6 +12,7 @@ from tracker.render.text import markdown_text, tabulate
 
 if TYPE_CHECKING:
     from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "markdown"
@@ -62,4 +63,19 @@ def diff(d: Diff, style: Style) -> str:
         parts.append("No changes.")
     if trend_rows:
         parts += ["### Issues", tabulate(trend_headers, trend_rows, "github")]
+    return "\n\n".join(parts)
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    from tracker.render import reading as shared
+
+    parts = [f"**{markdown_text(shared.heading(reading))}**"]
+    if reading.proposals:
+        rows = shared.rows(reading.proposals, markdown=True, colour=False)
+        parts.append(_table(shared.HEADERS, rows))
+    else:
+        parts.append("No positions found.")
+    if reading.unknown:
+        lines = [markdown_text(line) for line in shared.unknown_lines(reading.unknown)]
+        parts.append("Not in the catalog:\n\n" + "\n".join(f"- {line}" for line in lines))
     return "\n\n".join(parts)

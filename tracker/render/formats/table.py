@@ -14,6 +14,7 @@ from tracker.text import shorten, terminal_text
 
 if TYPE_CHECKING:
     from tracker.core.types import Diff, History, Report, StatementView
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "table"
@@ -115,4 +116,20 @@ def diff(d: Diff, style: Style) -> str:
         parts.append("No changes.")
     if trend_rows:
         parts.append(tabulate(trend_headers, trend_rows, tablefmt))
+    return "\n\n".join(parts)
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    from tracker.render import reading as shared
+
+    parts = [terminal_text(shared.heading(reading))]
+    if reading.proposals:
+        # Escaped for a terminal cell by cell (`rows`), the stance coloured.
+        rows = shared.rows(reading.proposals, markdown=False, colour=style.colour)
+        parts.append(tabulate(shared.HEADERS, rows, check_tablefmt(style.tablefmt)))
+    else:
+        parts.append("No positions found.")
+    if reading.unknown:
+        lines = [terminal_text(line) for line in shared.unknown_lines(reading.unknown)]
+        parts.append("Not in the catalog:\n" + "\n".join(f"  {line}" for line in lines))
     return "\n\n".join(parts)
