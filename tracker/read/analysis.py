@@ -27,6 +27,8 @@ REPORTED = re.compile(
 )
 BOUNDARY = re.compile(r";| — | – |(?<!\w)(?:while|whereas|but|although|though|because)(?!\w)")
 CLAUSE_END = re.compile(r";|(?<!\w)(?:while|whereas|but|although|though|because)(?!\w)")
+# Where a new clause, with a subject of its own, may begin.
+CLAUSE = re.compile(BOUNDARY.pattern + r"|, and |, but ")
 COORDINATION = re.compile(r"^\W*(?:,|and|or|as well as|together with|along with|,? and)?\W*$")
 
 
@@ -132,13 +134,19 @@ def holders(a: Analysis, cue: cues.Cue) -> list[Mention]:
     """Who holds the stance a cue carries: the speaker, for a cue inside a
     quotation or after a speech verb; else the subject of the cue's clause,
     with the parties coordinated with it ("France, Germany and the UK
-    backed ..."); else a pronoun that stands for a person."""
+    backed ..."); else the sentence's subject ("X welcomed the talks but
+    criticised ...")."""
     if a.speaker is not None and (
         a.sentence.in_quote(cue.start) or a.speaker.end <= cue.start or a.sentence.continues
     ):
         return [a.speaker]
-    start = max((m.end() for m in BOUNDARY.finditer(a.text, 0, cue.start)), default=0)
-    before = [m for m in a.actors() if start <= m.start and m.end <= cue.start]
+    start = max((m.end() for m in CLAUSE.finditer(a.text, 0, cue.start)), default=0)
+    return _subject(a, start, cue.start) or _subject(a, 0, cue.start)
+
+
+def _subject(a: Analysis, start: int, end: int) -> list[Mention]:
+    """The first actor between start and end, and those coordinated with it."""
+    before = [m for m in a.actors() if start <= m.start and m.end <= end]
     if not before:
         return []
     group = [before[0]]
@@ -157,34 +165,66 @@ def holders(a: Analysis, cue: cues.Cue) -> list[Mention]:
     return list(by_party.values())
 
 
-def plan_author(analyses: list[Analysis]) -> str | None:
-    """The party whose draft the text quotes: one named with the plan ("the US
-    plan", "a plan drafted by Washington"); else the one party that works on
-    plans in the text and neither pushes back against them nor is the target
-    of their provisions."""
-    named: Counter[str] = Counter()
+AUTHORING = re.compile(
+    r"(?<!\w)(?:tabled|tables|drafted|drafts|drew up|put forward|puts forward|proposed|proposes|"
+    r"presented|presents|circulated|circulates|unveiled|unveils|submitted|submits)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _named_authors(a: Analysis) -> list[str]:
+    """The parties a sentence names as a draft's authors: "the US plan",
+    "a plan drafted by Washington", "France and Germany tabled a proposal"."""
+    for plan in cues.PLANS.finditer(a.text):
+        for m in a.mentions:
+            gap = a.text[m.end : plan.start()]
+            if (
+                m.party
+                and m.end <= plan.start()
+                and re.fullmatch(r"(?:’s|'s)?\s+(?:[\w‑-]+\s+){0,2}", gap)
+            ):
+                return [m.party]
+            after = a.text[plan.end() : m.start]
+            if (
+                m.party
+                and m.start >= plan.end()
+                and re.fullmatch(
+                    r"\s+(?:drafted|proposed|written|put forward|presented|tabled|circulated)"
+                    r"\s+by\s+(?:the\s+)?",
+                    after,
+                )
+            ):
+                return [m.party]
+        verbs = [v for v in AUTHORING.finditer(a.text, 0, plan.start())]
+        if verbs and len(a.text[verbs[-1].end() : plan.start()].split()) <= 4:
+            group = _subject(a, 0, verbs[-1].start())
+            if group:
+                return [m.party for m in group if m.party]
+    return []
+
+
+def plan_authors(analyses: list[Analysis]) -> list[list[str]]:
+    """For each sentence, the parties whose draft it quotes: those it names;
+    else those named last before it; else the one party that works on plans
+    in the text and neither pushes back against them nor is the target of
+    their provisions."""
+    fallback = _eliminated(analyses)
+    current = [fallback] if fallback else []
+    out: list[list[str]] = []
+    for a in analyses:
+        named = [] if a.sentence.heading else _named_authors(a)
+        if named:
+            current = named
+        out.append(current)
+    return out
+
+
+def _eliminated(analyses: list[Analysis]) -> str | None:
     near: Counter[str] = Counter()
     excluded: set[str] = set()
     for a in analyses:
-        if a.sentence.heading:
+        if a.sentence.heading or not cues.PLANS.search(a.text):
             continue
-        plans = list(cues.PLANS.finditer(a.text))
-        if not plans:
-            continue
-        for plan in plans:
-            for m in a.mentions:
-                if m.party is None:
-                    continue
-                gap = a.text[m.end : plan.start()]
-                if m.end <= plan.start() and re.fullmatch(r"(?:’s|'s)?\s+(?:[\w‑-]+\s+){0,2}", gap):
-                    named[m.party] += 1
-                after = a.text[plan.end() : m.start]
-                if m.start >= plan.end() and re.fullmatch(
-                    r"\s+(?:drafted|proposed|written|put forward|presented|backed|circulated)"
-                    r"\s+by\s+(?:the\s+)?",
-                    after,
-                ):
-                    named[m.party] += 1
         for m in a.actors():
             near[m.party or ""] += 1
         for cue in a.cues:
@@ -195,7 +235,5 @@ def plan_author(analyses: list[Analysis]) -> str | None:
             for m in a.mentions:
                 if m.party and 0 <= m.start - p.end() <= 12:
                     excluded.add(m.party)
-    if named:
-        return named.most_common(1)[0][0]
     left = [(n, party) for party, n in near.items() if party and party not in excluded]
     return max(left)[1] if left else None

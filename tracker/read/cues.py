@@ -27,8 +27,9 @@ _CUES: tuple[tuple[int, str], ...] = (
     (0, r"(?:remain|remains|remained) open|to be (?:negotiated|discussed)|on the table"),
     # supports
     (1, r"back(?:s|ed|ing)?(?! down)(?! off)(?! away)(?! to)|support\w*|welcom\w*|endors\w*"),
-    (1, r"agree\w*(?! with)|approv\w*|accept\w*|in favou?r of|favou?r\w*|embrac\w*"),
-    (1, r"call(?:s|ed|ing)? for|propos\w*|urg(?:e|es|ed|ing)|pledg\w*|commit\w* to"),
+    (1, r"agree(?:s|d|ing)?(?! with)|approv\w*|accept\w*|in favou?r of|favou?r\w*|embrac\w*"),
+    (1, r"call(?:s|ed|ing)? for|propos\w*|urg(?:e|es|ed|ing)|pledg\w*|commit(?:s|ted|ting)?"),
+    (1, r"wants?|wanted|seek(?:s|ing)?|sought|offer(?:s|ed|ing)?"),
     # demands
     (2, r"insist\w*|demand\w*|must|as (?:a )?conditions?|precondition\w*|requir\w*"),
     (2, r"(?:has|have|had) to|non-starter without|only if|only with|conditional on"),
@@ -63,7 +64,7 @@ PROVISIONS = re.compile(
 )
 PLANS = re.compile(
     r"(?<!\w)(?:plan|plans|draft|drafts|proposal|proposals|framework|blueprint|roadmap|"
-    r"road map|initiative)(?!\w)",
+    r"road map|initiative|compromise)(?!\w)",
     re.IGNORECASE,
 )
 

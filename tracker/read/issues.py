@@ -88,8 +88,15 @@ class Term:
     strength: float = 0.0  # how surely the sentence touches the issue: 1 at most
 
 
+def _word(word: str) -> str:
+    """A word and its other forms ("territory": "territories", "territorial")."""
+    if len(word) < 5 or not word.isalpha():
+        return re.escape(word)
+    return re.escape(stem(word)) + r"\w*"
+
+
 def _phrase(text: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in re.findall(r"[\w]+", text)]
+    words = [_word(w) for w in re.findall(r"[\w]+", text)]
     return re.compile(r"(?<!\w)" + r"[\s\-‑’']+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 

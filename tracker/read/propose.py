@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from tracker.read import cues, forms
-from tracker.read.analysis import REPORTED, SPEECH, Analysis, analyse, holders, plan_author
+from tracker.read.analysis import REPORTED, SPEECH, Analysis, analyse, holders, plan_authors
 from tracker.read.issues import Issues, Term
 from tracker.read.known import Known
 from tracker.read.mentions import Mention, Names, People
@@ -34,12 +34,12 @@ def read(
     for these parties and issues (slugs) if any are given."""
     names = Names(known, stated_on)
     analyses, people = analyse(split(doc.text), names, Issues(known, names))
-    author = plan_author(analyses)
-    # What an issue's support means: its proposition (its title if it has none).
-    wording = {i.slug: i.proposition or i.title for i in known.issues}
+    authors = plan_authors(analyses)
+    # What an issue's support means: its proposition and its title.
+    wording = {i.slug: f"{i.proposition or ''} {i.title}" for i in known.issues}
     found: list[Proposal] = []
-    for a in analyses:
-        found += _sentence(a, author, wording, stated_on, source)
+    for a, drafters in zip(analyses, authors, strict=True):
+        found += _sentence(a, drafters, wording, stated_on, source)
     if parties:
         found = [p for p in found if p.party in parties]
     if issues:
@@ -79,7 +79,7 @@ def _provision(a: Analysis, term: Term) -> re.Match[str] | None:
 
 
 def _sentence(
-    a: Analysis, author: str | None, wording: dict[str, str], day: dt.date, source: str | None
+    a: Analysis, authors: list[str], wording: dict[str, str], day: dt.date, source: str | None
 ) -> list[Proposal]:
     out: list[Proposal] = []
     by_issue: dict[str, list[Term]] = {}
@@ -93,8 +93,8 @@ def _sentence(
             governed = cues.scope(a.text, provision.start(), term.start, term.end)
             turned = cues.turns(governed, wording[issue])
             plan_score = -1 if turned else 1
-            if author is not None:
-                said = cues.Cue(provision.start(), provision.end(), provision.group(), 1, False)
+            said = cues.Cue(provision.start(), provision.end(), provision.group(), 1, False)
+            for author in authors:
                 out.append(
                     _make(
                         a,
