@@ -195,6 +195,7 @@ def report_html(db: str, as_of: str, inline_statements: int) -> str:
     finally:
         database.dispose()
 
+
 # --- the article reader -------------------------------------------------------------
 
 READ_DATA = REPO / "tests" / "data" / "read"
@@ -212,5 +213,7 @@ def world(name: str = "ukraine-world.json") -> dict[str, object]:
 def seed_article() -> Path:
     value = os.environ.get(SEED_ARTICLE_ENV, "")
     if not value or not Path(value).is_file():
-        pytest.skip(f"the seed article is not in the repository: set {SEED_ARTICLE_ENV} to its path")
+        pytest.skip(
+            f"the seed article is not in the repository: set {SEED_ARTICLE_ENV} to its path"
+        )
     return Path(value)

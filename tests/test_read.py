@@ -4,7 +4,6 @@ knows (`tracker.read`): no database, no command line."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -105,7 +104,10 @@ def test_a_person_the_text_introduces() -> None:
     )
     assert {(p.party, p.speaker) for p in found.proposals} == {("eu", "Kaja Kallas")}
     [person] = [u for u in found.unknown if u.kind == "person"]
-    assert person.command == 'tracker person add "Kaja Kallas" --party eu --role "foreign policy chief"'
+    assert (
+        person.command
+        == 'tracker person add "Kaja Kallas" --party eu --role "foreign policy chief"'
+    )
 
 
 def test_parties_the_catalog_lacks() -> None:

@@ -29,7 +29,9 @@ BOUNDARY = re.compile(r";| — | – |(?<!\w)(?:while|whereas|but|although|thoug
 CLAUSE_END = re.compile(r";|(?<!\w)(?:while|whereas|but|although|though|because)(?!\w)")
 # Where a new clause, with a subject of its own, may begin.
 CLAUSE = re.compile(BOUNDARY.pattern + r"|, and |, but ")
-COORDINATION = re.compile(r"^\W*(?:,|and|or|as well as|together with|along with|,? and)?\s*(?:the\s+)?$")
+COORDINATION = re.compile(
+    r"^\W*(?:,|and|or|as well as|together with|along with|,? and)?\s*(?:the\s+)?$"
+)
 
 
 @dataclass
