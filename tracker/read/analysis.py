@@ -197,7 +197,12 @@ def _named_authors(a: Analysis) -> list[str]:
                 )
             ):
                 return [m.party]
-        verbs = [v for v in AUTHORING.finditer(a.text, 0, plan.start())]
+        # "a proposed framework": an adjective, not who proposed it.
+        verbs = [
+            v
+            for v in AUTHORING.finditer(a.text, 0, plan.start())
+            if not re.search(r"(?i)(?<!\w)(?:a|an|the|its|their)\s+$", a.text[: v.start()])
+        ]
         if verbs and len(a.text[verbs[-1].end() : plan.start()].split()) <= 4:
             group = _subject(a, 0, verbs[-1].start())
             if group:
