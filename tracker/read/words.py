@@ -6,354 +6,83 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Nouns that make the party before them an actor ("Ukrainian negotiators").
-ACTOR_NOUNS = frozenset(
-    [
-        "officials",
-        "official",
-        "negotiators",
-        "negotiator",
-        "delegation",
-        "delegations",
-        "president",
-        "presidents",
-        "government",
-        "governments",
-        "leader",
-        "leaders",
-        "minister",
-        "ministers",
-        "ministry",
-        "side",
-        "diplomats",
-        "diplomat",
-        "authorities",
-        "envoy",
-        "envoys",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "administration",
-        "team",
-        "chancellor",
-        "parliament",
-        "lawmakers",
-        "cabinet",
-        "premier",
-        "representatives",
-        "representative",
-        "mediators",
-        "mediator",
-        "ambassador",
-        "prime",
-        "chief",
-        "head",
-        "foreign",
-        "office",
-        "camp",
-        "counterparts",
-        "counterpart",
-        "allies",
-        "partners",
-    ]
+ACTOR_NOUNS = _words(
+    """
+    officials official negotiators negotiator delegation delegations president presidents
+    government governments leader leaders minister ministers ministry side diplomats
+    diplomat authorities envoy envoys spokesman spokeswoman spokesperson administration team
+    chancellor parliament lawmakers cabinet premier representatives representative mediators
+    mediator ambassador prime chief head foreign office camp counterparts counterpart allies
+    partners
+    """
 )
 
 # Words of a role between a party and a person's name ("US presidential envoy").
-ROLE_WORDS = ACTOR_NOUNS | frozenset(
-    [
-        "presidential",
-        "national",
-        "security",
-        "adviser",
-        "advisor",
-        "policy",
-        "secretary",
-        "state",
-        "special",
-        "deputy",
-        "defence",
-        "defense",
-        "military",
-        "committee",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "top",
-        "senior",
-        "general",
-        "admiral",
-        "commander",
-        "intelligence",
-        "economy",
-        "finance",
-        "trade",
-        "interior",
-        "vice",
-        "commissioner",
-        "high",
-        "the",
-        "a",
-        "its",
-        "his",
-        "her",
-        "their",
-        "former",
-        "acting",
-        "new",
-        "led",
-        "by",
-        "labour",
-        "conservative",
-        "party",
-        "general-secretary",
-        "secretary-general",
-    ]
+ROLE_WORDS = ACTOR_NOUNS | _words(
+    """
+    presidential national security adviser advisor policy secretary state special deputy
+    defence defense military committee chairman chairwoman chair top senior general admiral
+    commander intelligence economy finance trade interior vice commissioner high the a its
+    his her their former acting new led by labour conservative party general-secretary
+    secretary-general
+    """
 )
 
 # Capitalised words that stand before a name and are not part of it.
-TITLES = frozenset(
-    [
-        "President",
-        "Prime",
-        "Minister",
-        "Chancellor",
-        "Admiral",
-        "General",
-        "Sir",
-        "Dame",
-        "Dr",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Secretary",
-        "Senator",
-        "King",
-        "Queen",
-        "Pope",
-        "Ambassador",
-        "Envoy",
-        "Foreign",
-        "Defence",
-        "Defense",
-        "Vice",
-        "Deputy",
-        "Commissioner",
-        "Chairman",
-        "Chief",
-        "Sheikh",
-        "Emir",
-        "Crown",
-        "Prince",
-        "Lord",
-        "Lady",
-        "Colonel",
-        "Marshal",
-        "Premier",
-        "Speaker",
-        "Representative",
-        "Governor",
-        "Mayor",
-        "Judge",
-        "Justice",
-        "Professor",
-    ]
+TITLES = _words(
+    """
+    President Prime Minister Chancellor Admiral General Sir Dame Dr Mr Mrs Ms Secretary
+    Senator King Queen Pope Ambassador Envoy Foreign Defence Defense Vice Deputy
+    Commissioner Chairman Chief Sheikh Emir Crown Prince Lord Lady Colonel Marshal Premier
+    Speaker Representative Governor Mayor Judge Justice Professor
+    """
 )
 
 # A capitalised run ending in one of these is an institution, not a person.
-INSTITUTION_ENDS = frozenset(
-    [
-        "News",
-        "Times",
-        "Post",
-        "Journal",
-        "Ministry",
-        "Council",
-        "Committee",
-        "Agency",
-        "Union",
-        "Party",
-        "Organization",
-        "Organisation",
-        "Office",
-        "Bank",
-        "Fund",
-        "House",
-        "Street",
-        "Palace",
-        "Army",
-        "Forces",
-        "Articles",
-        "Court",
-        "Conference",
-        "Summit",
-        "Treaty",
-        "Plan",
-        "Group",
-        "Commission",
-        "Parliament",
-        "Assembly",
-        "Institute",
-        "University",
-        "Airport",
-        "Sea",
-        "Ocean",
-        "River",
-        "Square",
-        "Region",
-        "Republic",
-        "Federation",
-        "Kingdom",
-        "States",
-        "Nations",
-        "League",
-        "Alliance",
-        "Front",
-        "Movement",
-        "Force",
-        "Guard",
-        "Service",
-        "Services",
-        "Corporation",
-        "Company",
-    ]
+INSTITUTION_ENDS = _words(
+    """
+    News Times Post Journal Ministry Council Committee Agency Union Party Organization
+    Organisation Office Bank Fund House Street Palace Army Forces Articles Court Conference
+    Summit Treaty Plan Group Commission Parliament Assembly Institute University Airport Sea
+    Ocean River Square Region Republic Federation Kingdom States Nations League Alliance
+    Front Movement Force Guard Service Services Corporation Company
+    """
 )
 
 # Capitalised words that begin sentences or name times, never people.
-NOT_NAMES = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "On",
-        "In",
-        "At",
-        "As",
-        "And",
-        "But",
-        "Or",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "Since",
-        "During",
-        "Under",
-        "Over",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "Its",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "You",
-        "His",
-        "Her",
-        "Their",
-        "Our",
-        "Your",
-        "There",
-        "Here",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Analysts",
-        "Critics",
-        "Officials",
-        "Western",
-        "Eastern",
-        "Northern",
-        "Southern",
-        "European",
-        "Asian",
-        "African",
-        "Similar",
-        "Related",
-        "Read",
-        "More",
-        "According",
-        "Meanwhile",
-        "However",
-        "Earlier",
-        "Later",
-        "Also",
-        "Asked",
-        "Speaking",
-    ]
+NOT_NAMES = _words(
+    """
+    The A An On In At As And But Or If When While After Before Since During Under Over This
+    That These Those It Its He She They We I You His Her Their Our Your There Here Monday
+    Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+    July August September October November December Analysts Critics Officials Western
+    Eastern Northern Southern European Asian African Similar Related Read More According
+    Meanwhile However Earlier Later Also Asked Speaking
+    """
 )
 
-LOCATIVE = frozenset(
-    [
-        "in",
-        "to",
-        "at",
-        "from",
-        "into",
-        "near",
-        "across",
-        "around",
-        "outside",
-        "inside",
-        "via",
-        "through",
-        "toward",
-        "towards",
-        "visit",
-        "visited",
-        "visiting",
-        "reach",
-        "reached",
-        "arrived",
-        "left",
-    ]
+LOCATIVE = _words(
+    """
+    in to at from into near across around outside inside via through toward towards visit
+    visited visiting reach reached arrived left
+    """
 )
 
 PRONOUNS = frozenset({"he", "she"})
 
 # Nouns of a process (who takes part, who agrees) rather than of an outcome:
 # a demand for Europe's "involvement" on sanctions is no stance on sanctions.
-PROCESS_NOUNS = frozenset(
-    [
-        "involvement",
-        "participation",
-        "say",
-        "consultation",
-        "consultations",
-        "seat",
-        "role",
-        "dialogue",
-        "talks",
-        "negotiation",
-        "negotiations",
-        "input",
-        "coordination",
-        "consent",
-        "agreement",
-        "approval",
-        "voice",
-        "oversight",
-    ]
+PROCESS_NOUNS = _words(
+    """
+    involvement participation say consultation consultations seat role dialogue talks
+    negotiation negotiations input coordination consent agreement approval voice oversight
+    """
 )
 
 WORD = re.compile(r"[\w’'‑-]+|[^\w\s]")
