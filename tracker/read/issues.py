@@ -11,67 +11,15 @@ from dataclasses import dataclass
 
 from tracker.read.known import Known, KnownIssue
 from tracker.read.mentions import Names
-from tracker.read.words import NOT_NAMES, stem, tokens
+from tracker.read.words import NOT_NAMES, stem, tokens, words
 
-STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "on",
-        "in",
-        "for",
-        "to",
-        "and",
-        "or",
-        "its",
-        "it",
-        "their",
-        "his",
-        "her",
-        "is",
-        "are",
-        "be",
-        "may",
-        "can",
-        "will",
-        "would",
-        "should",
-        "with",
-        "from",
-        "by",
-        "as",
-        "at",
-        "that",
-        "this",
-        "which",
-        "who",
-        "part",
-        "still",
-        "holds",
-        "subject",
-        "after",
-        "before",
-        "receives",
-        "receive",
-        "join",
-        "joins",
-        "used",
-        "use",
-        "terms",
-        "any",
-        "all",
-        "more",
-        "most",
-        "some",
-        "other",
-        "own",
-        "than",
-        "ukraine's",
-        "kyiv's",
-        "europe's",
-    ]
+STOP = words(
+    """
+    the a an of on in for to and or its it their his her is are be may can will would should
+    with from by as at that this which who part still holds subject after before receives
+    receive join joins used use terms any all more most some other own than ukraine's kyiv's
+    europe's
+    """
 )
 
 KEYWORD, PHRASE, PAIR, TITLE_WORD, PROPER, PROPOSITION_WORD = 1.0, 1.0, 1.0, 0.6, 1.0, 0.35

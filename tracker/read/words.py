@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """The words of a list written as text, one set."""
     return frozenset(text.split())
 
 
 # Nouns that make the party before them an actor ("Ukrainian negotiators").
-ACTOR_NOUNS = _words(
+ACTOR_NOUNS = words(
     """
     officials official negotiators negotiator delegation delegations president presidents
     government governments leader leaders minister ministers ministry side diplomats
@@ -24,7 +25,7 @@ ACTOR_NOUNS = _words(
 )
 
 # Words of a role between a party and a person's name ("US presidential envoy").
-ROLE_WORDS = ACTOR_NOUNS | _words(
+ROLE_WORDS = ACTOR_NOUNS | words(
     """
     presidential national security adviser advisor policy secretary state special deputy
     defence defense military committee chairman chairwoman chair top senior general admiral
@@ -35,7 +36,7 @@ ROLE_WORDS = ACTOR_NOUNS | _words(
 )
 
 # Capitalised words that stand before a name and are not part of it.
-TITLES = _words(
+TITLES = words(
     """
     President Prime Minister Chancellor Admiral General Sir Dame Dr Mr Mrs Ms Secretary
     Senator King Queen Pope Ambassador Envoy Foreign Defence Defense Vice Deputy
@@ -45,7 +46,7 @@ TITLES = _words(
 )
 
 # A capitalised run ending in one of these is an institution, not a person.
-INSTITUTION_ENDS = _words(
+INSTITUTION_ENDS = words(
     """
     News Times Post Journal Ministry Council Committee Agency Union Party Organization
     Organisation Office Bank Fund House Street Palace Army Forces Articles Court Conference
@@ -56,7 +57,7 @@ INSTITUTION_ENDS = _words(
 )
 
 # Capitalised words that begin sentences or name times, never people.
-NOT_NAMES = _words(
+NOT_NAMES = words(
     """
     The A An On In At As And But Or If When While After Before Since During Under Over This
     That These Those It Its He She They We I You His Her Their Our Your There Here Monday
@@ -67,7 +68,7 @@ NOT_NAMES = _words(
     """
 )
 
-LOCATIVE = _words(
+LOCATIVE = words(
     """
     in to at from into near across around outside inside via through toward towards visit
     visited visiting reach reached arrived left
@@ -78,7 +79,7 @@ PRONOUNS = frozenset({"he", "she"})
 
 # Nouns of a process (who takes part, who agrees) rather than of an outcome:
 # a demand for Europe's "involvement" on sanctions is no stance on sanctions.
-PROCESS_NOUNS = _words(
+PROCESS_NOUNS = words(
     """
     involvement participation say consultation consultations seat role dialogue talks
     negotiation negotiations input coordination consent agreement approval voice oversight
