@@ -220,3 +220,26 @@ def golden_seed(tmp_path: Path) -> Path:
     path = tmp_path / "golden-seed.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# --- the article reader -------------------------------------------------------------
+
+READ_DATA = REPO / "tests" / "data" / "read"
+# The seed article is not in the repository (its licence is unknown): tests
+# that read it take its path from here, and are skipped without it.
+SEED_ARTICLE_ENV = "TRACKER_SEED_ARTICLE"
+
+
+def world(name: str = "ukraine-world.json") -> dict[str, object]:
+    """A catalog of a text's world in the export's shape (people, keywords)."""
+    loaded: dict[str, object] = json.loads((READ_DATA / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def seed_article() -> Path:
+    value = os.environ.get(SEED_ARTICLE_ENV, "")
+    if not value or not Path(value).is_file():
+        pytest.skip(
+            f"the seed article is not in the repository: set {SEED_ARTICLE_ENV} to its path"
+        )
+    return Path(value)

@@ -48,9 +48,9 @@ MYSQL: dict[str, Any] = {
 }
 TEXT = ("summary", "quote", "speaker", "conditions")  # what search reads
 # PostgreSQL's document of a statement, as the index and the queries spell it.
-PG_DOCUMENT = "to_tsvector('simple', " + " || ' ' || ".join(
-    f"coalesce({c}, '')" for c in TEXT
-) + ")"
+PG_DOCUMENT = (
+    "to_tsvector('simple', " + " || ' ' || ".join(f"coalesce({c}, '')" for c in TEXT) + ")"
+)
 
 
 def _inspector() -> sa.Inspector:
@@ -245,8 +245,17 @@ def _recompute(fingerprint: Callable[[Content], str]) -> None:
     s = _statement
     query = (
         sa.select(
-            s.c.id, _party.c.slug, _issue.c.slug, s.c.score, s.c.stated_on, s.c.summary,
-            s.c.quote, s.c.speaker, s.c.source, s.c.basis, s.c.conditions,
+            s.c.id,
+            _party.c.slug,
+            _issue.c.slug,
+            s.c.score,
+            s.c.stated_on,
+            s.c.summary,
+            s.c.quote,
+            s.c.speaker,
+            s.c.source,
+            s.c.basis,
+            s.c.conditions,
         )  # fmt: skip
         .join(_party, _party.c.id == s.c.party_id)
         .join(_issue, _issue.c.id == s.c.issue_id)

@@ -15,6 +15,7 @@ from tracker.text import shorten, terminal_text
 if TYPE_CHECKING:
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "table"
@@ -162,3 +163,19 @@ def search(found: Found, style: Style) -> str:
             cells[-1] = highlight(cells[-1], words, *_MARK)
         rows.append(cells)
     return tabulate(record.SEARCH_HEADERS, rows, check_tablefmt(style.tablefmt))
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    from tracker.render import reading as shared
+
+    parts = [terminal_text(shared.heading(reading))]
+    if reading.proposals:
+        # Escaped for a terminal cell by cell (`rows`), the stance coloured.
+        rows = shared.rows(reading.proposals, markdown=False, colour=style.colour)
+        parts.append(tabulate(shared.HEADERS, rows, check_tablefmt(style.tablefmt)))
+    else:
+        parts.append("No positions found.")
+    if reading.unknown:
+        lines = [terminal_text(line) for line in shared.unknown_lines(reading.unknown)]
+        parts.append("Not in the catalog:\n" + "\n".join(f"  {line}" for line in lines))
+    return "\n\n".join(parts)

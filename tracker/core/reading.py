@@ -1,0 +1,62 @@
+"""What `tracker read` asks the database: what the catalog knows, for the
+reader (`tracker.read`, which never opens the database itself), and which
+proposals the database already holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from tracker.db.schema import ALIAS, ISSUE, PARTY, STATEMENT
+from tracker.read.known import Known, KnownIssue, KnownParty
+from tracker.read.types import Proposal
+
+
+def known_from_catalog(session: Session) -> Known:
+    """The catalog as the reader sees it: parties with their aliases, issues
+    with their propositions, in three queries.
+
+    People and issue keywords are not in the schema yet: they are left empty
+    here, and this is the one function to extend when they come (`Known`'s
+    `people` and `KnownIssue.keywords`)."""
+    aliases: dict[int, list[str]] = {}
+    for party_id, alias in session.execute(
+        select(ALIAS.c.party_id, ALIAS.c.alias).order_by(ALIAS.c.id)
+    ):
+        aliases.setdefault(party_id, []).append(alias)
+    parties = tuple(
+        KnownParty(row.slug, row.name, row.kind, tuple(aliases.get(row.id, ())))
+        for row in session.execute(
+            select(PARTY.c.id, PARTY.c.slug, PARTY.c.name, PARTY.c.kind).order_by(PARTY.c.id)
+        )
+    )
+    issues = tuple(
+        KnownIssue(row.slug, row.title, row.proposition)
+        for row in session.execute(
+            select(ISSUE.c.slug, ISSUE.c.title, ISSUE.c.proposition).order_by(ISSUE.c.id)
+        )
+    )
+    return Known(parties, issues, ())
+
+
+def held(session: Session, proposals: Iterable[Proposal]) -> set[tuple[object, ...]]:
+    """The keys (`Proposal.key`: party, issue, score, date, source) of the
+    proposals that a statement not retracted already holds, in one query."""
+    wanted = {p.key() for p in proposals}
+    if not wanted:
+        return set()
+    query = (
+        select(
+            PARTY.c.slug, ISSUE.c.slug, STATEMENT.c.score, STATEMENT.c.stated_on, STATEMENT.c.source
+        )
+        .join(PARTY, PARTY.c.id == STATEMENT.c.party_id)
+        .join(ISSUE, ISSUE.c.id == STATEMENT.c.issue_id)
+        .where(
+            STATEMENT.c.retracted_at.is_(None),
+            tuple_(PARTY.c.slug, ISSUE.c.slug).in_({(k[0], k[1]) for k in wanted}),
+            STATEMENT.c.stated_on.in_({k[3] for k in wanted}),
+        )
+    )
+    return {tuple(row) for row in session.execute(query)} & wanted
