@@ -256,7 +256,7 @@ def _recompute(fingerprint: Callable[[Content], str]) -> None:
             s.c.source,
             s.c.basis,
             s.c.conditions,
-        )  # fmt: skip
+        )
         .join(_party, _party.c.id == s.c.party_id)
         .join(_issue, _issue.c.id == s.c.issue_id)
         .order_by(s.c.id)
