@@ -207,9 +207,17 @@ RETRACTED = 5  # the statement the golden data retracts
 
 
 def golden_seed(tmp_path: Path) -> Path:
-    """The seed with fixed recording times and users, and one retraction."""
+    """The seed with fixed recording times and users (of its statements and of
+    its catalog's history), and one retraction."""
     doc = json.loads(seed_file().read_text(encoding="utf-8"))
     start = dt.datetime(2025, 12, 2, 9, 0, tzinfo=dt.UTC)
+    made = (start - dt.timedelta(days=1)).isoformat()
+    for kind, own in (("parties", "slug"), ("issues", "slug"), ("people", "name")):
+        for record in doc[kind]:  # made at a fixed time too, not at the import's
+            record["history"] = [
+                {"field": "created", "old": None, "new": record[own], "recorded_at": made,
+                 "recorded_by": "golden"}
+            ]  # fmt: skip
     for n, statement in enumerate(doc["statements"], start=1):
         moment = start + dt.timedelta(minutes=n, microseconds=n)
         statement["recorded_at"] = moment.isoformat()

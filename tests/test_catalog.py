@@ -39,7 +39,13 @@ def test_show_gives_what_the_ledger_holds(seeded: Tracker) -> None:
         "slug", "name", "kind", "aliases", "description", "people", "statements",
         "first_stated_on", "last_stated_on", "stances",
     }  # fmt: skip
-    assert page["slug"] == "ukraine" and page["people"] == []
+    assert page["slug"] == "ukraine"
+    assert page["people"] == [
+        "Andrii Sybiha",
+        "Andriy Yermak",
+        "Rustem Umerov",
+        "Volodymyr Zelensky",
+    ]
     report = _json(seeded, "report", "--as-of", "2025-12-01", "-p", "ukraine")
     assert page["stances"] == [
         {"issue": c["issue"], "stance": c["stance"], "stated_on": c["stated_on"]}
@@ -50,7 +56,7 @@ def test_show_gives_what_the_ledger_holds(seeded: Tracker) -> None:
     assert page["first_stated_on"] == min(s["stated_on"] for s in log)
     assert page["last_stated_on"] == max(s["stated_on"] for s in log)
     issue = _json(seeded, "issue", "show", "Donbas territory", "--as-of", "2025-12-01")
-    assert issue["slug"] == "donbas" and issue["keywords"] == []
+    assert issue["slug"] == "donbas" and "Donetsk" in issue["keywords"]
     assert {s["party"] for s in issue["stances"]} >= {"ukraine", "russia"}
     assert len(issue["wordings"]) == 1 and issue["wordings"][0]["until"] is None
     for fmt in ("table", "markdown", "csv"):

@@ -94,17 +94,26 @@ def test_people_are_listed_shown_and_edited(tracker: Tracker) -> None:
 
 
 def test_unregistered_speakers(seeded: Tracker) -> None:
+    for speaker, party in [
+        ("Maria Zakharova", "russia"),
+        ("Maria Zakharova", "russia"),
+        ("A spokesman", "eu"),
+    ]:
+        seeded(
+            "add", party, "donbas", "open", "-s", "x", "--speaker", speaker, "--date", "2025-11-30"
+        )
     found = _json(seeded, "person", "list", "--unregistered")
     assert found and set(found[0]) == {"speaker", "party", "statements"}
     assert found == sorted(
         found, key=lambda u: (-u["statements"], u["speaker"].casefold(), u["party"])
     )
-    zelensky = [u for u in found if u["speaker"] == "Volodymyr Zelensky"]
-    assert zelensky and zelensky[0]["party"] == "ukraine"
-    seeded("person", "add", "Volodymyr Zelensky", "--party", "ukraine", "--alias", "Zelensky")
+    zakharova = [u for u in found if u["speaker"] == "Maria Zakharova"]
+    assert zakharova == [{"speaker": "Maria Zakharova", "party": "russia", "statements": 2}]
+    assert all(u["speaker"] != "Volodymyr Zelensky" for u in found)  # a person of the seed
+    seeded("person", "add", "Maria Zakharova", "--party", "russia", "--alias", "Zakharova")
     after = _json(seeded, "person", "list", "--unregistered")
-    assert all(u["speaker"] != "Volodymyr Zelensky" for u in after)
-    assert _json(seeded, "person", "show", "zelensky")["statements"] == zelensky[0]["statements"]
+    assert all(u["speaker"] != "Maria Zakharova" for u in after)
+    assert _json(seeded, "person", "show", "zakharova")["statements"] == 2
 
 
 def _complete(db: str, words: str) -> list[str]:

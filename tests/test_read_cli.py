@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import READ_DATA, Tracker, one_line, seed_article, statement_count, world
+from helpers import READ_DATA, Tracker, one_line, seed_article, statement_count
 from tracker.cli import read as read_cli
-from tracker.core import reading
-from tracker.read import known
 
 ARTICLE = (
     "Talks in Geneva\n\n"
@@ -187,30 +185,11 @@ def test_an_edit_the_database_refuses_asks_again(
     assert "Logged 1 of 1 proposal." in done.stdout
 
 
-def with_world(session: object) -> known.Known:
-    """The catalog as it will be once people and keywords are in the
-    database: the database's, plus the Ukraine world's people and keywords."""
-    base = real_known(session)  # type: ignore[arg-type]
-    extra = known.from_json(world())
-    keywords = {i.slug: i.keywords for i in extra.issues}
-    issues = tuple(
-        known.KnownIssue(i.slug, i.title, i.proposition, keywords.get(i.slug, ()))
-        for i in base.issues
-    )
-    slugs = {p.slug for p in base.parties}
-    people = tuple(p for p in extra.people if all(a.party in slugs for a in p.affiliations))
-    return known.Known(base.parties, issues, people)
-
-
-real_known = reading.known_from_catalog
-
-
 def test_a_new_users_first_article(catalog: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
     """The seed article, read into the seed's database: the positions the
     issue names are listed; accepting three and skipping the rest logs those
     three, and diff shows them."""
     path = seed_article()
-    monkeypatch.setattr(reading, "known_from_catalog", with_world)
     args = ("read", str(path), "--date", "2025-12-01", "--source", "https://example.org/crbc")
     doc = json.loads(catalog(*args, "--format", "json").stdout)
     listed = {

@@ -151,7 +151,7 @@ def test_a_bulk_import_is_indexed_by_the_next_search(
 
 
 def test_seed_search(seeded: Tracker) -> None:
-    seeded("person", "add", "Emmanuel Macron", "--party", "france", "--alias", "Macron")
+    seeded("person", "edit", "Emmanuel Macron", "--add-alias", "Macron")
     seeded("add", "macron", "frozen-assets", "supports",
            "-s", "Macron wants the frozen assets used for Ukraine's reconstruction",
            "--date", "2025-12-01")  # fmt: skip

@@ -9,18 +9,25 @@ from collections.abc import Iterable
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from tracker.db.schema import ALIAS, ISSUE, PARTY, STATEMENT
-from tracker.read.known import Known, KnownIssue, KnownParty
+from tracker.core.records import Affiliation
+from tracker.db.schema import (
+    AFFILIATION,
+    ALIAS,
+    ISSUE,
+    KEYWORD,
+    PARTY,
+    PERSON,
+    PERSON_ALIAS,
+    STATEMENT,
+)
+from tracker.read.known import Known, KnownIssue, KnownParty, KnownPerson
 from tracker.read.types import Proposal
 
 
 def known_from_catalog(session: Session) -> Known:
     """The catalog as the reader sees it: parties with their aliases, issues
-    with their propositions, in three queries.
-
-    People and issue keywords are not in the schema yet: they are left empty
-    here, and this is the one function to extend when they come (`Known`'s
-    `people` and `KnownIssue.keywords`)."""
+    with their propositions and keywords, people with their aliases and
+    affiliations; a query a table."""
     aliases: dict[int, list[str]] = {}
     for party_id, alias in session.execute(
         select(ALIAS.c.party_id, ALIAS.c.alias).order_by(ALIAS.c.id)
@@ -32,13 +39,42 @@ def known_from_catalog(session: Session) -> Known:
             select(PARTY.c.id, PARTY.c.slug, PARTY.c.name, PARTY.c.kind).order_by(PARTY.c.id)
         )
     )
+    keywords: dict[int, list[str]] = {}
+    for issue_id, keyword in session.execute(
+        select(KEYWORD.c.issue_id, KEYWORD.c.keyword).order_by(KEYWORD.c.id)
+    ):
+        keywords.setdefault(issue_id, []).append(keyword)
     issues = tuple(
-        KnownIssue(row.slug, row.title, row.proposition)
+        KnownIssue(row.slug, row.title, row.proposition, tuple(keywords.get(row.id, ())))
         for row in session.execute(
-            select(ISSUE.c.slug, ISSUE.c.title, ISSUE.c.proposition).order_by(ISSUE.c.id)
+            select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title, ISSUE.c.proposition).order_by(
+                ISSUE.c.id
+            )
         )
     )
-    return Known(parties, issues, ())
+    return Known(parties, issues, _people(session))
+
+
+def _people(session: Session) -> tuple[KnownPerson, ...]:
+    names: dict[int, list[str]] = {}
+    for person_id, alias in session.execute(
+        select(PERSON_ALIAS.c.person_id, PERSON_ALIAS.c.alias).order_by(PERSON_ALIAS.c.id)
+    ):
+        names.setdefault(person_id, []).append(alias)
+    a = AFFILIATION.c
+    spans: dict[int, list[Affiliation]] = {}
+    for row in session.execute(
+        select(a.person_id, PARTY.c.slug, a.role, a.starts_on, a.ends_on)
+        .join(PARTY, PARTY.c.id == a.party_id)
+        .order_by(a.id)
+    ):
+        spans.setdefault(row.person_id, []).append(
+            Affiliation(row.slug, row.role, row.starts_on, row.ends_on)
+        )
+    return tuple(
+        KnownPerson(row.name, tuple(names.get(row.id, ())), tuple(spans.get(row.id, ())))
+        for row in session.execute(select(PERSON.c.id, PERSON.c.name).order_by(PERSON.c.id))
+    )
 
 
 def held(session: Session, proposals: Iterable[Proposal]) -> set[tuple[object, ...]]:

@@ -1,4 +1,5 @@
-"""What the catalog knows, as the reader sees it: parties, issues and people.
+"""What the catalog knows, as the reader sees it: parties, issues and people
+(their affiliations are the catalog's own values, `core.records.Affiliation`).
 
 The reader is a pure function of this value and a text; it never opens the
 database. `tracker.core.reading.known_from_catalog` builds it from a session,
@@ -11,6 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from tracker.core.records import Affiliation
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +30,6 @@ class KnownIssue:
     title: str
     proposition: str | None = None
     keywords: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Affiliation:
-    """A person speaking for a party from `start` to `end`, both inclusive
-    (None: open)."""
-
-    party: str
-    role: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    def covers(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True, slots=True)
