@@ -14,6 +14,8 @@ For each size N (default 10k, 100k and 1M statements) it writes the CSV with
   csv`) against the same floor;
 - add: `tracker add` into the full database against `python -c "import
   sqlalchemy.orm, click"`, interleaved;
+- search: the first `tracker search` after the import (on SQLite it indexes
+  the import's statements, in one pass), then a word, a phrase and a prefix;
 - export: `tracker export --format csv --output FILE`, and its peak memory.
 
 With --db postgresql://… the same runs go to a scratch database created on
@@ -329,6 +331,11 @@ def bench_size(
             f"report {results.figure('report').median:.2f} s, diff {results.figure('diff').median:.2f} s,"
             f" floor {results.figure('report_floor').median:.2f} s"
         )
+        bench_search(tracker, url, runs, env, results)
+        say(
+            f"first search {results.figure('search_first').median:.2f} s,"
+            f" then {results.figure('search').median:.2f} s"
+        )
 
         out = backend.work / f"export-{size}.csv"
         for _ in range(runs):
@@ -387,6 +394,22 @@ def _first_pair(backend: Backend, url: str) -> tuple[str, str]:
 
 # --- printing --------------------------------------------------------------------
 
+# A common word, a phrase and a prefix of the generator's text.
+SEARCHES = ("negotiation", '"red lines"', "accep*")
+
+
+def bench_search(
+    tracker: list[str], url: str, runs: int, env: dict[str, str], results: Results
+) -> None:
+    """The first search after the import (on SQLite it indexes what the import
+    added, in one pass), then each of SEARCHES, start-up included."""
+    search = [*tracker, "--db", url, "search", "--format", "csv"]
+    results.figure("search_first").runs.append(run([*search, SEARCHES[0]], env)[0])
+    for _ in range(runs):
+        for query in SEARCHES:
+            results.figure("search").runs.append(run([*search, query], env)[0])
+
+
 ROWS = (
     # (figure, label, unit, compared with, ratio label)
     ("import", "import (`tracker import --create-missing`)", "s", "import_floor", "/ floor"),
@@ -397,6 +420,8 @@ ROWS = (
     ("report_floor", "report floor (GROUP BY, MAX, in process)", "s", None, ""),
     ("diff", "`tracker diff` over a month", "s", "report_floor", "/ floor"),
     ("diff_year", "`tracker diff` over a year", "s", "report_floor", "/ floor"),
+    ("search_first", "first `tracker search` after the import", "s", None, ""),
+    ("search", "`tracker search` (a word, a phrase, a prefix)", "s", None, ""),
     ("export", "`tracker export --format csv`", "s", "import", "/ import"),
     ("export_rss", "export peak memory", "MiB", None, ""),
     ("add", "`tracker add`", "ms", "add_floor", "/ floor"),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.core import revisions
 from tracker.core.names import Namespace, check_slug, issue_index, key, party_index
 from tracker.core.records import IssueView, PartyView
+from tracker.core.types import IssueRef, PartyRef
 from tracker.core.values import clean_text
 from tracker.db.models import Issue, Keyword, Party, PartyAlias
 from tracker.db.schema import NAME_LENGTH, SLUG_LENGTH
@@ -106,13 +107,15 @@ def add_party(
     description: str | None = None,
     *,
     history: bool = True,
+    taken: Namespace | None = None,
 ) -> PartyView:
     """A new party. Its slug, name and aliases must name nothing else. Its
     making is recorded as revisions, unless `history` is false (an import
-    that brings the party's own history)."""
+    that brings the party's own history). `taken`: the names as the caller
+    has them read (an import adding many), kept up to date here."""
     check_slug(slug)
     name = text(name, "party name", required=True, limit=NAME_LENGTH) or ""
-    taken = Namespace(session)
+    taken = taken or Namespace(session)
     if slug in taken.parties.slugs:
         raise AlreadyExists(f"party {slug!r} already exists")
     taken.claim(slug, "slug")
@@ -141,6 +144,9 @@ def add_party(
             f"({', '.join(a.alias for a in party.aliases)}) now names another party",
         },
     )
+    taken.parties.add(
+        PartyRef(party.id, party.slug, party.name), party.name, [a.key for a in party.aliases]
+    )
     fields = {"name": party.name, "kind": party.kind, "description": party.description}
     changes = _created(slug, fields)
     changes += [(revisions.ALIAS, None, a.alias) for a in party.aliases]
@@ -162,12 +168,14 @@ def add_issue(
     keywords: Sequence[str] = (),
     *,
     history: bool = True,
+    taken: Namespace | None = None,
 ) -> IssueView:
     """A new issue. Its slug and title must name nothing else. Its making is
-    recorded as revisions, unless `history` is false."""
+    recorded as revisions, unless `history` is false. `taken` as for
+    `add_party`."""
     check_slug(slug)
     title = text(title, "issue title", required=True, limit=NAME_LENGTH) or ""
-    taken = Namespace(session)
+    taken = taken or Namespace(session)
     if slug in taken.issues.slugs:
         raise AlreadyExists(f"issue {slug!r} already exists")
     taken.claim(slug, "slug")
@@ -181,6 +189,7 @@ def add_issue(
     add_keywords(issue, keywords)
     session.add(issue)
     flush_new(session, {"issue.slug": f"issue {slug!r} already exists"})
+    taken.issues.add(IssueRef(issue.id, issue.slug, issue.title), issue.title)
     fields = {
         "title": issue.title,
         "proposition": issue.proposition,

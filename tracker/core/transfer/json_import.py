@@ -12,8 +12,9 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from tracker.core import jsonstream
-from tracker.core.transfer.catalog_in import import_issues, import_parties, import_people
+from tracker.core.transfer.catalog_in import import_issues, import_parties
 from tracker.core.transfer.parse import ImportResult, Names
+from tracker.core.transfer.people_in import import_people
 from tracker.core.transfer.pipeline import import_statements
 from tracker.core.transfer.rows import json_rows
 from tracker.errors import ImportFailed

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
-from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from tracker.core import catalog
-from tracker.core.names import SLUG_RE, NameIndex, Ref, issue_index, party_index
+from tracker.core.names import SLUG_RE, NameIndex, Namespace, Ref
 from tracker.core.transfer.rows import (
     Cache,
     RowError,
@@ -29,7 +28,7 @@ from tracker.core.transfer.rows import (
 from tracker.core.types import TEXT_FIELDS, IssueRef, PartyRef
 from tracker.core.values import TEXT_LIMIT, fingerprint_input, fingerprint_of, recorder
 from tracker.dates import utcnow
-from tracker.db.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
+from tracker.db.schema import NAME_LENGTH, STATEMENT
 from tracker.errors import Ambiguous, ImportFailed
 
 # The statement columns an import writes, in the order of `Parser`'s tuples.
@@ -72,8 +71,10 @@ class Names:
         self.session = session
         self.create_missing = create_missing
         self.result = result
-        self.parties: _Kind[PartyRef] = _Kind(party_index(session))
-        self.issues: _Kind[IssueRef] = _Kind(issue_index(session))
+        # One read of every name, kept up to date as parties and issues are made.
+        self.taken = Namespace(session)
+        self.parties: _Kind[PartyRef] = _Kind(self.taken.parties)
+        self.issues: _Kind[IssueRef] = _Kind(self.taken.issues)
         self.seen_parties = self.parties.seen
         self.seen_issues = self.issues.seen
 
@@ -99,18 +100,16 @@ class Names:
         return found
 
     def _new_party(self, name: str) -> Found:
-        view = catalog.add_party(self.session, slugify(name, "party"), name.strip())
-        self.result.parties_created.append(view.slug)
-        ref = PartyRef(_id_of(self.session, PARTY, view.slug), view.slug, view.name)
-        self.parties.index.add(ref, view.name)
-        return ref.id, ref.slug
+        slug = slugify(name, "party")
+        catalog.add_party(self.session, slug, name.strip(), taken=self.taken)
+        self.result.parties_created.append(slug)
+        return self.taken.parties.slugs[slug].id, slug
 
     def _new_issue(self, name: str) -> Found:
-        view = catalog.add_issue(self.session, slugify(name, "issue"), name.strip())
-        self.result.issues_created.append(view.slug)
-        ref = IssueRef(_id_of(self.session, ISSUE, view.slug), view.slug, view.title)
-        self.issues.index.add(ref, view.title)
-        return ref.id, ref.slug
+        slug = slugify(name, "issue")
+        catalog.add_issue(self.session, slug, name.strip(), taken=self.taken)
+        self.result.issues_created.append(slug)
+        return self.taken.issues.slugs[slug].id, slug
 
     @property
     def complete(self) -> bool:
@@ -128,12 +127,6 @@ class Names:
             raise ImportFailed(
                 f"{where}: {'; '.join(problems)} (add them first, or import with --create-missing)"
             )
-
-
-def _id_of(session: Session, table: Table, slug: str) -> int:
-    found = session.scalar(select(table.c.id).where(table.c.slug == slug))
-    assert found is not None
-    return int(found)
 
 
 def slugify(name: str, kind: str) -> str:

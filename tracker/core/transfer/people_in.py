@@ -1,0 +1,130 @@
+"""An import's people, with their aliases, affiliations and histories: made
+when the database lacks them, and replayed beside its own history when it
+holds them (see `catalog_in`), their affiliations read off the latest change
+to each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tracker.core import catalog, people, revisions
+from tracker.core.names import Namespace, key, party_index, person_index
+from tracker.core.records import Revision
+from tracker.core.transfer.catalog_in import (
+    NameRows,
+    keep_history,
+    latest_change,
+    lineage,
+    present_values,
+    read_history,
+    read_names,
+    reconcile,
+    union_history,
+)
+from tracker.core.transfer.parse import ImportResult
+from tracker.db.models import Affiliation, Person, PersonAlias
+from tracker.errors import ImportFailed, TrackerError
+
+
+def _affiliation_rows(
+    session: Session, spans: Iterable[tuple[str, str | None, str | None, str | None]], where: str
+) -> list[Affiliation]:
+    """Affiliation rows from (party, role, from, until), parties by any name."""
+    index = party_index(session)
+    rows = []
+    for party, role, start, end in spans:
+        found = index.find(party)
+        if found is None:
+            raise ImportFailed(f"{where}, affiliations: unknown party {party!r}")
+        try:
+            first = dt.date.fromisoformat(start) if start else None
+            last = dt.date.fromisoformat(end) if end else None
+        except ValueError:
+            raise ImportFailed(f"{where}, affiliations: bad date in {start!r}, {end!r}") from None
+        rows.append(
+            Affiliation(party_id=found.id, role=role or None, starts_on=first, ends_on=last)
+        )
+    return rows
+
+
+def _spans(
+    record: dict[str, Any], where: str
+) -> list[tuple[str, str | None, str | None, str | None]]:
+    raw = record.get("affiliations") or []
+    if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+        raise ImportFailed(f"{where}, affiliations: a list of objects")
+    return [(str(a.get("party")), a.get("role"), a.get("from"), a.get("until")) for a in raw]
+
+
+def _from_text(text: str) -> tuple[str, str | None, str | None, str | None]:
+    party, role, start, end = [*text.split("|"), "", "", ""][:4]
+    return party, role or None, start or None, end or None
+
+
+def import_people(session: Session, records: list[Any], result: ImportResult) -> None:
+    for n, p in enumerate(records):
+        where = f"people[{n}]"
+        if not isinstance(p, dict) or not isinstance(p.get("name"), str):
+            raise ImportFailed(f"{where}: a person needs a name")
+        history = read_history(p, where)
+        aliases = read_names(p, "aliases", where)
+        try:
+            index = person_index(session)
+            names = [*lineage(p, history, "name"), *aliases]
+            found = next((f for name in names if (f := index.find(name))), None)
+            if found is None:
+                name = catalog.name_text(p["name"], "person name")
+                taken = Namespace(session)
+                taken.claim(name, "name")
+                person = Person(name=name, key=key(name))
+                for alias in aliases:
+                    if key(alias) not in {person.key, *(a.key for a in person.aliases)}:
+                        taken.claim(alias, "alias")
+                        person.aliases.append(PersonAlias(alias=alias, key=key(alias)))
+                person.affiliations.extend(_affiliation_rows(session, _spans(p, where), where))
+                session.add(person)
+                catalog.flush_new(session, {})
+                if history:
+                    keep_history(session, "person", person.id, history)
+                else:  # a file without history: made here and now
+                    session.refresh(person)
+                    view = people.person_view(person)
+                    changes: list[revisions.Change] = [(revisions.CREATED, None, name)]
+                    changes += [(revisions.ALIAS, None, a) for a in view.aliases]
+                    changes += [
+                        (revisions.AFFILIATION, None, people.as_text(a)) for a in view.affiliations
+                    ]
+                    revisions.record(session, "person", person.id, changes)
+            elif history:
+                known = session.get(Person, found.id)
+                assert known is not None
+                _sync_person(session, known, history, where)
+        except TrackerError as err:
+            raise ImportFailed(f"{where}: {err}") from None
+
+
+def _sync_person(session: Session, person: Person, theirs: Sequence[Revision], where: str) -> None:
+    history = union_history(session, "person", person.id, theirs)
+    taken = Namespace(session)
+    mine = taken.people.find(person.name)
+    last = latest_change(history, "name")
+    if last is not None and last.new is not None and last.new != person.name:
+        taken.claim(last.new, "name", mine)
+        person.name, person.key = last.new, key(last.new)
+    aliases = NameRows(
+        person.aliases, lambda a: PersonAlias(alias=a, key=key(a)), lambda r: r.alias
+    )
+    reconcile(
+        aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
+    )
+    spans = present_values(history, revisions.AFFILIATION)
+    if spans:
+        wanted = [_from_text(text) for present, text in spans.values() if present]
+        person.affiliations.clear()
+        session.flush()
+        person.affiliations.extend(_affiliation_rows(session, wanted, where))
+    catalog.flush_new(session, {})
