@@ -18,6 +18,7 @@ from tracker.cli.options import (
     slug_argument,
     style,
 )
+from tracker.cli.records import add_merge_and_remove
 from tracker.core import catalog, edits, merge, pages
 from tracker.render import messages
 
@@ -150,22 +151,7 @@ def issue_edit(
     emit(render.to_json(view.to_json()) if fmt == "json" else messages.issue_edited(view))
 
 
-@issue.command("merge")
-@click.argument("source", metavar="FROM", shell_complete=complete.issues)
-@click.argument("target", metavar="INTO", shell_complete=complete.issues)
-def issue_merge(source: str, target: str) -> None:
-    """Fold the duplicate issue FROM into INTO: its statements, names, keywords
-    and history move to INTO, and FROM is gone."""
-    with app().db.session(write=True) as session:
-        done = merge.merge_issues(session, source, target)
-    emit(messages.merged("issue", done))
-
-
-@issue.command("remove")
-@click.argument("name", metavar="ISSUE", shell_complete=complete.issues)
-def issue_remove(name: str) -> None:
-    """Remove an issue no statement refers to (one that has statements is merged
-    into another instead)."""
-    with app().db.session(write=True) as session:
-        view = edits.remove_issue(session, name)
-    emit(f"Removed issue {view.slug}.")
+add_merge_and_remove(
+    issue, "issue", "names, keywords and history", complete.issues, merge.merge_issues,
+    edits.remove_issue,
+)  # fmt: skip

@@ -18,6 +18,7 @@ from tracker.cli.options import (
     slug_argument,
     style,
 )
+from tracker.cli.records import add_merge_and_remove
 from tracker.core import catalog, edits, merge, pages
 from tracker.render import messages
 
@@ -131,22 +132,7 @@ def party_edit(
     emit(render.to_json(view.to_json()) if fmt == "json" else messages.party_edited(view))
 
 
-@party.command("merge")
-@click.argument("source", metavar="FROM", shell_complete=complete.parties)
-@click.argument("target", metavar="INTO", shell_complete=complete.parties)
-def party_merge(source: str, target: str) -> None:
-    """Fold the duplicate party FROM into INTO: its statements, names, people
-    and history move to INTO, and FROM is gone."""
-    with app().db.session(write=True) as session:
-        done = merge.merge_parties(session, source, target)
-    emit(messages.merged("party", done))
-
-
-@party.command("remove")
-@click.argument("name", metavar="PARTY", shell_complete=complete.parties)
-def party_remove(name: str) -> None:
-    """Remove a party no statement refers to (one that has statements is merged
-    into another instead)."""
-    with app().db.session(write=True) as session:
-        view = edits.remove_party(session, name)
-    emit(f"Removed party {view.slug}.")
+add_merge_and_remove(
+    party, "party", "names, people and history", complete.parties, merge.merge_parties,
+    edits.remove_party,
+)  # fmt: skip

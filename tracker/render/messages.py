@@ -84,6 +84,10 @@ def merged(kind: str, done: Merged[PartyView] | Merged[IssueView]) -> str:
     return f"Merged {kind} {done.source} into {done.into.slug}: {moved} moved{names}."
 
 
+def removed(kind: str, slug: str) -> str:
+    return f"Removed {kind} {slug}."
+
+
 def affiliations(person: PersonView) -> str:
     """ "eu (since 2024-12-01); estonia, prime minister (2021-01-26 to 2024-07-15)"."""
     return "; ".join(span(a) for a in reversed(person.affiliations))

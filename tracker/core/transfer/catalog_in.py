@@ -177,58 +177,47 @@ def reconcile(
 # --- parties and issues ----------------------------------------------------
 
 
-def _sync_party(session: Session, party: Party, theirs: Sequence[Revision]) -> None:
+# A record's fields that name it (checked against the one namespace), and
+# those that may be cleared.
+NAMING = {"party": ("name", "slug"), "issue": ("title", "slug")}
+FIELDS = {"party": ("name", "kind", "description", "slug"),
+          "issue": ("title", "proposition", "description", "slug")}  # fmt: skip
+
+
+def _sync(session: Session, kind: str, record: Party | Issue, theirs: Sequence[Revision]) -> None:
+    """`record` as its history and the file's, side by side, say it is now."""
+    index, merge_into = (
+        (party_index, merge.merge_parties) if kind == "party" else (issue_index, merge.merge_issues)
+    )
     # Merges first: the merged record's history joins this one's before the
     # file's is laid beside it, so what both hold is held once.
     for r in theirs:
-        if r.field == revisions.MERGED and r.old and r.old != party.slug:
-            twin = party_index(session).slugs.get(r.old)
-            if twin is not None and twin.id != party.id:
-                merge.merge_parties(session, twin.slug, party.slug, history=False)
-    history = union_history(session, "party", party.id, theirs)
+        if r.field == revisions.MERGED and r.old and r.old != record.slug:
+            twin = index(session).slugs.get(r.old)
+            if twin is not None and twin.id != record.id:
+                merge_into(session, twin.slug, record.slug, history=False)
+    history = union_history(session, kind, record.id, theirs)
     taken = Namespace(session)
-    mine = taken.parties.slugs[party.slug]
-    for field in ("name", "kind", "description", "slug"):
+    mine = (taken.parties if kind == "party" else taken.issues).slugs[record.slug]
+    for field in FIELDS[kind]:
         last = latest_change(history, field)
-        if last is not None and last.new is not None and getattr(party, field) != last.new:
-            if field in ("name", "slug"):
-                taken.claim(last.new, field, mine)
-            setattr(party, field, last.new)
-        elif last is not None and last.new is None and field in ("kind", "description"):
-            setattr(party, field, None)
-    aliases = NameRows(party.aliases, lambda a: PartyAlias(alias=a, key=key(a)), lambda r: r.alias)
-    reconcile(
-        aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
-    )
-    catalog.flush_new(session, {})
-
-
-def _sync_issue(session: Session, issue: Issue, theirs: Sequence[Revision]) -> None:
-    for r in theirs:
-        if r.field == revisions.MERGED and r.old and r.old != issue.slug:
-            twin = issue_index(session).slugs.get(r.old)
-            if twin is not None and twin.id != issue.id:
-                merge.merge_issues(session, twin.slug, issue.slug, history=False)
-    history = union_history(session, "issue", issue.id, theirs)
-    taken = Namespace(session)
-    mine = taken.issues.slugs[issue.slug]
-    for field in ("title", "proposition", "description", "slug"):
-        last = latest_change(history, field)
-        if last is None or getattr(issue, field) == last.new:
+        if last is None or getattr(record, field) == last.new:
             continue
-        if field in ("title", "slug"):
+        if field in NAMING[kind]:
             if last.new is None:
-                continue
+                continue  # a name is never cleared
             taken.claim(last.new, field, mine)
-        setattr(issue, field, last.new)
-    aliases = NameRows(issue.aliases, lambda a: IssueAlias(alias=a, key=key(a)), lambda r: r.alias)
+        setattr(record, field, last.new)
+    make = PartyAlias if kind == "party" else IssueAlias
+    aliases = NameRows(record.aliases, lambda a: make(alias=a, key=key(a)), lambda r: r.alias)
     reconcile(
         aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
     )
-    keywords = NameRows(
-        issue.keywords, lambda k: Keyword(keyword=k, key=key(k)), lambda r: r.keyword
-    )
-    reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
+    if isinstance(record, Issue):
+        keywords = NameRows(
+            record.keywords, lambda k: Keyword(keyword=k, key=key(k)), lambda r: r.keyword
+        )
+        reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
     catalog.flush_new(session, {})
 
 
@@ -261,7 +250,7 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
             elif history:
                 party = session.get(Party, found.id)
                 assert party is not None
-                _sync_party(session, party, history)
+                _sync(session, "party", party, history)
                 taken = Namespace(session)  # its names may have changed
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None
@@ -300,7 +289,7 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
             elif history:
                 issue = session.get(Issue, found.id)
                 assert issue is not None
-                _sync_issue(session, issue, history)
+                _sync(session, "issue", issue, history)
                 taken = Namespace(session)
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None
