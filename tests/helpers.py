@@ -25,6 +25,7 @@ from tracker.core import positions
 from tracker.core.briefing import briefing
 from tracker.db import Database, resolve_url
 from tracker.render import page
+from tracker.resources import seed_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -198,3 +199,55 @@ def report_html(db: str, as_of: str, inline_statements: int) -> str:
             return page.report(briefing(session, rep), inline_statements)
     finally:
         database.dispose()
+
+
+# --- the seed with fixed recording times --------------------------------------
+
+RETRACTED = 5  # the statement the golden data retracts
+
+
+def golden_seed(tmp_path: Path) -> Path:
+    """The seed with fixed recording times and users (of its statements and of
+    its catalog's history), and one retraction."""
+    doc = json.loads(seed_file().read_text(encoding="utf-8"))
+    start = dt.datetime(2025, 12, 2, 9, 0, tzinfo=dt.UTC)
+    made = (start - dt.timedelta(days=1)).isoformat()
+    for kind, own in (("parties", "slug"), ("issues", "slug"), ("people", "name")):
+        for record in doc[kind]:  # made at a fixed time too, not at the import's
+            record["history"] = [
+                {"field": "created", "old": None, "new": record[own], "recorded_at": made,
+                 "recorded_by": "golden"}
+            ]  # fmt: skip
+    for n, statement in enumerate(doc["statements"], start=1):
+        moment = start + dt.timedelta(minutes=n, microseconds=n)
+        statement["recorded_at"] = moment.isoformat()
+        statement["recorded_by"] = "golden"
+        if n == RETRACTED:
+            statement["retracted_at"] = (moment + dt.timedelta(days=1)).isoformat()
+            statement["retraction_reason"] = "logged against the wrong issue"
+    path = tmp_path / "golden-seed.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# --- the article reader -------------------------------------------------------------
+
+READ_DATA = REPO / "tests" / "data" / "read"
+# The seed article is not in the repository (its licence is unknown): tests
+# that read it take its path from here, and are skipped without it.
+SEED_ARTICLE_ENV = "TRACKER_SEED_ARTICLE"
+
+
+def world(name: str = "ukraine-world.json") -> dict[str, object]:
+    """A catalog of a text's world in the export's shape (people, keywords)."""
+    loaded: dict[str, object] = json.loads((READ_DATA / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def seed_article() -> Path:
+    value = os.environ.get(SEED_ARTICLE_ENV, "")
+    if not value or not Path(value).is_file():
+        pytest.skip(
+            f"the seed article is not in the repository: set {SEED_ARTICLE_ENV} to its path"
+        )
+    return Path(value)

@@ -61,6 +61,9 @@ def test_no_module_is_over_400_lines() -> None:
         ("tracker.core", ("tracker.render", "tracker.html", "tracker.cli")),
         ("tracker.db", ("tracker.core", "tracker.render", "tracker.cli")),
         ("tracker.render", ("tracker.cli", "tracker.db")),
+        # The reader is a pure function of a text and what the catalog knows:
+        # of the core, only its plain values (VALUES).
+        ("tracker.read", ("tracker.core", "tracker.db", "tracker.render", "tracker.cli")),
     ],
 )
 def test_layers_point_down(layer: str, never: tuple[str, ...]) -> None:
@@ -70,8 +73,19 @@ def test_layers_point_down(layer: str, never: tuple[str, ...]) -> None:
         if name == layer or name.startswith(layer + ".")
         for target in targets
         if any(target == n or target.startswith(n + ".") for n in never)
+        and not (layer == "tracker.read" and target in VALUES)
     }
     assert wrong == set()
+
+
+# The core's modules of plain values, which import no database.
+VALUES = ("tracker.core.records", "tracker.core.types")
+
+
+def test_the_core_values_import_no_database() -> None:
+    for name in VALUES:
+        assert not any(t.startswith(("tracker.db", "tracker.core.")) and t not in VALUES
+                       for t in GRAPH[name]), name  # fmt: skip
 
 
 def test_the_leaves_import_nothing_of_tracker() -> None:

@@ -11,15 +11,12 @@ and read the diff before committing it.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 from pathlib import Path
 
 import pytest
 
-from helpers import Tracker
-from tracker.resources import seed_file
+from helpers import Tracker, golden_seed
 
 GOLDEN = Path(__file__).with_name("golden")
 FORMATS = ("table", "markdown", "csv", "json")
@@ -74,24 +71,6 @@ case(
 case("diff.html", "diff", "2025-11-20", "2025-12-01", "--format", "html")
 case("export.json", "export", "--format", "json")
 case("export.csv", "export", "--format", "csv")
-
-RETRACTED = 5  # the statement the golden data retracts
-
-
-def golden_seed(tmp_path: Path) -> Path:
-    """The seed with fixed recording times and users, and one retraction."""
-    doc = json.loads(seed_file().read_text(encoding="utf-8"))
-    start = dt.datetime(2025, 12, 2, 9, 0, tzinfo=dt.UTC)
-    for n, statement in enumerate(doc["statements"], start=1):
-        moment = start + dt.timedelta(minutes=n, microseconds=n)
-        statement["recorded_at"] = moment.isoformat()
-        statement["recorded_by"] = "golden"
-        if n == RETRACTED:
-            statement["retracted_at"] = (moment + dt.timedelta(days=1)).isoformat()
-            statement["retraction_reason"] = "logged against the wrong issue"
-    path = tmp_path / "golden-seed.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

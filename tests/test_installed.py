@@ -88,6 +88,9 @@ def test_add_stays_light(sqlite_db: str) -> None:
     heavy = top_level(modules) & {"alembic", "tabulate", "jinja2", "markupsafe", "mako"}
     assert heavy == set()
     assert "tracker.render.page" not in modules
+    # Nor the article reader, nor what it reads with.
+    reader = top_level(modules) & {"trafilatura", "lxml", "syntok", "htmldate", "justext"}
+    assert reader == set() and not any(m.startswith("tracker.read") for m in modules)
     assert not any(m.startswith("sqlalchemy.dialects.mysql") for m in modules)
 
 
@@ -143,3 +146,38 @@ def test_html_scale_benchmark_runs() -> None:
     assert "tracker report --format html --output:" in done.stdout and "page:" in done.stdout
     if "not checked" not in done.stdout:
         assert "chromium loaded the page" in done.stdout and " 360 matrix cells" in done.stdout
+
+
+def test_read_reviews_in_a_terminal(sqlite_db: str, tmp_path: Path) -> None:
+    """In a real terminal the review shows each proposal's sentence with its
+    cue highlighted, and a key answers it."""
+    import pty
+    import select
+
+    run("--db", sqlite_db, "import", str(REPO / "seeds" / "ukraine-2025.json"))
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Kyiv has publicly refused to withdraw forces from Donetsk.\n", encoding="utf-8"
+    )
+    assert SCRIPT is not None
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: tracker, in the terminal
+        os.execv(SCRIPT, [SCRIPT, "--db", sqlite_db, "read", str(article), "-d", "2025-12-01"])
+    screen = b""
+
+    def wait_for(text: bytes) -> None:
+        nonlocal screen
+        while text not in screen:
+            ready, _, _ = select.select([fd], [], [], 60)
+            assert ready, screen
+            screen += os.read(fd, 4096)
+
+    try:
+        wait_for(b"[q]uit")
+        assert b"\x1b[1;4;33mrefused\x1b[0m" in screen
+        os.write(fd, b"a\n")
+        wait_for(b"Logged 1 of 1 proposal.")
+        assert b"Added statement #25 (2025-12-01)." in screen
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)

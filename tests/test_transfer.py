@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -300,7 +301,7 @@ def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
     """JSON keys have no order: statements before the parties and issues they
     name import as if they came after (they wait in a temporary file)."""
     doc = json.loads(seed_file().read_text(encoding="utf-8"))
-    backwards = {k: doc[k] for k in ("statements", "issues", "parties")}
+    backwards = {k: doc[k] for k in ("statements", "people", "issues", "parties")}
     path = write(tmp_path, "backwards.json", json.dumps(backwards, ensure_ascii=False))
     out = tracker("import", path).stdout
     assert out.startswith("Added 24 statements; created parties ukraine, russia")
@@ -309,11 +310,11 @@ def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
     other = Tracker(str(tmp_path / "other.db"))
     other("import", str(seed_file()))
 
-    def exported(t: Tracker) -> dict[str, list[dict[str, object]]]:
-        found: dict[str, list[dict[str, object]]] = json.loads(t("export").stdout)
+    def exported(t: Tracker) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = json.loads(t("export").stdout)
         for statement in found["statements"]:
             del statement["recorded_at"]  # the seed has none: now, at each import
-        for record in found["parties"] + found["issues"]:
+        for record in found["parties"] + found["issues"] + found["people"]:
             for revision in record["history"]:  # made at each import, likewise
                 del revision["recorded_at"]
         return found

@@ -11,7 +11,8 @@ fingerprints that do not depend on the slugs.
   Every stored fingerprint is recomputed, in both directions.
 - Search: SQLite, an FTS5 table over the statements' text, kept in step by a
   trigger; PostgreSQL, a GIN index of their tsvector; MariaDB and MySQL, a
-  FULLTEXT index.
+  FULLTEXT index of a generated copy of the text (search_text) in a
+  case-insensitive collation.
 
 Each step checks whether it is already done, so the migration can be run
 again after an interruption (MariaDB commits DDL at once).
@@ -47,9 +48,9 @@ MYSQL: dict[str, Any] = {
 }
 TEXT = ("summary", "quote", "speaker", "conditions")  # what search reads
 # PostgreSQL's document of a statement, as the index and the queries spell it.
-PG_DOCUMENT = "to_tsvector('simple', " + " || ' ' || ".join(
-    f"coalesce({c}, '')" for c in TEXT
-) + ")"
+PG_DOCUMENT = (
+    "to_tsvector('simple', " + " || ' ' || ".join(f"coalesce({c}, '')" for c in TEXT) + ")"
+)
 
 
 def _inspector() -> sa.Inspector:
@@ -244,9 +245,18 @@ def _recompute(fingerprint: Callable[[Content], str]) -> None:
     s = _statement
     query = (
         sa.select(
-            s.c.id, _party.c.slug, _issue.c.slug, s.c.score, s.c.stated_on, s.c.summary,
-            s.c.quote, s.c.speaker, s.c.source, s.c.basis, s.c.conditions,
-        )  # fmt: skip
+            s.c.id,
+            _party.c.slug,
+            _issue.c.slug,
+            s.c.score,
+            s.c.stated_on,
+            s.c.summary,
+            s.c.quote,
+            s.c.speaker,
+            s.c.source,
+            s.c.basis,
+            s.c.conditions,
+        )
         .join(_party, _party.c.id == s.c.party_id)
         .join(_issue, _issue.c.id == s.c.issue_id)
         .order_by(s.c.id)
@@ -308,8 +318,16 @@ def _search_index() -> None:
         op.execute(
             f"CREATE INDEX IF NOT EXISTS ix_statement_search ON statement USING gin ({PG_DOCUMENT})"
         )
-    elif not _has_index("statement", "ix_statement_search"):
-        op.execute(f"CREATE FULLTEXT INDEX ix_statement_search ON statement ({', '.join(TEXT)})")
+    else:
+        # The text columns' binary collation would make FULLTEXT case-sensitive:
+        # the index reads a generated copy in a case-insensitive collation.
+        if not _has_column("statement", "search_text"):
+            op.execute(
+                "ALTER TABLE statement ADD COLUMN search_text MEDIUMTEXT CHARACTER SET utf8mb4 "
+                f"COLLATE utf8mb4_unicode_ci AS (CONCAT_WS(' ', {', '.join(TEXT)})) STORED"
+            )
+        if not _has_index("statement", "ix_statement_search"):
+            op.execute("CREATE FULLTEXT INDEX ix_statement_search ON statement (search_text)")
 
 
 def _drop_search_index() -> None:
@@ -321,8 +339,11 @@ def _drop_search_index() -> None:
         op.execute("DROP TABLE IF EXISTS statement_search")
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_statement_search")
-    elif _has_index("statement", "ix_statement_search"):
-        op.execute("DROP INDEX ix_statement_search ON statement")
+    else:
+        if _has_index("statement", "ix_statement_search"):
+            op.execute("DROP INDEX ix_statement_search ON statement")
+        if _has_column("statement", "search_text"):
+            op.drop_column("statement", "search_text")
 
 
 def upgrade() -> None:

@@ -46,6 +46,7 @@ class TrackerGroup(click.Group):
         "search": "tracker.cli.search:search",
         "import": "tracker.cli.transfer:import_",
         "export": "tracker.cli.transfer:export",
+        "read": "tracker.cli.read:read",
         "demo": "tracker.cli.demo:demo",
         "db": "tracker.cli.database:db",
     }

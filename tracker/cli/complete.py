@@ -21,7 +21,7 @@ def _names(kind: str) -> Completer:
     ) -> list[CompletionItem]:
         database = Database.from_option(ctx.find_root().params.get("db_option"))
         try:
-            if database.state().status != "current":
+            if not database.exists() or database.state().status != "current":
                 return []  # completing must not create, or touch, a database
             with database.session() as session:
                 names = spellings(session, kind)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tracker import render
+from tracker.cli import complete
 from tracker.cli.options import DATE, INSTANT, app, emit, output_options, style
 from tracker.core import positions
 from tracker.core.briefing import DEFAULT_TIMELINES, briefing
@@ -20,10 +21,20 @@ KNOWN_AT = click.option(
     help="Only what had been logged by then (a date means the end of that day, UTC).",
 )
 PARTIES = click.option(
-    "--party", "-p", "parties", multiple=True, help="Only these parties (repeatable)."
+    "--party",
+    "-p",
+    "parties",
+    multiple=True,
+    shell_complete=complete.parties,
+    help="Only these parties (repeatable).",
 )
 ISSUES = click.option(
-    "--issue", "-i", "issues", multiple=True, help="Only these issues (repeatable)."
+    "--issue",
+    "-i",
+    "issues",
+    multiple=True,
+    shell_complete=complete.issues,
+    help="Only these issues (repeatable).",
 )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from tracker import render
+from tracker.cli import complete
 from tracker.cli.options import (
     DATE,
     STANCE,
@@ -24,8 +25,8 @@ from tracker.stance import BASES
 
 
 @click.command()
-@click.argument("party")
-@click.argument("issue")
+@click.argument("party", shell_complete=complete.parties)
+@click.argument("issue", shell_complete=complete.issues)
 @click.argument("stance", type=STANCE)
 @click.option(
     "--summary", "-s", required=True, callback=required_text, help="What was said, in your words."
@@ -89,8 +90,8 @@ def add(
 
 
 @click.command()
-@click.option("--party", "-p", help="Only this party.")
-@click.option("--issue", "-i", help="Only this issue.")
+@click.option("--party", "-p", shell_complete=complete.parties, help="Only this party.")
+@click.option("--issue", "-i", shell_complete=complete.issues, help="Only this issue.")
 @click.option("--since", type=DATE, help="Stated on or after this date.")
 @click.option("--until", type=DATE, help="Stated on or before this date.")
 @click.option(
@@ -133,8 +134,8 @@ def log(
 
 
 @click.command()
-@click.argument("party")
-@click.argument("issue")
+@click.argument("party", shell_complete=complete.parties)
+@click.argument("issue", shell_complete=complete.issues)
 @output_options("history")
 def history(party: str, issue: str, fmt: str, tablefmt: str | None) -> None:
     """PARTY's statements on ISSUE, oldest first, with the change each made."""

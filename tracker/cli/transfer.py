@@ -52,6 +52,7 @@ def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: 
             result.parties_created,
             result.issues_created,
             dry_run,
+            result.retracted,
         )
     )
     if not dry_run:

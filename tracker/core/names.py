@@ -305,4 +305,7 @@ def spellings(session: Session, kind: str) -> list[str]:
     if kind in ("party", "person"):
         s += session.scalars(select(PERSON.c.name).order_by(PERSON.c.name)).all()
         s += session.scalars(select(PERSON_ALIAS.c.alias).order_by(PERSON_ALIAS.c.alias)).all()
-    return list(dict.fromkeys(s))
+    firsts: dict[str, str] = {}
+    for name in s:
+        firsts.setdefault(key(name), name)  # "ukraine", not "Ukraine" again
+    return list(firsts.values())

@@ -67,8 +67,8 @@ def add_person(
     """A new person, speaking for `party` from `start` to `end` (open if None)."""
     name = name_text(name, "person name")
     taken = Namespace(session)
-    if taken.people.find(name) is not None:
-        raise AlreadyExists(f"person {name!r} already exists")
+    if (existing := taken.people.find(name)) is not None:
+        raise AlreadyExists(f"person {existing.name!r} already exists")
     taken.claim(name, "name")
     _check_span(start, end)
     where = party_index(session).resolve(party)

@@ -148,7 +148,7 @@ def _text_match(dialect: str, terms: Sequence[Term]) -> tuple[Any, Any, str]:
             text(f"ts_rank_cd({PG_DOCUMENT}, {query}) DESC"),
             _pg_query(terms),
         )
-    against = f"MATCH ({', '.join('statement.' + c for c in TEXT)}) AGAINST (:q IN BOOLEAN MODE)"
+    against = "MATCH (statement.search_text) AGAINST (:q IN BOOLEAN MODE)"
     return text(against), text(f"{against} DESC"), _mysql_query(terms)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import URL, Engine
 from sqlalchemy import exc as sa_exc
@@ -49,6 +50,14 @@ class Database:
         if self._engine is None:
             self._engine = make_engine(self.url)
         return self._engine
+
+    def exists(self) -> bool:
+        """Whether there is a database to open: a SQLite file, or a server's
+        (which connecting tells). Asking never creates one."""
+        if self.backend != "sqlite":
+            return True
+        database = self.url.database or ""
+        return database == ":memory:" or Path(database).is_file()
 
     def state(self) -> SchemaState:
         return schema_state(self.engine)

@@ -82,9 +82,10 @@ def compare_type(
 
 
 # The search index is each backend's own (an FTS5 table and its shadow tables
-# on SQLite, a GIN expression index on PostgreSQL, a FULLTEXT index on
-# MariaDB): migration 0003 makes it, and the tables' metadata does not say it.
-SEARCH_OBJECTS = ("statement_search", "search_state", "ix_statement_search")
+# on SQLite, a GIN expression index on PostgreSQL, a FULLTEXT index of a
+# generated column on MariaDB): migration 0003 makes it, and the tables'
+# metadata does not say it.
+SEARCH_OBJECTS = ("statement_search", "search_state", "search_text", "ix_statement_search")
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:

@@ -16,6 +16,9 @@ The documents, and what each format function takes:
 - `party_page(page, style)`, `issue_page(page, style)`, `person_page(page,
   style)`: a record in full (`show`);
 - `search(found, style)`: the statements a search found, best first.
+
+
+- `proposals(reading, style)`: the statements a text reports (`read`).
 """
 
 from __future__ import annotations
@@ -25,10 +28,14 @@ import pkgutil
 from collections.abc import Callable, Sequence
 from functools import cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from tracker.core.types import Diff, History, Report, StatementView, Wordings
 from tracker.render.formats.json import to_json
 from tracker.render.style import AS_IS, PLAIN, Records, ReportView, Style
+
+if TYPE_CHECKING:
+    from tracker.read.types import Reading
 
 __all__ = ["Records", "ReportView", "Style", "formats", "to_json"]
 
@@ -95,3 +102,7 @@ def report(rep: Report, fmt: str, style: Style = PLAIN, view: ReportView = AS_IS
 
 def diff(d: Diff, fmt: str, style: Style = PLAIN) -> str:
     return _printer("diff", fmt)(d, style)
+
+
+def proposals(reading: Reading, fmt: str, style: Style = PLAIN) -> str:
+    return _printer("proposals", fmt)(reading, style)

@@ -17,6 +17,7 @@ from tracker.text import terminal_text
 if TYPE_CHECKING:
     from tracker.core.backup import Backup
     from tracker.core.merge import Merged
+    from tracker.read.types import Unknown
 
 
 def added(done: Added) -> str:
@@ -128,11 +129,15 @@ def imported(
     parties_created: Sequence[str],
     issues_created: Sequence[str],
     dry_run: bool,
+    retracted: int = 0,
 ) -> str:
     verb = "Would add" if dry_run else "Added"
     parts = [f"{verb} {added:,} statement{'s' if added != 1 else ''}"]
     if skipped:
         parts.append(f"skipped {skipped:,} already present")
+    if retracted:
+        made = "would retract" if dry_run else "retracted"
+        parts.append(f"{made} {retracted:,} of them as the file does")
     create = "would create" if dry_run else "created"
     if parties_created:
         parts.append(f"{create} {_some(parties_created, 'party', 'parties')}")
@@ -185,3 +190,44 @@ def demo_next_steps(
     if kept is not None:
         lines.append(f"The demo database is kept at {kept} (tracker --db {kept} ...).")
     return "\n".join(lines)
+
+
+# --- tracker read ------------------------------------------------------------
+
+
+def no_date(source: str) -> str:
+    return (
+        f"found no date in {terminal_text(source)} (no publication date, no dateline): "
+        "give --date YYYY-MM-DD"
+    )
+
+
+def too_few(number: int, count: int) -> str:
+    return f"there is no proposal {number}: the text gave {count}"
+
+
+REVIEW_KEYS = "[a]ccept, [e]dit, [s]kip, [q]uit"
+
+
+def review_prompt() -> str:
+    return REVIEW_KEYS
+
+
+def edit_hint() -> str:
+    return "Edit each field (Enter keeps it; '-' clears an optional one):"
+
+
+def already_held(number: int) -> str:
+    return f"Proposal {number} is already in the database: skipped."
+
+
+def review_done(logged: int, shown: int) -> str:
+    return f"Logged {logged} of {shown} proposal{'s' if shown != 1 else ''}."
+
+
+def not_in_catalog(unknown: Sequence[Unknown]) -> str:
+    """The names a text gave that the catalog lacks, each with the command that adds it."""
+    from tracker.render.reading import unknown_lines
+
+    lines = [terminal_text(line) for line in unknown_lines(unknown)]
+    return "Not in the catalog:\n" + "\n".join(f"  {line}" for line in lines)

@@ -58,6 +58,7 @@ def _joined(values: Sequence[str]) -> str | None:
 def party(page: PartyPage) -> Layout:
     p = page.party
     fields = [
+        ("slug", p.slug),
         ("name", p.name),
         ("kind", p.kind),
         ("aliases", _joined(p.aliases)),
@@ -72,6 +73,7 @@ def party(page: PartyPage) -> Layout:
 def issue(page: IssuePage) -> Layout:
     i = page.issue
     fields = [
+        ("slug", i.slug),
         ("title", i.title),
         ("proposition", i.proposition),
         ("keywords", _joined(i.keywords)),
@@ -91,7 +93,11 @@ def issue(page: IssuePage) -> Layout:
 
 def person(page: PersonPage) -> Layout:
     p = page.person
-    fields = [("aliases", _joined(p.aliases)), ("statements", page.statements)]
+    fields = [
+        ("name", p.name),
+        ("aliases", _joined(p.aliases)),
+        ("statements", page.statements),
+    ]
     rows = [
         [a.party, a.role, a.start and a.start.isoformat(), a.end and a.end.isoformat()]
         for a in p.affiliations

@@ -181,13 +181,14 @@ def _reconcile(
 
 
 def _sync_party(session: Session, party: Party, theirs: Sequence[Revision]) -> None:
-    history = _union(session, "party", party.id, theirs)
-    for r in history:
+    # Merges first: the merged record's history joins this one's before the
+    # file's is laid beside it, so what both hold is held once.
+    for r in theirs:
         if r.field == revisions.MERGED and r.old and r.old != party.slug:
             twin = party_index(session).slugs.get(r.old)
             if twin is not None and twin.id != party.id:
                 merge.merge_parties(session, twin.slug, party.slug, history=False)
-                history = _union(session, "party", party.id, theirs)
+    history = _union(session, "party", party.id, theirs)
     taken = Namespace(session)
     mine = taken.parties.slugs[party.slug]
     for field in ("name", "kind", "description", "slug"):
@@ -204,13 +205,12 @@ def _sync_party(session: Session, party: Party, theirs: Sequence[Revision]) -> N
 
 
 def _sync_issue(session: Session, issue: Issue, theirs: Sequence[Revision]) -> None:
-    history = _union(session, "issue", issue.id, theirs)
-    for r in history:
+    for r in theirs:
         if r.field == revisions.MERGED and r.old and r.old != issue.slug:
             twin = issue_index(session).slugs.get(r.old)
             if twin is not None and twin.id != issue.id:
                 merge.merge_issues(session, twin.slug, issue.slug, history=False)
-                history = _union(session, "issue", issue.id, theirs)
+    history = _union(session, "issue", issue.id, theirs)
     taken = Namespace(session)
     mine = taken.issues.slugs[issue.slug]
     for field in ("title", "proposition", "description", "slug"):

@@ -19,6 +19,8 @@ from tracker.core.transfer.rows import json_rows
 from tracker.errors import ImportFailed
 
 TOP_LEVEL = ("parties", "issues", "people", "statements")
+# What `tracker read --format json` adds around its statements: taken, and ignored.
+READER_KEYS = ("title", "date", "source", "unknown")
 
 
 def import_json(
@@ -54,6 +56,8 @@ def import_json(
     with contextlib.ExitStack() as cleanup:
         try:
             for name, value in jsonstream.members(reader, lambda k: k == "statements"):
+                if name in READER_KEYS:
+                    continue
                 if name not in TOP_LEVEL:
                     raise ImportFailed(
                         f"unknown top-level key {name!r}: use {', '.join(TOP_LEVEL)}"

@@ -47,6 +47,7 @@ UNSEEN: Any = object()
 class ImportResult:
     added: int = 0
     skipped: int = 0
+    retracted: int = 0  # statements already here that the file retracted
     parties_created: list[str] = field(default_factory=list)
     issues_created: list[str] = field(default_factory=list)
 

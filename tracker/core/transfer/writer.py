@@ -12,11 +12,16 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
+from tracker.core.transfer.retractions import Retractions
 from tracker.db import search
 from tracker.db.schema import STATEMENT
 from tracker.errors import DatabaseError
 
 CHUNK = 5_000
+RETRACTED_AT, REASON = (
+    INSERT_COLUMNS.index("retracted_at"),
+    INSERT_COLUMNS.index("retraction_reason"),
+)
 
 
 class Writer:
@@ -38,6 +43,7 @@ class Writer:
         self.dialect = self.connection.dialect
         self.result = result
         self.buffer: list[tuple[Any, ...]] = []
+        self.retractions = Retractions(self.connection)
         self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
         self.rebuild: list[Index] = []
         self.sqlite = self.dialect.name == "sqlite"
@@ -68,6 +74,7 @@ class Writer:
 
     def finish(self) -> None:
         self.flush()
+        self.result.retracted = self.retractions.applied
         for index in self.rebuild:
             index.create(self.connection)
         if self.sqlite:
@@ -78,16 +85,19 @@ class Writer:
         count = len(rows)
         if self.last_before:
             # A row is present when a statement of the same party, issue and
-            # content (fingerprint) was there before this import began.
+            # content (fingerprint) was there before this import began; a
+            # retraction of it in the file is made here too.
             s = STATEMENT.c
             found = self.connection.execute(
-                select(s.party_id, s.issue_id, s.fingerprint).where(
-                    s.fingerprint.in_(list({r[-1] for r in rows})),
-                    s.id <= self.last_before,
-                )
-            )
-            present = {(p, i, fp) for p, i, fp in found}
+                select(
+                    s.id, s.party_id, s.issue_id, s.fingerprint, s.retracted_at.is_not(None)
+                ).where(s.fingerprint.in_(list({r[-1] for r in rows})), s.id <= self.last_before)
+            ).all()
+            present = {(p, i, fp) for _, p, i, fp, _ in found}
             if present:
+                self.retractions.known(found)
+                here = [r for r in rows if (r[0], r[1], r[-1]) in present]
+                self.retractions.apply(here, RETRACTED_AT, REASON)
                 rows = [r for r in rows if (r[0], r[1], r[-1]) not in present]
         if rows:
             self._write(rows)

@@ -17,6 +17,7 @@ from tracker.text import escape_formula, write_csv
 if TYPE_CHECKING:
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "csv"
@@ -119,3 +120,10 @@ def person_page(page: PersonPage, style: Style) -> str:
 
 def search(found: Found, style: Style) -> str:
     return statements(found.statements, style)
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    """A row per proposal, the JSON statement's fields as columns."""
+    from tracker.read.types import PROPOSAL_FIELDS
+
+    return to_csv(PROPOSAL_FIELDS, (list(p.to_json().values()) for p in reading.proposals))

@@ -12,6 +12,7 @@ from tracker.render.style import AS_IS, ReportView
 if TYPE_CHECKING:
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "json"
@@ -67,3 +68,8 @@ def person_page(page: PersonPage, style: Style) -> str:
 
 def search(found: Found, style: Style) -> str:
     return statements(found.statements, style)
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    """A document `tracker import` takes as it is (SPEC, "Reading articles")."""
+    return to_json(reading.to_json())

@@ -13,6 +13,7 @@ from tracker.render.text import highlight, markdown_text, tabulate
 if TYPE_CHECKING:
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "markdown"
@@ -97,3 +98,18 @@ def search(found: Found, style: Style) -> str:
     for row in rows:
         row[-1] = highlight(row[-1], words, "**", "**")
     return tabulate([markdown_text(h) for h in record.SEARCH_HEADERS], rows, "github")
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    from tracker.render import reading as shared
+
+    parts = [f"**{markdown_text(shared.heading(reading))}**"]
+    if reading.proposals:
+        rows = shared.rows(reading.proposals, markdown=True, colour=False)
+        parts.append(_table(shared.HEADERS, rows))
+    else:
+        parts.append("No positions found.")
+    if reading.unknown:
+        lines = [markdown_text(line) for line in shared.unknown_lines(reading.unknown)]
+        parts.append("Not in the catalog:\n\n" + "\n".join(f"- {line}" for line in lines))
+    return "\n\n".join(parts)

@@ -15,6 +15,7 @@ from tracker.text import shorten, terminal_text
 if TYPE_CHECKING:
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
+    from tracker.read.types import Reading
     from tracker.render.style import Records, Style
 
 NAME = "table"
@@ -156,7 +157,25 @@ def search(found: Found, style: Style) -> str:
     words = record.matched_words(found.terms)
     rows = []
     for row in record.search_rows(found):
-        summary = shorten(terminal_text(row[-1]), layout.SUMMARY_WIDTH)
-        row[-1] = highlight(summary, words, *_MARK) if style.colour else summary
-        rows.append(row)
-    return _table(record.SEARCH_HEADERS, rows, style)
+        cells = [terminal_text(v) for v in row]  # escaped before the marks go in
+        cells[-1] = shorten(cells[-1], layout.SUMMARY_WIDTH)
+        if style.colour:
+            cells[-1] = highlight(cells[-1], words, *_MARK)
+        rows.append(cells)
+    return tabulate(record.SEARCH_HEADERS, rows, check_tablefmt(style.tablefmt))
+
+
+def proposals(reading: Reading, style: Style) -> str:
+    from tracker.render import reading as shared
+
+    parts = [terminal_text(shared.heading(reading))]
+    if reading.proposals:
+        # Escaped for a terminal cell by cell (`rows`), the stance coloured.
+        rows = shared.rows(reading.proposals, markdown=False, colour=style.colour)
+        parts.append(tabulate(shared.HEADERS, rows, check_tablefmt(style.tablefmt)))
+    else:
+        parts.append("No positions found.")
+    if reading.unknown:
+        lines = [terminal_text(line) for line in shared.unknown_lines(reading.unknown)]
+        parts.append("Not in the catalog:\n" + "\n".join(f"  {line}" for line in lines))
+    return "\n\n".join(parts)

@@ -1,0 +1,181 @@
+"""Two analysts who exchange exports end up agreeing: statements,
+retractions, catalog changes (names, aliases, keywords, propositions,
+people, affiliations, merges) and their histories all travel.
+
+What may still differ between the two exports is what SPEC leaves to each
+database: the statement ids (each numbers its statements in the order it
+recorded them)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import Tracker, golden_seed, server_database
+
+BACKENDS = ["sqlite", "postgresql", "mysql"]
+
+
+def _database(backend: str, tmp_path: Path, name: str, stack: Any) -> Tracker:
+    if backend == "sqlite":
+        return Tracker(str(tmp_path / f"{name}.db"))
+    return Tracker(stack.enter_context(server_database(backend)))
+
+
+def _export(tracker: Tracker, path: Path) -> Path:
+    tracker("export", "--output", str(path))
+    return path
+
+
+def _without_ids(path: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    for statement in doc["statements"]:
+        del statement["id"]
+    return doc
+
+
+def _team_file(tmp_path: Path) -> Path:
+    """What both analysts start from: the seed, with one duplicate party (us-gov)
+    that one of them will merge, as an export (histories included)."""
+    start = Tracker(str(tmp_path / "start.db"))
+    start("import", str(golden_seed(tmp_path)))
+    start("party", "add", "us-gov", "--name", "US government (duplicate)")
+    start(
+        "add",
+        "us-gov",
+        "sanctions",
+        "supports",
+        "-s",
+        "Logged under the duplicate",
+        "--date",
+        "2025-11-21",
+    )
+    return _export(start, tmp_path / "team.json")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("a_backend", "b_backend"), [("sqlite", "sqlite"), ("postgresql", "mysql")]
+)
+def test_two_databases_agree_after_exchanging_exports(
+    tmp_path: Path, a_backend: str, b_backend: str
+) -> None:
+    import contextlib
+
+    team = _team_file(tmp_path)
+    with contextlib.ExitStack() as stack:
+        a = _database(a_backend, tmp_path, "a", stack)
+        b = _database(b_backend, tmp_path, "b", stack)
+        for analyst in (a, b):
+            analyst("import", str(team))
+        # Alice's week.
+        a(
+            "add",
+            "ukraine",
+            "donbas",
+            "rejects",
+            "-s",
+            "Alice: still no withdrawal",
+            "--date",
+            "2025-12-01",
+        )
+        a("retract", "3", "--reason", "Alice: misdated")
+        a("party", "edit", "russia", "--name", "Russian Federation", "--add-alias", "RF")
+        a("person", "add", "Olga Stefanishyna", "--party", "ukraine", "--from", "2024-01-01")
+        a("person", "affiliate", "Olga Stefanishyna", "--party", "ukraine", "--from", "2025-05-01",
+          "--role", "ambassador to the United States")  # fmt: skip
+        a("issue", "edit", "donbas", "--proposition", "Ukraine cedes Donetsk", "--force")
+        a("party", "merge", "us-gov", "united-states")
+        # Bob's week, on his own copy.
+        b("add", "russia", "donbas", "demands", "-s", "Bob: Moscow insists", "--date", "2025-12-02")
+        b("retract", "7", "--reason", "Bob: duplicate")
+        b(
+            "issue",
+            "edit",
+            "frozen-assets",
+            "--add-keyword",
+            "Bob's keyword",
+            "--description",
+            "Bob's words",
+        )
+        b("person", "add", "Oleksandr Bevz", "--party", "ukraine", "--role", "adviser")
+        b("party", "edit", "us-gov", "--add-alias", "Uncle Sam")
+        # They swap files, and each imports the other's.
+        from_a, from_b = _export(a, tmp_path / "a.json"), _export(b, tmp_path / "b.json")
+        b_out = b("import", str(from_a)).stdout
+        assert "retracted 1 of them as the file does" in b_out
+        a("import", str(from_b))
+        after_a, after_b = _export(a, tmp_path / "a2.json"), _export(b, tmp_path / "b2.json")
+        assert _without_ids(after_a) == _without_ids(after_b)
+        # And again: nothing more to do, the same files.
+        again = b("import", str(after_a)).stdout
+        assert again.startswith("Added 0 statements;") and "retracted" not in again
+        assert _without_ids(_export(b, tmp_path / "b3.json")) == _without_ids(after_b)
+    doc = _without_ids(after_a)
+    parties = {p["slug"]: p for p in doc["parties"]}
+    assert "us-gov" not in parties and "Uncle Sam" in parties["united-states"]["aliases"]
+    assert parties["russia"]["name"] == "Russian Federation"
+    assert "RF" in parties["russia"]["aliases"]
+    names = [p["name"] for p in doc["people"]]
+    assert {"Olga Stefanishyna", "Oleksandr Bevz", "Kaja Kallas"} <= set(names)
+    assert names == sorted(names, key=str.casefold)
+    issues = {i["slug"]: i for i in doc["issues"]}
+    assert issues["donbas"]["proposition"] == "Ukraine cedes Donetsk"
+    assert issues["frozen-assets"]["keywords"][-1] == "Bob's keyword"
+    retracted = [s["retraction_reason"] for s in doc["statements"] if s["retracted_at"]]
+    assert sorted(retracted) == [
+        "Alice: misdated",
+        "Bob: duplicate",
+        "logged against the wrong issue",
+    ]
+    assert {s["party"] for s in doc["statements"]} >= {"united-states"}
+    assert "us-gov" not in {s["party"] for s in doc["statements"]}
+
+
+def test_a_retraction_travels_once(tracker: Tracker, tmp_path: Path) -> None:
+    """The same statement in two databases: her retraction of it, imported,
+    retracts it here, with her time and reason; a second import does nothing."""
+    team = Tracker(str(tmp_path / "team.db"))
+    team("import", str(golden_seed(tmp_path)))
+    shared = _export(team, tmp_path / "shared.json")
+    tracker("import", str(shared))
+    team("retract", "2", "--reason", "her reason")
+    theirs = _export(team, tmp_path / "theirs.json")
+    out = tracker("import", str(theirs)).stdout
+    assert (
+        out
+        == "Added 0 statements; skipped 24 already present; retracted 1 of them as the file does.\n"
+    )
+    mine = json.loads(tracker("show", "2", "--format", "json").stdout)
+    hers = json.loads(team("show", "2", "--format", "json").stdout)
+    assert mine["retraction_reason"] == "her reason"
+    assert mine["retracted_at"] == hers["retracted_at"]
+    assert (
+        tracker("import", str(theirs)).stdout == "Added 0 statements; skipped 24 already present.\n"
+    )
+
+
+def test_identical_statements_are_told_apart_by_count(tracker: Tracker, tmp_path: Path) -> None:
+    """Two statements of the same content: one retraction in the file retracts
+    one of them here, not both; and none if one is retracted here already."""
+    from helpers import setup_pair
+
+    setup_pair(tracker)
+    for _ in range(2):
+        tracker(
+            "add", "ukraine", "donbas", "rejects", "-s", "Twice the same", "--date", "2025-11-30"
+        )
+    doc = json.loads(tracker("export").stdout)
+    doc["statements"][1]["retracted_at"] = "2025-12-02T10:00:00Z"
+    doc["statements"][1]["retraction_reason"] = "a duplicate"
+    path = tmp_path / "one-retracted.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert "retracted 1 of them" in tracker("import", str(path)).stdout
+    states = [
+        s["retracted_at"] is not None for s in json.loads(tracker("export").stdout)["statements"]
+    ]
+    assert sorted(states) == [False, True]
+    assert "retracted" not in tracker("import", str(path)).stdout

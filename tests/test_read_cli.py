@@ -1,0 +1,217 @@
+"""`tracker read` on the command line: printing, importing, accepting,
+reviewing, fetching, and a new user's first article."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers import READ_DATA, Tracker, one_line, seed_article, statement_count
+from tracker.cli import read as read_cli
+
+ARTICLE = (
+    "Talks in Geneva\n\n"
+    "Kyiv’s delegation has publicly refused to withdraw forces from Donetsk. "
+    "Russia demands a Ukrainian withdrawal from the Donbas.\n"
+)
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def catalog(tracker: Tracker) -> Tracker:
+    tracker("import", str(READ_DATA.parent.parent.parent / "seeds" / "ukraine-2025.json"))
+    return tracker
+
+
+def test_json_is_a_document_import_takes(catalog: Tracker, article: Path, tmp_path: Path) -> None:
+    out = catalog("read", str(article), "--date", "2025-12-01", "--source", "https://x.org/a",
+                  "--format", "json").stdout  # fmt: skip
+    doc = json.loads(out)
+    assert (doc["title"], doc["date"], doc["source"]) == (
+        "Talks in Geneva",
+        "2025-12-01",
+        "https://x.org/a",
+    )
+    assert [(s["party"], s["issue"], s["stance"]) for s in doc["statements"]] == [
+        ("ukraine", "donbas", "rejects"),
+        ("russia", "donbas", "demands"),
+    ]
+    assert set(doc["statements"][0]) >= {"evidence", "cue", "confidence", "basis", "speaker"}
+    before = statement_count(catalog)
+    saved = tmp_path / "proposals.json"
+    saved.write_text(out, encoding="utf-8")
+    assert "Added 2 statements" in catalog("import", str(saved)).stdout
+    assert statement_count(catalog) == before + 2
+
+
+def test_table_markdown_csv_and_filters(catalog: Tracker, article: Path) -> None:
+    table = catalog("read", str(article), "--date", "2025-12-01").stdout
+    assert "2 proposals from “Talks in Geneva”, 2025-12-01" in table and "rejects" in table
+    markdown = catalog("read", str(article), "-d", "2025-12-01", "-f", "markdown").stdout
+    assert markdown.startswith("**2 proposals") and "| ukraine" in markdown
+    csv = catalog("read", str(article), "-d", "2025-12-01", "-f", "csv").stdout.splitlines()
+    assert csv[0].startswith("party,issue,stance,score,stated_on,summary") and len(csv) == 3
+    only = catalog("read", str(article), "-d", "2025-12-01", "-p", "Moscow", "-f", "json").stdout
+    assert [s["party"] for s in json.loads(only)["statements"]] == ["russia"]
+    grid = catalog("read", str(article), "-d", "2025-12-01", "--tablefmt", "grid").stdout
+    assert "+----" in grid
+
+
+def test_accept_logs_like_add_and_skips_what_is_held(catalog: Tracker, article: Path) -> None:
+    before = statement_count(catalog)
+    done = catalog("read", str(article), "-d", "2025-12-01", "--source", "s", "--accept", "2")
+    assert (
+        done.stdout.startswith("Added statement #") and "russia on donbas: demands" in done.stdout
+    )
+    done = catalog("read", str(article), "-d", "2025-12-01", "--source", "s", "--accept", "all")
+    assert "Proposal 2 is already in the database: skipped." in done.stdout
+    assert done.stdout.count("Added statement #") == 1
+    assert statement_count(catalog) == before + 2
+    message = catalog.fails("read", str(article), "-d", "2025-12-01", "--accept", "3", code=2)
+    assert "there is no proposal 3: the text gave 2" in message
+    assert statement_count(catalog) == before + 2
+    assert "'x'" in catalog.fails("read", str(article), "-d", "2025-12-01", "--accept", "x", code=2)
+
+
+def test_the_date(catalog: Tracker, article: Path, tmp_path: Path) -> None:
+    message = catalog.fails("read", str(article), code=2)
+    assert "found no date in" in message and "give --date YYYY-MM-DD" in message
+    dated = tmp_path / "dated.md"
+    dated.write_text("# Talks\n\n*30 November 2025*\n\n" + ARTICLE, encoding="utf-8")
+    assert json.loads(catalog("read", str(dated), "-f", "json").stdout)["date"] == "2025-11-30"
+    later = catalog.fails("read", str(article), "--date", "2099-01-01", code=2)
+    assert "more than a week in the future" in later
+
+
+def test_standard_input(catalog: Tracker) -> None:
+    out = catalog("read", "-", "-d", "2025-12-01", "-f", "json", input=ARTICLE).stdout
+    assert len(json.loads(out)["statements"]) == 2
+
+
+def test_a_missing_file_is_one_line(catalog: Tracker, tmp_path: Path) -> None:
+    one_line(catalog.fails("read", str(tmp_path / "nope.txt"), "-d", "2025-12-01"))
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/article":
+            body = (READ_DATA / "climate-finance.html").read_bytes()
+        elif self.path == "/huge":
+            body = b"<html><body>" + b"<p>words words</p>" * 700_000 + b"</body></html>"
+        else:
+            self.send_error(404, "Not Found")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def local_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_url(sqlite_db: str) -> None:
+    tracker = Tracker(sqlite_db)
+    with local_server() as base:
+        doc = json.loads(tracker("read", f"{base}/article", "-f", "json").stdout)
+        assert doc["title"] == "Climate talks split over finance and fossil fuels"
+        assert doc["date"] == "2026-11-18"
+        assert doc["source"] == "https://wire.example.org/climate/finance-split"
+        missing = one_line(tracker.fails("read", f"{base}/gone", "-d", "2025-12-01"))
+        assert f"cannot fetch {base}/gone: HTTP 404" in missing
+        huge = one_line(tracker.fails("read", f"{base}/huge", "-d", "2025-12-01"))
+        assert "larger than" in huge
+    refused = one_line(tracker.fails("read", f"{base}/article", "-d", "2025-12-01"))
+    assert f"cannot fetch {base}/article" in refused
+
+
+def test_review_accept_skip_edit_quit(
+    catalog: Tracker, article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read_cli, "interactive", lambda: True)
+    before = statement_count(catalog)
+    # Edit the first (stance by alias, a new summary, the rest as proposed), skip the second.
+    keys = "e\n\n\nagainst\n\nKyiv will not pull back.\n\n\n\n\n\ns\n"
+    done = catalog("read", str(article), "-d", "2025-12-01", "--source", "s", input=keys)
+    assert "[refused]" in done.stdout  # the cue, marked where there is no colour
+    assert "ukraine on donbas: rejects -> opposes, softened" in done.stdout
+    assert "Logged 1 of 2 proposals." in done.stdout
+    [added] = json.loads(catalog("log", "-n", "1", "-f", "json").stdout)
+    assert (added["stance"], added["summary"], added["source"]) == (
+        "opposes", "Kyiv will not pull back.", "s",
+    )  # fmt: skip
+    # Accept the first, quit at the second: what was accepted stays.
+    done = catalog("read", str(article), "-d", "2025-12-01", input="a\nq\n")
+    assert "Added statement #" in done.stdout and "Logged 1 of 1 proposal." in done.stdout
+    assert statement_count(catalog) == before + 2
+    # The first is held now (the same party, issue, stance, date and source): shown
+    # as such, and not asked about.
+    done = catalog("read", str(article), "-d", "2025-12-01", input="q\n")
+    assert "Proposal 1 of 2 (already in the database: skipped)" in done.stdout
+    assert done.stdout.count("[a]ccept") == 1
+
+
+def test_an_edit_the_database_refuses_asks_again(
+    catalog: Tracker, article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read_cli, "interactive", lambda: True)
+    keys = "e\nnobody\n\n\n\n\n\n\n\n\n\na\nq\n"
+    done = catalog("read", str(article), "-d", "2025-12-01", input=keys)
+    assert "unknown party 'nobody'" in done.stderr
+    assert "Logged 1 of 1 proposal." in done.stdout
+
+
+def test_a_new_users_first_article(catalog: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed article, read into the seed's database: the positions the
+    issue names are listed; accepting three and skipping the rest logs those
+    three, and diff shows them."""
+    path = seed_article()
+    args = ("read", str(path), "--date", "2025-12-01", "--source", "https://example.org/crbc")
+    doc = json.loads(catalog(*args, "--format", "json").stdout)
+    listed = {
+        (s["party"], s["issue"], s["stance"], s["speaker"]): n
+        for n, s in enumerate(doc["statements"], 1)
+    }
+    wanted = [
+        ("ukraine", "donbas", "rejects", None),
+        ("ukraine", "nato-membership", "demands", None),
+        ("france", "settlement-consent", "demands", "Emmanuel Macron"),
+        ("eu", "settlement-consent", "supports", "Kaja Kallas"),
+    ]
+    assert all(w in listed for w in wanted), listed
+    chosen = {listed[w] for w in wanted[1:]}
+    monkeypatch.setattr(read_cli, "interactive", lambda: True)
+    keys = "".join("a\n" if n in chosen else "s\n" for n in range(1, len(listed) + 1))
+    before = statement_count(catalog)
+    done = catalog(*args, input=keys)
+    assert done.stdout.count("Added statement #") == 3
+    assert statement_count(catalog) == before + 3
+    logged = json.loads(catalog("log", "-n", "3", "-f", "json").stdout)
+    assert {(s["party"], s["issue"], s["stance"]) for s in logged} == {w[:3] for w in wanted[1:]}
+    moved = json.loads(catalog("diff", "2025-11-30", "2025-12-01", "--all", "-f", "json").stdout)
+    ids = {c["statement_id"] for c in moved["changes"]}
+    assert {s["id"] for s in logged} <= ids

@@ -1,0 +1,215 @@
+"""`tracker read`: the statements a text reports, proposed for the analyst
+to accept, correct or skip. The reading machinery (`tracker.read`, and the
+libraries it uses) is imported by this command only."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from tracker import dates, render
+from tracker.cli.options import (
+    DATE,
+    STANCE,
+    STATEMENT_DATE,
+    _check_tablefmt,
+    app,
+    emit,
+    style,
+    use_colour,
+)
+from tracker.core import statements as core
+from tracker.errors import TrackerError
+from tracker.read.types import Proposal
+from tracker.render import messages
+from tracker.stance import BASES
+
+ACCEPT_ALL = "all"
+
+
+def _accept(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """`all`, or proposal numbers counted from 1: "1,3"."""
+    if value is None or value.strip().lower() == ACCEPT_ALL:
+        return value and ACCEPT_ALL
+    try:
+        numbers = [int(n) for n in value.split(",") if n.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: use 'all' or numbers such as 1,3") from None
+    if not numbers or min(numbers) < 1:
+        raise click.BadParameter(f"{value!r}: use 'all' or numbers from 1, such as 1,3")
+    return list(dict.fromkeys(numbers))
+
+
+def interactive() -> bool:
+    """Whether to review the proposals one by one: stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@click.command()
+@click.argument("source_arg", metavar="SOURCE")
+@click.option(
+    "--date",
+    "-d",
+    "stated_on",
+    type=STATEMENT_DATE,
+    help="The statements' date (default: the page's publication date, else a dateline).",
+)
+@click.option(
+    "--source", "cite", help="URL or citation the statements carry (default: the URL read)."
+)
+@click.option("--party", "-p", "parties", multiple=True, help="Only this party (repeatable).")
+@click.option("--issue", "-i", "issues", multiple=True, help="Only this issue (repeatable).")
+@click.option(
+    "--accept",
+    metavar="all|N,M",
+    callback=_accept,
+    help="Log these proposals (numbers from 1, or all) without asking.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(render.formats("proposals"), case_sensitive=False),
+    help="Print the proposals in this format instead of reviewing them.",
+)
+@click.option(
+    "--tablefmt",
+    metavar="STYLE",
+    callback=_check_tablefmt,
+    help="Table style for --format table (any tabulate style).",
+)
+def read(
+    source_arg: str,
+    stated_on: dt.date | None,
+    cite: str | None,
+    parties: Sequence[str],
+    issues: Sequence[str],
+    accept: str | list[int] | None,
+    fmt: str | None,
+    tablefmt: str | None,
+) -> None:
+    """Propose the statements a text reports, to accept, edit or skip.
+
+    \b
+    SOURCE: a file (text, Markdown or HTML), - for standard input, or an
+    http(s) URL. In a terminal each proposal is shown with its sentence,
+    and a key accepts, edits, skips or quits; elsewhere, or with --format,
+    the proposals are printed. --format json is a file `tracker import` takes.
+    """
+    from tracker.core import reading as core_reading
+    from tracker.core.names import resolve_issues, resolve_parties
+    from tracker.read import propose, source
+
+    doc = source.load(source_arg, sys.stdin.buffer)
+    day = stated_on or doc.date
+    if day is None:
+        raise click.UsageError(messages.no_date(source_arg))
+    try:
+        dates.check_statement_date(day)
+    except ValueError as err:
+        raise click.UsageError(f"{err} (the text's own date): give --date") from None
+    cite = cite or (doc.url if source.is_url(source_arg) else None)
+    with app().db.session() as session:
+        known = core_reading.known_from_catalog(session)
+        only_parties = [p.slug for p in resolve_parties(session, parties) or []]
+        only_issues = [i.slug for i in resolve_issues(session, issues) or []]
+        found = propose.read(doc, known, day, cite, only_parties, only_issues)
+        held = core_reading.held(session, found.proposals)
+    if fmt is not None or (accept is None and not interactive()):
+        emit(render.proposals(found, fmt or "table", style(tablefmt)))
+    if accept is not None:
+        _log_chosen(found.proposals, accept, held)
+    elif fmt is None and interactive():
+        _review(found.proposals, held)
+        if found.unknown:
+            click.echo(messages.not_in_catalog(found.unknown))
+
+
+def _log(p: Proposal) -> None:
+    """A proposal logged as `tracker add` logs a statement, in its own
+    transaction: quitting later loses nothing already accepted."""
+    with app().db.session(write=True) as session:
+        done = core.add_statement(
+            session, p.party, p.issue, p.score, p.summary, p.stated_on, quote=p.quote,
+            speaker=p.speaker, source=p.source, basis=p.basis, conditions=p.conditions,
+        )  # fmt: skip
+    click.echo(messages.added(done))
+
+
+def _log_chosen(
+    proposals: Sequence[Proposal], accept: str | list[int], held: set[tuple[object, ...]]
+) -> None:
+    numbers = list(range(1, len(proposals) + 1)) if accept == ACCEPT_ALL else accept
+    assert isinstance(numbers, list)
+    for number in numbers:
+        if number > len(proposals):
+            raise click.UsageError(messages.too_few(number, len(proposals)))
+    for number in numbers:
+        p = proposals[number - 1]
+        if p.key() in held:
+            click.echo(messages.already_held(number))
+            continue
+        _log(p)
+        held.add(p.key())
+
+
+def _review(proposals: Sequence[Proposal], held: set[tuple[object, ...]]) -> None:
+    from tracker.render import reading as shown
+
+    logged = 0
+    for number, p in enumerate(proposals, 1):
+        already = p.key() in held
+        click.echo(shown.card(p, number, len(proposals), use_colour(), already))
+        if already:
+            continue
+        while True:
+            key = click.prompt(
+                messages.review_prompt(),
+                type=click.Choice(["a", "e", "s", "q"]),
+                show_choices=False,
+            )
+            if key == "q":
+                click.echo(messages.review_done(logged, number - 1))
+                return
+            if key == "s":
+                break
+            chosen = _edited(p) if key == "e" else p
+            try:
+                _log(chosen)
+            except TrackerError as err:
+                click.echo(f"Error: {err}", err=True)
+                continue
+            held.add(chosen.key())
+            logged += 1
+            break
+    click.echo(messages.review_done(logged, len(proposals)))
+
+
+def _optional(value: str | None) -> str | None:
+    return None if value is None or value.strip() in ("", "-") else value
+
+
+def _edited(p: Proposal) -> Proposal:
+    """Each field prompted, the proposal's value as the default."""
+    click.echo(messages.edit_hint())
+    ask = click.prompt
+    return dataclasses.replace(
+        p,
+        party=ask("party", default=p.party),
+        issue=ask("issue", default=p.issue),
+        score=ask("stance", default=p.stance, type=STANCE),
+        stated_on=ask("date", default=p.stated_on.isoformat(), type=DATE),
+        summary=ask("summary", default=p.summary),
+        quote=_optional(ask("quote", default=p.quote or "", show_default=bool(p.quote))),
+        speaker=_optional(ask("speaker", default=p.speaker or "", show_default=bool(p.speaker))),
+        source=_optional(ask("source", default=p.source or "", show_default=bool(p.source))),
+        basis=ask("basis", default=p.basis, type=click.Choice(BASES)),
+        conditions=_optional(
+            ask("conditions", default=p.conditions or "", show_default=bool(p.conditions))
+        ),
+    )

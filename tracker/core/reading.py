@@ -1,0 +1,98 @@
+"""What `tracker read` asks the database: what the catalog knows, for the
+reader (`tracker.read`, which never opens the database itself), and which
+proposals the database already holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from tracker.core.records import Affiliation
+from tracker.db.schema import (
+    AFFILIATION,
+    ALIAS,
+    ISSUE,
+    KEYWORD,
+    PARTY,
+    PERSON,
+    PERSON_ALIAS,
+    STATEMENT,
+)
+from tracker.read.known import Known, KnownIssue, KnownParty, KnownPerson
+from tracker.read.types import Proposal
+
+
+def known_from_catalog(session: Session) -> Known:
+    """The catalog as the reader sees it: parties with their aliases, issues
+    with their propositions and keywords, people with their aliases and
+    affiliations; a query a table."""
+    aliases: dict[int, list[str]] = {}
+    for party_id, alias in session.execute(
+        select(ALIAS.c.party_id, ALIAS.c.alias).order_by(ALIAS.c.id)
+    ):
+        aliases.setdefault(party_id, []).append(alias)
+    parties = tuple(
+        KnownParty(row.slug, row.name, row.kind, tuple(aliases.get(row.id, ())))
+        for row in session.execute(
+            select(PARTY.c.id, PARTY.c.slug, PARTY.c.name, PARTY.c.kind).order_by(PARTY.c.id)
+        )
+    )
+    keywords: dict[int, list[str]] = {}
+    for issue_id, keyword in session.execute(
+        select(KEYWORD.c.issue_id, KEYWORD.c.keyword).order_by(KEYWORD.c.id)
+    ):
+        keywords.setdefault(issue_id, []).append(keyword)
+    issues = tuple(
+        KnownIssue(row.slug, row.title, row.proposition, tuple(keywords.get(row.id, ())))
+        for row in session.execute(
+            select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title, ISSUE.c.proposition).order_by(
+                ISSUE.c.id
+            )
+        )
+    )
+    return Known(parties, issues, _people(session))
+
+
+def _people(session: Session) -> tuple[KnownPerson, ...]:
+    names: dict[int, list[str]] = {}
+    for person_id, alias in session.execute(
+        select(PERSON_ALIAS.c.person_id, PERSON_ALIAS.c.alias).order_by(PERSON_ALIAS.c.id)
+    ):
+        names.setdefault(person_id, []).append(alias)
+    a = AFFILIATION.c
+    spans: dict[int, list[Affiliation]] = {}
+    for row in session.execute(
+        select(a.person_id, PARTY.c.slug, a.role, a.starts_on, a.ends_on)
+        .join(PARTY, PARTY.c.id == a.party_id)
+        .order_by(a.id)
+    ):
+        spans.setdefault(row.person_id, []).append(
+            Affiliation(row.slug, row.role, row.starts_on, row.ends_on)
+        )
+    return tuple(
+        KnownPerson(row.name, tuple(names.get(row.id, ())), tuple(spans.get(row.id, ())))
+        for row in session.execute(select(PERSON.c.id, PERSON.c.name).order_by(PERSON.c.id))
+    )
+
+
+def held(session: Session, proposals: Iterable[Proposal]) -> set[tuple[object, ...]]:
+    """The keys (`Proposal.key`: party, issue, score, date, source) of the
+    proposals that a statement not retracted already holds, in one query."""
+    wanted = {p.key() for p in proposals}
+    if not wanted:
+        return set()
+    query = (
+        select(
+            PARTY.c.slug, ISSUE.c.slug, STATEMENT.c.score, STATEMENT.c.stated_on, STATEMENT.c.source
+        )
+        .join(PARTY, PARTY.c.id == STATEMENT.c.party_id)
+        .join(ISSUE, ISSUE.c.id == STATEMENT.c.issue_id)
+        .where(
+            STATEMENT.c.retracted_at.is_(None),
+            tuple_(PARTY.c.slug, ISSUE.c.slug).in_({(k[0], k[1]) for k in wanted}),
+            STATEMENT.c.stated_on.in_({k[3] for k in wanted}),
+        )
+    )
+    return {tuple(row) for row in session.execute(query)} & wanted

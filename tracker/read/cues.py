@@ -1,0 +1,153 @@
+"""The words that carry a stance, mapped onto the scale, and what turns them
+round: a negation ("did not rule out"), a verb that takes the proposition
+back ("refused to abandon NATO membership" is for membership), a demand
+for a say rather than for an outcome ("require European involvement"), and
+a draft's provision ("a plan that would require Ukraine to cede ...")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CUES: tuple[tuple[int, str], ...] = (
+    # rejects
+    (-2, r"refus\w*|reject\w*|rul(?:e|es|ed|ing) out|red[ -]lines?|never|non-negotiable"),
+    (-2, r"(?:will|would|could|can|cannot|can't|won't|wouldn't) (?:not )?(?:ever )?accept"),
+    (-2, r"unacceptable|out of the question|under no circumstances|veto(?:ed|es)?"),
+    # opposes
+    (-1, r"oppos\w*|criticis\w*|criticiz\w*|(?:warn|caution)\w* against|object\w* to"),
+    (-1, r"push\w* back|pushback|against|resist\w*|denounc\w*|condemn\w*|dismiss\w*"),
+    (-1, r"balk\w*|soften\w*|water\w* down|concerns? (?:about|over)|reservations"),
+    (-1, r"(?:sceptical|skeptical|wary) (?:of|about)|disagree\w*|objection\w*"),
+    # open
+    (0, r"open to|consider\w*|weigh\w*|unresolved|undecided|unsettled|left open|leaves? open"),
+    (0, r"(?:ready|willing|prepared) to (?:discuss|negotiate|talk|consider|look at)"),
+    (0, r"not (?:yet )?(?:been )?(?:finali[sz]ed|settled|decided|agreed)"),
+    (0, r"no final(?:i[sz]ed)? (?:plan|deal|agreement|decision)|up for (?:discussion|negotiation)"),
+    (0, r"(?:remain|remains|remained) open|to be (?:negotiated|discussed)|on the table"),
+    # supports
+    (1, r"back(?:s|ed|ing)?(?! down)(?! off)(?! away)(?! to)|support\w*|welcom\w*|endors\w*"),
+    (1, r"agree(?:s|d|ing)?(?! with)|approv\w*|accept\w*|in favou?r of|favou?r\w*|embrac\w*"),
+    (1, r"call(?:s|ed|ing)? for|propos\w*|urg(?:e|es|ed|ing)|pledg\w*|commit(?:s|ted|ting)?"),
+    (1, r"wants?|wanted|seek(?:s|ing)?|sought|offer(?:s|ed|ing)?"),
+    # demands
+    (2, r"insist\w*|demand\w*|must|as (?:a )?conditions?|precondition\w*|requir\w*"),
+    (2, r"(?:has|have|had) to|non-starter without|only if|only with|conditional on"),
+)
+CUE = re.compile(
+    r"(?<![\w\-‑‐])(?:" + "|".join(f"(?P<c{n}>{p})" for n, (_, p) in enumerate(_CUES)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+# Verbs and nouns that take away what follows them ("abandon NATO membership",
+# "restrictions on hosting NATO forces", "terms negotiated solely between").
+NEGATORS = re.compile(
+    r"(?<!\w)(?:abandon\w*|give up|giving up|gave up|renounc\w*|drop\w*|withdraw\w*|"
+    r"cede\w*|ceding|surrender\w*|restrict\w*|limit\w*|ban|bans|banned|banning|bar|barred|"
+    r"barring|curb\w*|block\w*|prevent\w*|lift\w*|eas(?:e|es|ed|ing)|remov\w*|end(?:s|ed|ing)?|"
+    r"without|solely|alone|over the heads? of|forc(?:e|es|ed|ing) \w+ to|impos\w*|"
+    r"exclud\w*|deny|denies|denied|denying|cap|caps|capped|reduc\w*|scrap\w*)(?!\w)",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(
+    r"(?<!\w)(?:not|n't|no longer|neither|nor|hardly|did not|does not|do not|would not|"
+    r"will not|cannot|won't|wouldn't|didn't|doesn't|don't)(?!\w)",
+    re.IGNORECASE,
+)
+# What a draft does: a plan "that would limit", "would have required", "calls for".
+PROVISIONS = re.compile(
+    r"(?<!\w)(?:(?:would|will|could)(?: have)? (?:\w+ )?(?:requir\w*|limit\w*|forc\w*|"
+    r"oblige?\w*|give\w*|grant\w*|allow\w*|lift\w*|restrict\w*|bar\w*|ban\w*|see|mean|"
+    r"leave|let|cap\w*|guarantee\w*|recogni[sz]e\w*|cede|hand)|includ\w*|call\w* for|"
+    r"provid\w* for|foresee\w*|envisag\w*|stipulat\w*|requir\w*|propos\w*|offer\w*)(?!\w)",
+    re.IGNORECASE,
+)
+PLANS = re.compile(
+    r"(?<!\w)(?:plan|plans|draft|drafts|proposal|proposals|framework|blueprint|roadmap|"
+    r"road map|initiative|compromise)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: int
+    end: int
+    text: str
+    score: int
+    negated: bool
+
+    @property
+    def effective(self) -> int:
+        """The score once a negation is applied: not rejecting is being open,
+        not supporting or not demanding is opposing, not opposing is open."""
+        if not self.negated:
+            return self.score
+        return {-2: 0, -1: 0, 0: -1, 1: -1, 2: -1}[self.score]
+
+
+def find(text: str) -> list[Cue]:
+    """The cues of a sentence, in order; a cue inside the reach of an earlier
+    one ("refused to agree to ...") is the earlier one's, and left out."""
+    cues: list[Cue] = []
+    for m in CUE.finditer(text):
+        group = next(name for name, value in m.groupdict().items() if value is not None)
+        score = _CUES[int(group[1:])][0]
+        before = text[max(0, m.start() - 24) : m.start()]
+        if cues and m.start() - cues[-1].end <= 12 and not re.search(r"[,;]", before[-12:]):
+            continue  # "refused to agree", "insist on backing"
+        negated = (bool(NEGATION.search(before[-14:])) and score != -2) or (
+            bool(re.search(r"(?<!\w)(?:not|n't)\s+$", before)) and score == -2
+        )
+        if re.match(r"(?i)(?:will|would|could|can|cannot|can't|won't|wouldn't)", m.group()):
+            negated = False  # "would not accept" is its own rejection
+        cues.append(Cue(m.start(), m.end(), m.group(), score, negated))
+    return cues
+
+
+# Words that keep what the proposition takes away ("keep sanctions" against
+# "sanctions are lifted").
+RETAINERS = re.compile(
+    r"(?<!\w)(?:keep\w*|kept|retain\w*|maintain\w*|hold on to|holding on to|preserv\w*|"
+    r"extend\w*|tighten\w*|expand\w*|hold\w* (?:on|onto))(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def turns(text: str, proposition: str) -> bool:
+    """Whether the words that govern an issue's term take the proposition
+    back: a negator where the proposition has none ("refused to abandon
+    NATO membership" is for "Ukraine may join NATO"), or a word that keeps
+    what the proposition takes away ("insists on keeping Donetsk" is against
+    "Ukraine withdraws ..."). Where both hold a negator, they agree:
+    refusing to withdraw from Donetsk is refusing the proposition."""
+    in_issue = bool(NEGATORS.search(proposition))
+    if in_issue:
+        return bool(RETAINERS.search(text)) and not NEGATORS.search(text)
+    return bool(NEGATORS.search(text))
+
+
+def scope(text: str, cue_end: int, term_start: int, term_end: int) -> str:
+    """The words that govern a term: from the cue (or the last "and", "or" or
+    comma before the term, if nearer) to the term's end and the three words
+    after it ("force Kyiv to accept"). A term before its cue is governed by
+    its own words only."""
+    after = " ".join(text[term_end:].split()[:3])
+    if term_start < cue_end:
+        return text[term_start:term_end] + " " + after
+    between = text[cue_end:term_start]
+    cut = max(
+        (m.end() for m in re.finditer(r"(?<!\w)(?:and|or)(?!\w)|,|;| — | - ", between)),
+        default=0,
+    )
+    return between[cut:] + text[term_start:term_end] + " " + after
+
+
+def provision(text: str, cue: Cue, plan_at: int | None) -> bool:
+    """Whether a cue is a draft's provision: a plan noun before it and a
+    provision verb at it ("a plan that would limit ...")."""
+    if plan_at is None or plan_at > cue.start:
+        return False
+    return bool(PROVISIONS.match(text, cue.start)) or bool(
+        PROVISIONS.search(text[plan_at : cue.end])
+    )
