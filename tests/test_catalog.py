@@ -153,6 +153,16 @@ def test_a_proposition_in_use_changes_only_with_force(tracker: Tracker) -> None:
     )
 
 
+def test_a_first_proposition_for_statements_needs_force(tracker: Tracker) -> None:
+    tracker("party", "add", "ukraine", "--name", "Ukraine")
+    out = tracker("issue", "add", "donbas", "--title", "Donbas").stdout
+    assert "tracker issue edit donbas --proposition" in out
+    tracker("add", "ukraine", "donbas", "open", "-s", "x", "--date", "2025-11-30")
+    message = one_line(tracker.fails("issue", "edit", "donbas", "--proposition", "Ukraine cedes"))
+    assert "1 statement was logged on issue 'donbas' while it had no proposition" in message
+    tracker("issue", "edit", "donbas", "--proposition", "Ukraine cedes", "--force")
+
+
 def test_merge_moves_everything_and_leaves_the_names(tracker: Tracker) -> None:
     tracker("party", "add", "usa", "--name", "USA", "--alias", "Washington")
     tracker("party", "add", "united-states", "--name", "United States")
@@ -164,7 +174,7 @@ def test_merge_moves_everything_and_leaves_the_names(tracker: Tracker) -> None:
     out = tracker("party", "merge", "usa", "united-states").stdout
     assert out == (
         "Merged party usa into united-states: 1 statement moved; "
-        "it now also answers to usa, Washington.\n"
+        "it now also answers to USA, Washington.\n"
     )
     tracker("issue", "merge", "donbass", "donbas")
     assert [(s["party"], s["issue"]) for s in _json(tracker, "log")] == [
@@ -173,13 +183,13 @@ def test_merge_moves_everything_and_leaves_the_names(tracker: Tracker) -> None:
     ]
     page = _json(tracker, "party", "show", "washington", "--history")
     assert page["slug"] == "united-states"
-    assert page["aliases"] == ["usa", "Washington"]  # USA, its name, is usa
+    assert page["aliases"] == ["USA", "Washington"]  # its name; its slug, usa, is the same
     assert page["people"] == ["Marco Rubio"]
     assert ("merged", "usa", None) in [(r["field"], r["old"], r["new"]) for r in page["history"]]
-    assert ("name", None, "USA") in [(r["field"], r["old"], r["new"]) for r in page["history"]]
+    assert ("usa: name", None, "USA") in [(r["field"], r["old"], r["new"]) for r in page["history"]]
     issue = _json(tracker, "issue", "show", "donbass")
     assert issue["slug"] == "donbas" and issue["keywords"] == ["Donetsk", "Luhansk"]
-    assert issue["aliases"] == ["donbass"]  # its title, Donbass, is the same name
+    assert issue["aliases"] == ["Donbass"]  # its title; its slug, donbass, is the same name
     assert "unknown party 'usa2'" in tracker.fails("party", "merge", "usa2", "united-states")
     assert "the same party" in tracker.fails("party", "merge", "usa", "united-states")
 

@@ -198,3 +198,19 @@ def test_a_password_is_never_shown(url: str, tmp_path: Path) -> None:
         shown = result.stdout + result.stderr
         assert "s3cr3t" not in shown and "pw@" not in shown, shown
         assert "Traceback" not in shown
+
+
+def test_a_short_password_is_masked_where_it_stands_alone() -> None:
+    """Masked inside words, a one-letter password would blank half of every
+    message; alone, it is masked as any other."""
+    from sqlalchemy import make_url
+
+    from tracker.db.failures import scrub
+
+    url = make_url("postgresql://u:t@h/x")
+    assert scrub("permission denied for table party_alias", url) == (
+        "permission denied for table party_alias"
+    )
+    assert scrub("password t was refused", url) == "password *** was refused"
+    long = make_url("postgresql://u:hunter22@h/x")
+    assert scrub("xxhunter22yy", long) == "xx***yy"

@@ -179,3 +179,70 @@ def test_identical_statements_are_told_apart_by_count(tracker: Tracker, tmp_path
     ]
     assert sorted(states) == [False, True]
     assert "retracted" not in tracker("import", str(path)).stdout
+
+
+def _pages(tracker: Tracker, kind: str, slug: str) -> dict[str, Any]:
+    page: dict[str, Any] = json.loads(tracker(kind, "show", slug, "--format", "json").stdout)
+    return page
+
+
+def test_a_merged_records_history_is_never_read_as_the_survivors(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """Merging `truce` (made later, its own title and proposition) into
+    `ceasefire` keeps truce's history but leaves ceasefire's fields and
+    wordings as they were, here and in a colleague's database that replays it."""
+    colleague = Tracker(str(tmp_path / "colleague.db"))
+    for t in (tracker, colleague):
+        t("party", "add", "poland", "--name", "Poland")
+        t("party", "add", "pl", "--name", "Polska")
+        t("issue", "add", "ceasefire", "--title", "Ceasefire", "--proposition", "A ceasefire first")
+        t("issue", "add", "truce", "--title", "Truce", "--proposition", "A truce comes first")
+    shared = _export(tracker, tmp_path / "shared.json")
+    colleague("import", str(shared))  # the same records, by slug, in both
+    tracker("party", "merge", "pl", "poland")
+    tracker("issue", "merge", "truce", "ceasefire")
+    page = _pages(tracker, "issue", "ceasefire")
+    assert page["title"] == "Ceasefire" and page["proposition"] == "A ceasefire first"
+    assert [w["proposition"] for w in page["wordings"]] == ["A ceasefire first"]
+    history = json.loads(tracker("issue", "show", "ceasefire", "--history", "-f", "json").stdout)
+    assert ("truce: proposition", None, "A truce comes first") in [
+        (r["field"], r["old"], r["new"]) for r in history["history"]
+    ]
+    tracker("party", "add", "x", "--name", "X")
+    tracker("add", "x", "ceasefire", "open", "-s", "logged after the merge")
+    assert "was logged when" not in tracker("history", "x", "ceasefire").stdout
+    colleague("import", str(_export(tracker, tmp_path / "merged.json")))
+    assert _pages(colleague, "party", "poland")["name"] == "Poland"
+    assert "Polska" in _pages(colleague, "party", "poland")["aliases"]
+    theirs = _pages(colleague, "issue", "ceasefire")
+    assert (theirs["title"], theirs["proposition"]) == ("Ceasefire", "A ceasefire first")
+    assert "truce" not in {
+        i["slug"] for i in json.loads(colleague("issue", "list", "-f", "json").stdout)
+    }
+
+
+def test_a_later_making_of_the_same_record_changes_nothing(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """I import the seed and reword donbas; a colleague imports the seed later
+    (its records made again, at her time). Her export, imported here, must not
+    undo my rewording, nor add a wording; and we end with one history."""
+    from tracker.resources import seed_file
+
+    tracker("import", str(seed_file()))
+    tracker("issue", "edit", "donbas", "--proposition", "Ukraine cedes Donetsk", "--force")
+    colleague = Tracker(str(tmp_path / "colleague.db"))
+    colleague("import", str(seed_file()))
+    tracker("import", str(_export(colleague, tmp_path / "hers.json")))
+    page = _pages(tracker, "issue", "donbas")
+    assert page["proposition"] == "Ukraine cedes Donetsk"
+    assert len(page["wordings"]) == 2
+    sanctions = _pages(tracker, "issue", "sanctions")
+    assert len(sanctions["wordings"]) == 1
+    assert "--force" in tracker.fails("issue", "edit", "sanctions", "--proposition", "x")
+    colleague("import", str(_export(tracker, tmp_path / "mine.json")))
+    assert (
+        _without_ids(_export(tracker, tmp_path / "a.json"))["issues"]
+        == _without_ids(_export(colleague, tmp_path / "b.json"))["issues"]
+    )

@@ -114,6 +114,9 @@ def test_matched_words_are_highlighted_on_a_terminal(
 
 def test_a_query_needs_a_word(tracker: Tracker) -> None:
     setup_pair(tracker)
+    assert "is before --since" in tracker.fails(
+        "search", "x", "--since", "2025-12-01", "--until", "2025-11-01", code=2
+    )
     assert "nothing to search for" in tracker.fails("search", '""', code=2)
     assert "nothing to search for" in tracker.fails("search", "*", code=2)
 

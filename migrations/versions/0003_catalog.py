@@ -167,7 +167,7 @@ def _catalog_tables() -> None:
             sa.Column("id", sa.Integer(), nullable=False),
             sa.Column("kind", sa.String(length=8), nullable=False),
             sa.Column("record_id", sa.Integer(), nullable=False),
-            sa.Column("field", sa.String(length=64), nullable=False),
+            sa.Column("field", sa.String(length=200), nullable=False),
             sa.Column("old", LONG_TEXT, nullable=True),
             sa.Column("new", LONG_TEXT, nullable=True),
             sa.Column("recorded_at", UTC_TIMESTAMP, nullable=False),

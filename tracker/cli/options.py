@@ -224,6 +224,15 @@ def slug_argument(ctx: click.Context, param: click.Parameter, value: str | None)
         raise click.BadParameter(str(err)) from None
 
 
+def check_span(start: dt.date | None, end: dt.date | None, start_name: str, end_name: str) -> None:
+    """A span of dates that ends before it begins is a bad command line (exit 2)."""
+    if start is not None and end is not None and end < start:
+        raise click.BadParameter(
+            f"{end.isoformat()} is before {start_name} {start.isoformat()}",
+            param_hint=f"'{end_name}'",
+        )
+
+
 def nothing_to_change(options: str) -> NoReturn:
     """An edit that names no change is a bad command line (exit 2)."""
     raise click.UsageError(f"nothing to change: give one or more of {options}")

@@ -8,7 +8,16 @@ import click
 
 from tracker import render
 from tracker.cli import complete
-from tracker.cli.options import DATE, HISTORY, app, emit, nothing_to_change, output_options, style
+from tracker.cli.options import (
+    DATE,
+    HISTORY,
+    app,
+    check_span,
+    emit,
+    nothing_to_change,
+    output_options,
+    style,
+)
 from tracker.core import people
 from tracker.render import messages
 
@@ -46,6 +55,7 @@ def person_add(
     fmt: str,
 ) -> None:
     """Add a person, NAME, who speaks for a party."""
+    check_span(start, end, "--from", "--until")
     with app().db.session(write=True) as session:
         view = people.add_person(session, name, party, role, aliases, start, end)
     emit(render.to_json(view.to_json()) if fmt == "json" else messages.person_added(view))

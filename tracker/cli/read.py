@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from tracker import dates, render
+from tracker.cli import complete
 from tracker.cli.options import (
     DATE,
     STANCE,
@@ -62,8 +63,22 @@ def interactive() -> bool:
 @click.option(
     "--source", "cite", help="URL or citation the statements carry (default: the URL read)."
 )
-@click.option("--party", "-p", "parties", multiple=True, help="Only this party (repeatable).")
-@click.option("--issue", "-i", "issues", multiple=True, help="Only this issue (repeatable).")
+@click.option(
+    "--party",
+    "-p",
+    "parties",
+    multiple=True,
+    shell_complete=complete.parties,
+    help="Only this party (repeatable).",
+)
+@click.option(
+    "--issue",
+    "-i",
+    "issues",
+    multiple=True,
+    shell_complete=complete.issues,
+    help="Only this issue (repeatable).",
+)
 @click.option(
     "--accept",
     metavar="all|N,M",

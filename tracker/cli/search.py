@@ -8,7 +8,7 @@ import click
 
 from tracker import render
 from tracker.cli import complete
-from tracker.cli.options import DATE, app, emit, output_options, style
+from tracker.cli.options import DATE, app, check_span, emit, output_options, style
 from tracker.core import search as core
 from tracker.errors import Invalid
 
@@ -48,6 +48,7 @@ def search(
     tracker search "frozen assets"
     tracker search 'sanction*' --party eu --since 2025-11-01
     """
+    check_span(since, until, "--since", "--until")
     try:
         core.parse(query)
     except Invalid as err:

@@ -13,6 +13,7 @@ from tracker.cli.options import (
     STANCE,
     STATEMENT_DATE,
     app,
+    check_span,
     emit,
     output_options,
     required_text,
@@ -115,11 +116,7 @@ def log(
     tablefmt: str | None,
 ) -> None:
     """Statements, newest first."""
-    if since is not None and until is not None and until < since:
-        raise click.BadParameter(
-            f"{until.isoformat()} is before --since {since.isoformat()}",
-            param_hint="'--until'",
-        )
+    check_span(since, until, "--since", "--until")
     with app().db.session() as session:
         # One more than asked for tells whether the limit cut anything.
         items = list(

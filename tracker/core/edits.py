@@ -184,10 +184,16 @@ def _check_rewording(session: Session, issue: Issue, force: bool) -> None:
     current = revisions.wordings(history, issue.proposition)[-1]
     logged = statements_of(session, issue.id, current.start)
     if logged and not force:
+        said = f"{logged} statement{'s were' if logged != 1 else ' was'} logged"
+        if issue.proposition is None:
+            raise TrackerError(
+                f"{said} on issue {issue.slug!r} while it had no proposition; giving it one "
+                "sets what their stances mean, and needs --force"
+            )
         raise TrackerError(
-            f"{logged} statement{'s were' if logged != 1 else ' was'} logged against the "
-            f"current proposition of issue {issue.slug!r}; changing what their stances "
-            "mean needs --force (the current wording is kept in the issue's history)"
+            f"{said} against the current proposition of issue {issue.slug!r}; changing "
+            "what their stances mean needs --force (the current wording is kept in the "
+            "issue's history)"
         )
 
 

@@ -53,8 +53,10 @@ def _moved(result: object) -> int:
 
 
 def _names_of(record: Party | Issue, display: str) -> list[str]:
-    """The names a merged record leaves to its survivor: slug, name, aliases."""
-    return [record.slug, display, *(a.alias for a in record.aliases)]
+    """The names a merged record leaves to its survivor: name, slug, aliases
+    (its name first: "Polska" rather than its slug "polska", one name to the
+    case-blind resolver)."""
+    return [display, record.slug, *(a.alias for a in record.aliases)]
 
 
 def merge_parties(
@@ -75,8 +77,8 @@ def merge_parties(
     session.execute(
         update(AFFILIATION).where(AFFILIATION.c.party_id == old.id).values(party_id=into.id)
     )
-    revisions.move(session, "party", old.id, into.id)
     slug = old.slug
+    revisions.move(session, "party", old.id, into.id, slug)
     session.delete(old)
     session.flush()  # FROM's names are free before INTO takes them
     for alias in moved:
@@ -104,8 +106,8 @@ def merge_issues(
             update(STATEMENT).where(STATEMENT.c.issue_id == old.id).values(issue_id=into.id)
         )
     )
-    revisions.move(session, "issue", old.id, into.id)
     slug = old.slug
+    revisions.move(session, "issue", old.id, into.id, slug)
     session.delete(old)
     session.flush()
     for alias in moved:

@@ -143,11 +143,20 @@ def edit_person(
     taken = Namespace(session)
     mine = taken.people.find(person.name)
     changes: list[revisions.Change] = []
-    if new_name is not None:
+    if new_name is not None and new_name.strip() != person.name:
         new_name = name_text(new_name, "person name")
         taken.claim(new_name, "name", mine)
-        changes.append(("name", person.name, new_name))
+        old = person.name
+        changes.append(("name", old, new_name))
         person.name, person.key = new_name, key(new_name)
+        same = next((a for a in person.aliases if a.key == person.key), None)
+        if same is not None:  # an alias become the name: one name, not two
+            person.aliases.remove(same)
+            changes.append((revisions.ALIAS, same.alias, None))
+        # The old name stays theirs, as an alias: statements quote it as speaker.
+        if key(old) != key(new_name) and key(old) not in {a.key for a in person.aliases}:
+            person.aliases.append(PersonAlias(alias=old, key=key(old)))
+            changes.append((revisions.ALIAS, None, old))
     for alias in remove_aliases:
         found = next((a for a in person.aliases if a.key == key(alias)), None)
         if found is None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.core.records import Revision, Wording
 from tracker.core.values import recorder
 from tracker.dates import utcnow
-from tracker.db.schema import ISSUE, REVISION
+from tracker.db.schema import ISSUE, NAME_LENGTH, REVISION
 
 # The fields a revision can name, besides a record's own columns.
 CREATED = "created"  # new: the slug (a person's name) the record was made with
@@ -24,6 +24,7 @@ AFFILIATION = "affiliation"  # a person's: old and new as "party|role|from|until
 MERGED = "merged"  # old: the slug of the record merged into this one
 
 Change = tuple[str, str | None, str | None]  # (field, old, new)
+FIELD_LENGTH = NAME_LENGTH
 
 
 def record(
@@ -65,9 +66,37 @@ def history(session: Session, kind: str, record_id: int) -> tuple[Revision, ...]
     return tuple(Revision(*row) for row in rows)
 
 
-def move(session: Session, kind: str, from_id: int, into_id: int) -> None:
-    """A merged record's history becomes its survivor's."""
+def as_merged(revision: Revision, from_slug: str) -> Revision:
+    """A revision of a record merged into another, as the survivor keeps it:
+    aliases and keywords as they are (they become the survivor's); any other
+    field named as the merged record's ("truce: proposition")."""
+    if revision.field in (ALIAS, KEYWORD):
+        return revision
+    named = _merged_field(from_slug, revision.field)
+    return Revision(named, revision.old, revision.new, revision.recorded_at, revision.recorded_by)
+
+
+def _merged_field(from_slug: str, field: str) -> str:
+    return f"{from_slug}: {field}"[:FIELD_LENGTH]
+
+
+def move(session: Session, kind: str, from_id: int, into_id: int, from_slug: str) -> None:
+    """A merged record's history joins its survivor's. Its aliases and keywords
+    become the survivor's, and so do their revisions; every other field is
+    named as the merged record's ("truce: proposition"), kept but never read
+    as a change to the survivor's own."""
     r = REVISION.c
+    rows = session.execute(
+        select(r.id, r.field).where(
+            r.kind == kind, r.record_id == from_id, r.field.not_in((ALIAS, KEYWORD))
+        )
+    ).all()
+    if rows:
+        named = [{"row": n, "named": _merged_field(from_slug, field)} for n, field in rows]
+        session.execute(
+            update(REVISION).where(r.id == bindparam("row")).values(field=bindparam("named")),
+            named,
+        )
     session.execute(
         update(REVISION).where(r.kind == kind, r.record_id == from_id).values(record_id=into_id)
     )

@@ -3,6 +3,7 @@ database, what went wrong, never its password."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import URL
@@ -16,6 +17,9 @@ DENIED_SQLSTATES = {"42501"}
 DENIED_MYSQL_ERRORS = {1142, 1143, 1044}
 # MySQL and MariaDB report a failed CHECK as an operational error.
 CHECK_FAILED_MYSQL_ERRORS = {3819, 4025}
+# A password this short is masked only where it stands alone: masked inside
+# words it would blank half of every message ("t***ble").
+SHORT_SECRET = 4
 # A database's message can quote a whole row back: keep the line readable.
 DETAIL_LIMIT = 300
 
@@ -41,7 +45,10 @@ def scrub(text: str, url: URL | None) -> str:
     neither folding whitespace nor shortening can leave part of it."""
     if url is not None:
         for secret in secrets(url):
-            text = text.replace(secret, "***")
+            if len(secret) < SHORT_SECRET:  # only where it stands alone, not inside words
+                text = re.sub(rf"(?<!\w){re.escape(secret)}(?!\w)", "***", text)
+            else:
+                text = text.replace(secret, "***")
     return " ".join(text.split())
 
 

@@ -210,7 +210,8 @@ REVISION = Table(
     Column("id", Integer, primary_key=True),
     Column("kind", String(8), nullable=False),
     Column("record_id", Integer, nullable=False),
-    Column("field", String(SLUG_LENGTH), nullable=False),
+    # A merged record's revisions keep its slug before the field: "truce: title".
+    Column("field", String(NAME_LENGTH), nullable=False),
     Column("old", LongText()),
     Column("new", LongText()),
     Column("recorded_at", UTCDateTime(), nullable=False),

@@ -65,7 +65,10 @@ def party_added(view: PartyView) -> str:
 def issue_added(view: IssueView) -> str:
     line = f"Added issue {view.slug}: {terminal_text(view.title)}"
     if view.proposition is None:
-        line += "\nTip: give it a --proposition next time; it is what makes stances comparable."
+        line += (
+            f"\nTip: give it a proposition ('tracker issue edit {view.slug} --proposition ...'): "
+            "it is what makes stances comparable."
+        )
     return line
 
 
@@ -81,7 +84,8 @@ def issue_edited(view: IssueView) -> str:
 def merged(kind: str, done: Merged[PartyView] | Merged[IssueView]) -> str:
     moved = f"{done.statements} statement{'s' if done.statements != 1 else ''}"
     names = f"; it now also answers to {terminal_text(', '.join(done.names))}" if done.names else ""
-    return f"Merged {kind} {done.source} into {done.into.slug}: {moved} moved{names}."
+    said = f"Merged {kind} {done.source} into {done.into.slug}: {moved} moved{names}"
+    return said if said.endswith(".") else said + "."  # "U.S." ends the sentence too
 
 
 def removed(kind: str, slug: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, tuple_
 from sqlalchemy.orm import Session
 
 from tracker.core import catalog, merge, revisions
@@ -104,12 +104,32 @@ def union_history(
     session: Session, kind: str, record_id: int, theirs: Sequence[Revision]
 ) -> list[Revision]:
     """The record's history with the file's beside it (each revision once),
-    in the order every database agrees on."""
+    in the order every database agrees on.
+
+    A record two databases each made on their own (both imported the same
+    file without history, say) has two makings: the first is kept, and the
+    later one, with the fields it was made with, goes; a making is not a
+    change, and must not undo one made in between."""
     mine = revisions.history(session, kind, record_id)
+    makings = sorted(
+        {(r.recorded_at, r.recorded_by) for r in [*mine, *theirs] if r.field == revisions.CREATED}
+    )
+    later = set(makings[1:])
+    gone = [r for r in mine if (r.recorded_at, r.recorded_by) in later]
+    if gone:
+        rr = REVISION.c
+        session.execute(
+            delete(REVISION).where(
+                rr.kind == kind,
+                rr.record_id == record_id,
+                tuple_(rr.recorded_at, rr.recorded_by).in_(sorted(later)),
+            )
+        )
+        mine = tuple(r for r in mine if r not in gone)
     have = {_identity(r) for r in mine}
     new: list[Revision] = []
     for r in theirs:
-        if _identity(r) not in have:
+        if _identity(r) not in have and (r.recorded_at, r.recorded_by) not in later:
             have.add(_identity(r))
             new.append(r)
     if new:
@@ -184,8 +204,11 @@ FIELDS = {"party": ("name", "kind", "description", "slug"),
           "issue": ("title", "proposition", "description", "slug")}  # fmt: skip
 
 
-def _sync(session: Session, kind: str, record: Party | Issue, theirs: Sequence[Revision]) -> None:
-    """`record` as its history and the file's, side by side, say it is now."""
+def _sync(
+    session: Session, kind: str, record: Party | Issue, slug: str, theirs: Sequence[Revision]
+) -> None:
+    """`record` as its history and the file's (that of the file's record
+    `slug`), side by side, say it is now."""
     index, merge_into = (
         (party_index, merge.merge_parties) if kind == "party" else (issue_index, merge.merge_issues)
     )
@@ -196,6 +219,13 @@ def _sync(session: Session, kind: str, record: Party | Issue, theirs: Sequence[R
             twin = index(session).slugs.get(r.old)
             if twin is not None and twin.id != record.id:
                 merge_into(session, twin.slug, record.slug, history=False)
+    if slug != record.slug:
+        merged_here = any(
+            r.field == revisions.MERGED and r.old == slug
+            for r in revisions.history(session, kind, record.id)
+        )
+        if merged_here:  # the file's record is one this database merged into `record`
+            theirs = [revisions.as_merged(r, slug) for r in theirs]
     history = union_history(session, kind, record.id, theirs)
     taken = Namespace(session)
     mine = (taken.parties if kind == "party" else taken.issues).slugs[record.slug]
@@ -250,7 +280,7 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
             elif history:
                 party = session.get(Party, found.id)
                 assert party is not None
-                _sync(session, "party", party, history)
+                _sync(session, "party", party, p["slug"], history)
                 taken = Namespace(session)  # its names may have changed
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None
@@ -289,7 +319,7 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
             elif history:
                 issue = session.get(Issue, found.id)
                 assert issue is not None
-                _sync(session, "issue", issue, history)
+                _sync(session, "issue", issue, i["slug"], history)
                 taken = Namespace(session)
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None

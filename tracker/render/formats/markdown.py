@@ -52,10 +52,14 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
     if not rep.cells:
         return f"{heading}\n\nNo stances recorded."
     grid = layout.Grid(rep, view.detail, view.transpose, colour=False, markdown=True)
-    headers = [grid.corner, *(name for _, name in grid.col_names)]
-    rows = [[name, *cells] for (_, name), cells in zip(grid.row_names, grid.cells, strict=True)]
+    headers = [markdown_text(h) for h in (grid.corner, *(name for _, name in grid.col_names))]
+    # The cells are Markdown already (layout escapes their detail): only the names are text.
+    rows = [
+        [markdown_text(name), *cells]
+        for (_, name), cells in zip(grid.row_names, grid.cells, strict=True)
+    ]
     notes = "".join(f"\n\n{markdown_text(n)}" for n in grid.notes)
-    return f"{heading}\n\n{_table(headers, rows)}{notes}"
+    return f"{heading}\n\n{tabulate(headers, rows, 'github')}{notes}"
 
 
 def diff(d: Diff, style: Style) -> str:
