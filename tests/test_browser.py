@@ -188,10 +188,12 @@ def test_nothing_overflows_the_viewport(
     page = open_page(browser, pages[name], width)
     overflowing = page.evaluate(
         """() => {
+            const SCROLL_BOXES = '.matrix-scroll, .chart-scroll, .heat-scroll';
             const limit = document.documentElement.clientWidth;
             const out = [];
             for (const el of document.body.querySelectorAll('*')) {
-                if (el.closest('.matrix-scroll') && !el.classList.contains('matrix-scroll')) continue;
+                // What scrolls in its own box may be wider than the page.
+                if (el.parentElement?.closest(SCROLL_BOXES)) continue;
                 const box = el.getBoundingClientRect();
                 if (box.width === 0 && box.height === 0) continue;
                 if (box.right > limit + 0.5 || box.left < -0.5) {
@@ -211,6 +213,23 @@ def test_matrix_scrolls_in_its_own_box_when_narrow(browser: Browser, pages: dict
     page = open_page(browser, pages["report"], 390)
     widths = page.eval_on_selector(".matrix-scroll", "box => [box.clientWidth, box.scrollWidth]")
     assert widths[1] > widths[0]  # the table is wider than the phone; its box scrolls
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chart_text_is_at_least_11_px(browser: Browser, pages: dict[str, Any], width: int) -> None:
+    """On a phone a timeline keeps its size, and scrolls in its own box."""
+    page = open_page(browser, pages["report"], width)
+    sizes = page.eval_on_selector_all(
+        "figure.timeline svg text",
+        "texts => texts.map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))",
+    )
+    assert len(sizes) > 50 and min(sizes) >= 11, min(sizes)
+    boxes = page.eval_on_selector_all(
+        ".chart-scroll", "boxes => boxes.map(b => [b.clientWidth, b.scrollWidth])"
+    )
+    assert len(boxes) == 9
+    assert all((inner > outer) == (width == 390) for outer, inner in boxes), boxes
     page.close()
 
 
