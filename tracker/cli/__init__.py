@@ -40,6 +40,8 @@ class TrackerGroup(click.Group):
         "retract": "tracker.cli.statements:retract",
         "report": "tracker.cli.reports:report",
         "diff": "tracker.cli.reports:diff",
+        "outlook": "tracker.cli.outlook:outlook",
+        "align": "tracker.cli.outlook:align",
         "party": "tracker.cli.catalog:party",
         "issue": "tracker.cli.catalog:issue",
         "import": "tracker.cli.transfer:import_",

@@ -12,7 +12,9 @@ The documents, and what each format function takes:
 - `statement(s, style)`: one statement in full (`show`);
 - `report(rep, style, view)`: the stance table (`ReportView`: detail, transpose,
   and what a page shows beyond it);
-- `diff(d, style)`: what moved between two dates.
+- `diff(d, style)`: what moved between two dates;
+- `outlook(o, style)`: each issue's class, closest to a deal first (`outlook`);
+- `align(a, style)`: the agreement of each pair of parties, and the blocs (`align`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ import pkgutil
 from collections.abc import Callable, Sequence
 from functools import cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from tracker.core.types import Diff, History, Report, StatementView
 from tracker.render.formats.json import to_json
 from tracker.render.style import AS_IS, PLAIN, Records, ReportView, Style
+
+if TYPE_CHECKING:  # fractions, which it imports, is not needed to start
+    from tracker.core.outlook_types import Alignment, Outlook
 
 __all__ = ["Records", "ReportView", "Style", "formats", "to_json"]
 
@@ -82,3 +88,11 @@ def report(rep: Report, fmt: str, style: Style = PLAIN, view: ReportView = AS_IS
 
 def diff(d: Diff, fmt: str, style: Style = PLAIN) -> str:
     return _printer("diff", fmt)(d, style)
+
+
+def outlook(o: Outlook, fmt: str, style: Style = PLAIN) -> str:
+    return _printer("outlook", fmt)(o, style)
+
+
+def align(a: Alignment, fmt: str, style: Style = PLAIN) -> str:
+    return _printer("align", fmt)(a, style)

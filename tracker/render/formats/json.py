@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.render.style import AS_IS, ReportView
 
 if TYPE_CHECKING:
+    from tracker.core.outlook_types import Alignment, Outlook
     from tracker.core.types import Diff, History, Report, StatementView
     from tracker.render.style import Records, Style
 
@@ -50,3 +51,11 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
 def diff(d: Diff, style: Style) -> str:
     return to_json(d.to_json())
+
+
+def outlook(o: Outlook, style: Style) -> str:
+    return to_json(o.to_json())
+
+
+def align(a: Alignment, style: Style) -> str:
+    return to_json(a.to_json())
