@@ -171,6 +171,13 @@ def check(
             assert printed["agreement"] == float(round(agreement, 3))
             assert printed["change"] == (None if change is None else float(round(change, 3)))
         assert aligned.to_json()["blocs"] == spec_blocs(want, t)
+        # Pairs by slugs; with a compare date, the most moved first (cli.md).
+        order = [
+            (c is None, -abs(c) if c is not None else 0, p.a.slug, p.b.slug)
+            for p in aligned.pairs
+            for c in [p.change if then is not None else None]
+        ]
+        assert order == sorted(order)
     finally:
         finish(session)
 

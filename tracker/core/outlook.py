@@ -133,39 +133,57 @@ def outlook_of(rep: Report, then: Report | None = None) -> Outlook:
 Bits = tuple[int, int, int, int, int]
 
 
-def _bits(rep: Report) -> dict[int, tuple[PartyRef, Bits]]:
+def _bits(rep: Report) -> list[tuple[PartyRef, Bits]]:
+    """Each party's bit sets, the parties by slug: one pass over the cells,
+    which go into one set per party and score, then the sets are combined."""
     index: dict[int, int] = {}
-    sets: dict[int, list[int]] = {}
+    by_score: dict[tuple[int, int], int] = {}
     refs: dict[int, PartyRef] = {}
     for cell in rep.cells:
-        n = index.setdefault(cell.issue.id, len(index))
-        bit = 1 << n
-        found = sets.get(cell.party.id)
-        if found is None:
-            found = sets[cell.party.id] = [0, 0, 0, 0, 0]
-            refs[cell.party.id] = cell.party
-        found[0] |= bit
-        for level in range(cell.score + 2):  # the sets for t = -1 .. score
-            found[1 + level] |= bit
-    return {pid: (refs[pid], (b[0], b[1], b[2], b[3], b[4])) for pid, b in sets.items()}
+        n = index.get(cell.issue.id)
+        if n is None:
+            n = index[cell.issue.id] = len(index)
+        key = (cell.party.id, cell.score)
+        by_score[key] = by_score.get(key, 0) | (1 << n)
+        refs[cell.party.id] = cell.party
+    found = []
+    for pid, party in sorted(refs.items(), key=lambda item: item[1].slug):
+        rejects, opposes, open_, supports, demands = (
+            by_score.get((pid, score), 0) for score in (-2, -1, 0, 1, 2)
+        )
+        at_least_1 = supports | demands
+        at_least_0 = at_least_1 | open_
+        at_least_minus_1 = at_least_0 | opposes
+        held = at_least_minus_1 | rejects
+        found.append((party, (held, at_least_minus_1, at_least_0, at_least_1, demands)))
+    return found
 
 
-def _pairs(rep: Report) -> dict[tuple[int, int], tuple[PartyRef, PartyRef, int, Fraction]]:
-    """Every pair of parties (by slug) with a shared issue: (a, b, shared,
-    agreement), by (a's id, b's id)."""
-    parties = sorted(_bits(rep).values(), key=lambda entry: entry[0].slug)
-    found: dict[tuple[int, int], tuple[PartyRef, PartyRef, int, Fraction]] = {}
-    for n, (a, (held_a, *levels_a)) in enumerate(parties):
-        for b, (held_b, *levels_b) in parties[n + 1 :]:
+Pairs = dict[tuple[int, int], tuple[PartyRef, PartyRef, int, Fraction]]
+
+
+def _pairs(rep: Report) -> Pairs:
+    """Every pair of parties with a shared issue: (a, b, shared, agreement),
+    by (a's id, b's id), in the order of a's slug, then b's."""
+    parties = _bits(rep)
+    found: Pairs = {}
+    agreements: dict[tuple[int, int], Fraction] = {}  # the same few values recur
+    for n, (a, (held_a, a1, a2, a3, a4)) in enumerate(parties):
+        for b, (held_b, b1, b2, b3, b4) in parties[n + 1 :]:
             both = held_a & held_b
             if not both:
                 continue
             shared = both.bit_count()
-            apart = sum(
-                ((x ^ y) & both).bit_count() for x, y in zip(levels_a, levels_b, strict=True)
+            apart = (
+                ((a1 ^ b1) & both).bit_count()
+                + ((a2 ^ b2) & both).bit_count()
+                + ((a3 ^ b3) & both).bit_count()
+                + ((a4 ^ b4) & both).bit_count()
             )
             # distance = apart / shared; agreement = 1 - distance / 4
-            agreement = Fraction(4 * shared - apart, 4 * shared)
+            agreement = agreements.get((shared, apart))
+            if agreement is None:
+                agreement = agreements[shared, apart] = Fraction(4 * shared - apart, 4 * shared)
             found[a.id, b.id] = (a, b, shared, agreement)
     return found
 
@@ -213,12 +231,15 @@ def _blocs(
     return tuple(blocs)
 
 
-def _change_order(pair: PairAlignment) -> tuple[bool, Fraction, str, str]:
-    """The pairs that moved most (apart or together) first; those with no
-    agreement at the compare date last."""
+def _moved_most(pair: PairAlignment) -> tuple[bool, float, Fraction]:
+    """The key that puts the pairs that moved most (apart or together) first,
+    sorted in reverse; those with no agreement at the compare date last. The
+    float decides cheaply, the exact value where floats tie."""
     change = pair.change
-    moved = Fraction(0) if change is None else -abs(change)
-    return (change is None, moved, pair.a.slug, pair.b.slug)
+    if change is None:
+        return (False, 0.0, Fraction(0))
+    fast = float(change)  # never 0.0 for a change that is not 0, so its sign is right
+    return (True, abs(fast), change if fast >= 0 else -change)
 
 
 def alignment_of(
@@ -229,14 +250,12 @@ def alignment_of(
     and the pairs that moved most first."""
     check_threshold(threshold)
     before = _pairs(then) if then is not None else {}
-    pairs = [
+    pairs = [  # by a's slug, then b's
         PairAlignment(a, b, shared, agreement, before[key][3] if key in before else None)
         for key, (a, b, shared, agreement) in _pairs(rep).items()
     ]
-    if then is None:
-        pairs.sort(key=lambda p: (p.a.slug, p.b.slug))
-    else:
-        pairs.sort(key=_change_order)
+    if then is not None:
+        pairs.sort(key=_moved_most, reverse=True)  # stable: ties keep the slugs' order
     holders = _by_slug({c.party.id: c.party for c in rep.cells}.values())
     blocs = _blocs(holders, pairs, threshold)
     grouped = [p for bloc in blocs for p in bloc]
@@ -263,11 +282,10 @@ def _reports(
     compare: dt.date | None,
 ) -> tuple[Report, Report | None]:
     """The report as of `as_of` and, when asked, as of `compare` (both as known
-    at `known_at`, both after the filters)."""
-    rep = positions.report(session, as_of, known_at, parties, issues)
-    then = None
-    if compare is not None:
-        then = positions.report(session, compare, known_at, parties, issues)
+    at `known_at`, both after the filters): one statement either way."""
+    if compare is None:
+        return positions.report(session, as_of, known_at, parties, issues), None
+    rep, then = positions.reports(session, [as_of, compare], known_at, parties, issues)
     return rep, then
 
 

@@ -6,7 +6,7 @@ values, and they are rounded to 3 decimals only when printed (`rounded`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
 
@@ -24,8 +24,15 @@ DEFAULT_THRESHOLD: Final = Fraction(3, 4)
 
 def rounded(value: Fraction | None) -> float | None:
     """`value` rounded to 3 decimals (half to even, as Python's `round`), as the
-    float that prints as those decimals."""
-    return None if value is None else float(round(value, 3))
+    float that prints as those decimals. In integers: `round(value, 3)` takes
+    ten times as long, and a large alignment rounds 60,000 values."""
+    if value is None:
+        return None
+    thousandths, rest = divmod(value.numerator * 1000, value.denominator)
+    twice = 2 * rest
+    if twice > value.denominator or (twice == value.denominator and thousandths % 2):
+        thousandths += 1
+    return thousandths / 1000
 
 
 def _slugs(parties: tuple[PartyRef, ...]) -> list[str]:
@@ -108,12 +115,12 @@ class PairAlignment:
     shared: int
     agreement: Fraction
     compare_agreement: Fraction | None = None
+    # agreement - compare_agreement (None without both), computed once.
+    change: Fraction | None = field(init=False)
 
-    @property
-    def change(self) -> Fraction | None:
-        if self.compare_agreement is None:
-            return None
-        return self.agreement - self.compare_agreement
+    def __post_init__(self) -> None:
+        then = self.compare_agreement
+        object.__setattr__(self, "change", None if then is None else self.agreement - then)
 
     def to_json(self) -> dict[str, Any]:
         return {
