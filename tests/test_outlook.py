@@ -473,3 +473,21 @@ def test_one_report_query_a_date(seeded: Tracker) -> None:
     assert again == counts
     assert len(outlook_json(seeded)["issues"]) == 9
     assert len(align_json(seeded)["pairs"]) == len(PAIRS_DEC_1) + 50 * 4 + 50 * 49 // 2
+
+
+def test_long_lists_name_the_first_parties_and_count_the_rest(tracker: Tracker) -> None:
+    tracker("issue", "add", "x", "--title", "X")
+    slugs = [f"p{n:02}" for n in range(15)]
+    for slug in slugs:
+        tracker("party", "add", slug, "--name", slug.upper())
+        tracker("add", slug, "x", "open", "--date", "2025-11-01", "--summary", "s")
+    tracker("party", "add", "zz", "--name", "ZZ")
+    tracker("add", "zz", "x", "supports", "--date", "2025-11-01", "--summary", "s")
+    [row] = [r for r in tracker("outlook", "--as-of", AS_OF).stdout.splitlines() if r[:2] == "X "]
+    assert "P00, P01, P02, P03, P04, P05, and 9 more" in row
+    doc = Page(tracker("outlook", "--as-of", AS_OF, "--format", "html").stdout)
+    [item] = doc.find("li", "deal")
+    assert item.attrs["data-undecided"].split() == slugs  # all of them, for scripts
+    [undecided] = [p for p in doc.find("p", "undecided")]
+    assert undecided.text.endswith("P11 and 3 more")
+    assert len(undecided.text.split(", ")) == 12

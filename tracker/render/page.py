@@ -135,6 +135,7 @@ def _environment() -> jinja2.Environment:
         level_y=Scale.y,
         heat_colours=HEAT_COLOURS,
         heat_labels=HEAT_LABELS,
+        names_shown=NAMES_SHOWN,
         class_meanings=CLASS_MEANINGS,
         width=WIDTH,
         plot_left=PLOT_LEFT,
@@ -249,6 +250,8 @@ CLASS_MEANINGS: Final[dict[str, str]] = {
 }
 # A page lists at most this many of the pairs that moved (the most moved first).
 MOVED_PAIRS: Final = 100
+# An issue of the outlook names at most this many parties in each list.
+NAMES_SHOWN: Final = 12
 
 
 def heat(agreement: Fraction) -> int:
