@@ -1,13 +1,13 @@
 """Where a deal is possible (`outlook`) and who stands with whom (`align`),
 as SPEC's "Outlook and alignment" defines them.
 
-Both are plain functions of a report's cells (`positions.report`: one
-set-based statement for every pair), and of a second report at the compare
-date. Nothing here queries per issue, party or pair: `align` turns each
-party's stances into bit sets over the issues in one pass over the cells,
-then reads every pair's shared issues and distance off those sets with a
-handful of integer operations (19,900 pairs of 200 parties in a few
-hundredths of a second).
+Both are plain functions of a report's cells, and of the report at the
+compare date (`positions.report`, or `positions.reports` for both dates:
+one set-based statement for every pair either way). Nothing here queries
+per issue, party or pair: `align` turns each party's stances into bit sets
+over the issues in one pass over the cells, then reads every pair's shared
+issues and distance off those sets with a handful of integer operations
+(19,900 pairs of 200 parties in about a tenth of a second).
 """
 
 from __future__ import annotations
