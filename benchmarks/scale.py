@@ -11,7 +11,9 @@ For each size N (default 10k, 100k and 1M statements) it writes the CSV with
 - report: `tracker report --as-of D --format csv` (start-up included) against
   the floor query, one `GROUP BY party_id, issue_id` with `MAX(stated_on)`,
   run with `sqlite3` in this process; diff (`tracker diff FROM TO --format
-  csv`) against the same floor;
+  csv`) against the same floor; outlook and align (`tracker outlook|align
+  --as-of D --format csv`, and align `--compare` a month back), in the same
+  loop as the report, against it;
 - add: `tracker add` into the full database against `python -c "import
   sqlalchemy.orm, click"`, interleaved;
 - search: the first `tracker search` after the import (on SQLite it indexes
@@ -58,6 +60,14 @@ AS_OF = "2025-12-31"  # after the generator's last date: every statement counts
 # A month's diff (a briefing's usual span) and a year's (most pairs move).
 DIFF_MONTH = "2025-12-01"
 DIFF_YEAR = "2024-12-31"
+# outlook and align, measured in the report's loop: each issue's class, and
+# all pairs of the 200 parties (19,900), as of AS_OF and against a month back.
+STANDING = (
+    ("outlook", ("outlook", "--as-of", AS_OF)),
+    ("align", ("align", "--as-of", AS_OF)),
+    ("outlook_compare", ("outlook", "--as-of", AS_OF, "--compare", DIFF_MONTH)),
+    ("align_compare", ("align", "--as-of", AS_OF, "--compare", DIFF_MONTH)),
+)
 SCORES = {"rejects": -2, "opposes": -1, "open": 0, "supports": 1, "demands": 2}
 STATEMENT_INSERT = (
     "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, quote, speaker,"
@@ -327,8 +337,14 @@ def bench_size(
                 )
                 results.figure(name).runs.append(seconds)
                 results.figure(f"{name}_rss").runs.append(rss)
+            for name, args in STANDING:
+                seconds, rss = run([*tracker, "--db", url, *args, "--format", "csv"], env)
+                results.figure(name).runs.append(seconds)
+                results.figure(f"{name}_rss").runs.append(rss)
         say(
             f"report {results.figure('report').median:.2f} s, diff {results.figure('diff').median:.2f} s,"
+            f" outlook {results.figure('outlook').median:.2f} s,"
+            f" align {results.figure('align').median:.2f} s,"
             f" floor {results.figure('report_floor').median:.2f} s"
         )
         bench_search(tracker, url, runs, env, results)
@@ -422,6 +438,12 @@ ROWS = (
     ("diff_year", "`tracker diff` over a year", "s", "report_floor", "/ floor"),
     ("search_first", "first `tracker search` after the import", "s", None, ""),
     ("search", "`tracker search` (a word, a phrase, a prefix)", "s", None, ""),
+    ("outlook", "`tracker outlook --format csv`", "s", "report", "/ report"),
+    ("align", "`tracker align --format csv`", "s", "report", "/ report"),
+    ("outlook_compare", "`tracker outlook --compare` a month back", "s", "report", "/ report"),
+    ("align_compare", "`tracker align --compare` a month back", "s", "report", "/ report"),
+    ("report_rss", "report peak memory", "MiB", None, ""),
+    ("align_rss", "align peak memory", "MiB", "report_rss", "/ report"),
     ("export", "`tracker export --format csv`", "s", "import", "/ import"),
     ("export_rss", "export peak memory", "MiB", None, ""),
     ("add", "`tracker add`", "ms", "add_floor", "/ floor"),
@@ -470,6 +492,7 @@ def chart(all_results: list[Results], path: Path) -> None:
         ("export", "tracker export", "#2166ac"),
         ("diff", "tracker diff (month)", "#762a83"),
         ("report", "tracker report", "#e08214"),
+        ("align", "tracker align", "#8c510a"),
         ("report_floor", "report floor", "#fdb863"),
     ]
     width, height, left, right, top, bottom = 720, 440, 70, 200, 30, 50

@@ -2,7 +2,7 @@
 
 Runs `tracker demo`, opens the report page it writes in Chromium at 1280
 pixels wide, points at Ukraine's stance on Donbas so its statement shows, and
-saves the top of the page (the matrix and the first timeline) as a PNG.
+saves the top of the page (the header and the stance matrix) as a PNG.
 
     python scripts/screenshot.py [--output docs/images/report.png]
 """
@@ -48,7 +48,7 @@ def screenshot(page_file: Path, output: Path) -> None:
         page.goto(page_file.as_uri())
         page.hover(CELL)
         page.locator(f"{CELL} .pop").wait_for(state="visible")
-        box = page.locator("figure.timeline").first.bounding_box()
+        box = page.locator("#matrix").bounding_box()
         assert box is not None
         height = box["y"] + box["height"] + 24
         page.screenshot(

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from helpers import BACKENDS, Tracker, empty_tables, migrated, server_database
-from tracker.db import resolve_url
+from tracker.db import Database, resolve_url
 
 
 @pytest.fixture(autouse=True)
@@ -94,3 +94,12 @@ def seeded(tracker: Tracker) -> Tracker:
 
     tracker("import", str(seed_file()))
     return tracker
+
+
+@pytest.fixture
+def database(db: str) -> Iterator[Database]:
+    """A `Database` on `db`, for tests that call the core without the command line."""
+    database = Database(resolve_url(db))
+    database.ensure_current()
+    yield database
+    database.dispose()

@@ -1,6 +1,7 @@
 """What more than one test module uses: the CLI runner, databases on the test
 servers, the two-record setup most tests start from, error-message checks,
-the seed's expected stances and the HTML pages' hostile texts.
+the seed's expected stances, the HTML pages' hostile texts, and the random
+histories the property tests load and their oracle's stance (SPEC's words).
 
 Test modules import from here (`from helpers import Tracker`), never from
 each other or from conftest.py, which holds only fixtures.
@@ -14,16 +15,20 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import URL, Engine, create_engine, text
+from hypothesis import strategies as st
+from sqlalchemy import URL, Engine, Insert, create_engine, insert, text
+from sqlalchemy.orm import Session
 
 from tracker.cli import cli
 from tracker.core import positions
 from tracker.core.briefing import briefing
 from tracker.db import Database, resolve_url
+from tracker.db.schema import ISSUE, PARTY, STATEMENT
 from tracker.render import page
 from tracker.resources import seed_file
 
@@ -251,3 +256,122 @@ def seed_article() -> Path:
             f"the seed article is not in the repository: set {SEED_ARTICLE_ENV} to its path"
         )
     return Path(value)
+
+
+# --- random histories (the property tests) ---------------------------------------
+
+BASE_DAY = dt.date(2025, 11, 1)
+BASE_TIME = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    party: str
+    issue: str
+    score: int
+    stated_on: dt.date
+    recorded_at: dt.datetime
+    retracted_at: dt.datetime | None
+
+
+# party, issue, score, stated_on's day, recorded_at's hour, retracted hours later
+RawStatement = tuple[str, str, int, int, int, int | None]
+
+
+def raw_statement(
+    parties: tuple[str, ...], issues: tuple[str, ...]
+) -> st.SearchStrategy[RawStatement]:
+    return st.tuples(
+        st.sampled_from(parties),
+        st.sampled_from(issues),
+        st.integers(-2, 2),
+        st.integers(0, 4),  # stated_on: day offset (few days, so ties happen)
+        st.integers(0, 4),  # recorded_at: hour offset, independent of stated_on (back-dating)
+        st.none() | st.integers(0, 4),  # retracted this many hours after recording
+    )
+
+
+day = st.integers(-1, 5).map(lambda n: BASE_DAY + dt.timedelta(days=n))
+known_at = st.none() | st.integers(-1, 9).map(lambda n: BASE_TIME + dt.timedelta(hours=n))
+
+
+def oracle_stance(
+    facts: list[Fact], party: str, issue: str, d: dt.date, k: dt.datetime | None
+) -> Fact | None:
+    """SPEC's stance of `party` on `issue` as of `d` (as known at `k`), word for word."""
+    candidates = [
+        f
+        for f in facts
+        if f.party == party
+        and f.issue == issue
+        and f.stated_on <= d
+        and (k is None or f.recorded_at <= k)
+        and not (f.retracted_at is not None and (k is None or f.retracted_at <= k))
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda f: (f.stated_on, f.recorded_at, f.id))
+
+
+def inserted_id(session: Session, statement: Insert) -> int:
+    """Runs an INSERT of one row on the session's connection; returns the row's id."""
+    key = session.connection().execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def load(
+    session: Session, rows: list[RawStatement], parties: tuple[str, ...], issues: tuple[str, ...]
+) -> list[Fact]:
+    """The parties, the issues and the random statements, written as they are."""
+    pid = {}
+    for slug in parties:
+        pid[slug] = inserted_id(session, insert(PARTY).values(slug=slug, name=slug.upper()))
+    iid = {}
+    for slug in issues:
+        iid[slug] = inserted_id(session, insert(ISSUE).values(slug=slug, title=slug.upper()))
+    facts = []
+    for party, issue, score, day_n, hour_n, retract_after in rows:
+        stated_on = BASE_DAY + dt.timedelta(days=day_n)
+        recorded_at = BASE_TIME + dt.timedelta(hours=hour_n)
+        retracted_at = (
+            None if retract_after is None else recorded_at + dt.timedelta(hours=retract_after)
+        )
+        new_id = inserted_id(
+            session,
+            insert(STATEMENT).values(
+                party_id=pid[party],
+                issue_id=iid[issue],
+                score=score,
+                stated_on=stated_on,
+                summary="s",
+                basis="stated",
+                recorded_at=recorded_at,
+                recorded_by="t",
+                retracted_at=retracted_at,
+                retraction_reason="r" if retracted_at else None,
+                fingerprint="f",
+            ),
+        )
+        facts.append(Fact(new_id, party, issue, score, stated_on, recorded_at, retracted_at))
+    return facts
+
+
+def examples(backend: str) -> int:
+    """How many random histories a property test tries on a backend."""
+    return 200 if backend == "sqlite" else 40
+
+
+def rolled_back(database: Database) -> Session:
+    """A session in a transaction that `finish` rolls back: each example starts empty."""
+    connection = database.engine.connect()
+    connection.begin()
+    return Session(bind=connection)
+
+
+def finish(session: Session) -> None:
+    connection = session.connection()
+    session.close()
+    connection.rollback()
+    connection.close()

@@ -10,12 +10,14 @@ the same on every backend (test_html checks their content on each).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import struct
 import subprocess
 import sys
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,7 @@ import pytest
 
 from helpers import BREAKOUT, HOSTILE_SUMMARY, REPO, Tracker, report_html
 from scripts.chromium import chromium, unavailable
-from tracker.render.page import STANCE_COLOURS
+from tracker.render.page import HEAT_COLOURS, STANCE_COLOURS
 from tracker.resources import seed_file
 
 if TYPE_CHECKING:
@@ -69,7 +71,13 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cells = json.loads(tracker("report", "--as-of", AS_OF, "--format", "json").stdout)["cells"]
     large = folder / "large.html"
     large.write_text(report_html(tracker.db, AS_OF, 0), encoding="utf-8")
-    return {"report": report, "diff": diff, "large": large, "cells": cells}
+    found: dict[str, Any] = {"report": report, "diff": diff, "large": large, "cells": cells}
+    for command in ("outlook", "align"):
+        found[command] = folder / f"{command}.html"
+        args = ("--as-of", AS_OF, "--compare", "2025-11-27")
+        tracker(command, *args, "--format", "html", "--output", str(found[command]))
+        found[f"{command}-json"] = json.loads(tracker(command, *args, "--format", "json").stdout)
+    return found
 
 
 def open_page(browser: Browser, path: Path, width: int = 1280, **options: Any) -> Page:
@@ -176,22 +184,24 @@ def test_hostile_statement_runs_nothing(browser: Browser, pages: dict[str, Any],
     assert dialogs == []
     scripts = 1 if name == "report" else 2  # the large page's second: its JSON block
     assert page.locator("img").count() == 0 and page.locator("script").count() == scripts
-    assert page.locator('th[data-party="evil"]').text_content() == "Evil <b>party</b>"
+    assert page.locator('.matrix th[data-party="evil"]').text_content() == "Evil <b>party</b>"
     page.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("name", ["report", "diff"])
+@pytest.mark.parametrize("name", ["report", "diff", "outlook", "align"])
 def test_nothing_overflows_the_viewport(
     browser: Browser, pages: dict[str, Any], name: str, width: int
 ) -> None:
     page = open_page(browser, pages[name], width)
     overflowing = page.evaluate(
         """() => {
+            const SCROLL_BOXES = '.matrix-scroll, .chart-scroll, .heat-scroll';
             const limit = document.documentElement.clientWidth;
             const out = [];
             for (const el of document.body.querySelectorAll('*')) {
-                if (el.closest('.matrix-scroll') && !el.classList.contains('matrix-scroll')) continue;
+                // What scrolls in its own box may be wider than the page.
+                if (el.parentElement?.closest(SCROLL_BOXES)) continue;
                 const box = el.getBoundingClientRect();
                 if (box.width === 0 && box.height === 0) continue;
                 if (box.right > limit + 0.5 || box.left < -0.5) {
@@ -211,6 +221,23 @@ def test_matrix_scrolls_in_its_own_box_when_narrow(browser: Browser, pages: dict
     page = open_page(browser, pages["report"], 390)
     widths = page.eval_on_selector(".matrix-scroll", "box => [box.clientWidth, box.scrollWidth]")
     assert widths[1] > widths[0]  # the table is wider than the phone; its box scrolls
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chart_text_is_at_least_11_px(browser: Browser, pages: dict[str, Any], width: int) -> None:
+    """On a phone a timeline keeps its size, and scrolls in its own box."""
+    page = open_page(browser, pages["report"], width)
+    sizes = page.eval_on_selector_all(
+        "figure.timeline svg text",
+        "texts => texts.map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))",
+    )
+    assert len(sizes) > 50 and min(sizes) >= 11, min(sizes)
+    boxes = page.eval_on_selector_all(
+        ".chart-scroll", "boxes => boxes.map(b => [b.clientWidth, b.scrollWidth])"
+    )
+    assert len(boxes) == 9
+    assert all((inner > outer) == (width == 390) for outer, inner in boxes), boxes
     page.close()
 
 
@@ -353,3 +380,112 @@ def test_screenshot_script(tmp_path: Path) -> None:
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", data[16:24])
     assert width == 1280 and 900 < height < 2000
+
+
+# --- where a deal is possible, who stands with whom ------------------------------
+
+
+def luminance(colour: str) -> float:
+    """WCAG's relative luminance of `#rrggbb`."""
+    channels = [int(colour[n : n + 2], 16) / 255 for n in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_heat_shades_read_in_greyscale_and_their_text_is_legible() -> None:
+    shades = [luminance(background) for _, background, _ in HEAT_COLOURS]
+    assert all(a > b + 0.08 for a, b in itertools.pairwise(shades))  # light to dark, apart
+    for _, background, text in HEAT_COLOURS:
+        light, dark = sorted((luminance(background), luminance(text)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (background, text)
+
+
+@pytest.mark.parametrize("name", ["report", "align"])
+def test_heatmap_cells_carry_their_figures(
+    browser: Browser, pages: dict[str, Any], name: str
+) -> None:
+    page = open_page(browser, pages[name])
+    found = page.eval_on_selector_all(
+        "table.heatmap td",
+        """cells => cells.map(td => [td.dataset.party, td.dataset.other, td.dataset.agreement,
+            td.dataset.shared, getComputedStyle(td).backgroundColor, td.innerText])""",
+    )
+    pairs = {(p["a"], p["b"]): p for p in pages["align-json"]["pairs"]}
+    parties = {slug for pair in pairs for slug in pair}
+    assert len(found) == len(parties) ** 2
+    for party, other, agreement, shared, background, text in found:
+        if party == other:
+            assert text == "—"
+            continue
+        want = pairs.get((min(party, other), max(party, other)))
+        if want is None:
+            assert (agreement, shared, text) == ("", "0", "–")
+            continue
+        assert agreement == f"{want['agreement']:.3f}" and int(shared) == want["shared"]
+        assert text.split("\n")[0] == agreement  # the figure, as text, in every cell
+        exact = Fraction(agreement)
+        shade = max(n for n, (start, _, _) in enumerate(HEAT_COLOURS) if exact >= start)
+        assert background == rgb(HEAT_COLOURS[shade][1]), (party, other, agreement)
+    # Each bloc's members sit together, in the blocs' order.
+    heads = page.eval_on_selector_all(
+        "table.heatmap thead th[data-party]", "ths => ths.map(th => th.dataset.party)"
+    )
+    blocs = pages["align-json"]["blocs"]
+    assert heads[: sum(len(b) for b in blocs)] == [slug for bloc in blocs for slug in bloc]
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["report", "outlook"])
+def test_outlook_items_carry_their_figures(
+    browser: Browser, pages: dict[str, Any], name: str
+) -> None:
+    page = open_page(browser, pages[name])
+    found = page.eval_on_selector_all(
+        "li.deal",
+        """items => items.map(li => [li.dataset.issue, li.dataset.class, li.dataset.spread,
+            li.dataset.holdouts, li.dataset.undecided, li.closest('section').dataset.class,
+            li.innerText])""",
+    )
+    want = pages["outlook-json"]["issues"]
+    assert [item[0] for item in found] == [i["issue"] for i in want]
+    for (slug, kind, spread, holdouts, undecided, section, text), issue in zip(
+        found, want, strict=True
+    ):
+        assert (kind, section, int(spread)) == (issue["class"], issue["class"], issue["spread"])
+        assert (holdouts.split(), undecided.split()) == (issue["holdouts"], issue["undecided"])
+        if issue["undecided"]:
+            assert "Undecided:" in text, slug
+    page.close()
+
+
+def test_hostile_names_stay_text_in_the_new_sections(
+    browser: Browser, pages: dict[str, Any]
+) -> None:
+    for name in ("report", "outlook", "align"):
+        page = open_page(browser, pages[name])
+        names = page.eval_on_selector_all(
+            '#outlook [data-party="evil"], #alignment th[data-party="evil"]',
+            "elements => elements.map(e => e.textContent)",
+        )
+        assert names and set(names) == {"Evil <b>party</b>"}, name
+        assert (
+            page.locator("#outlook b, #alignment b").evaluate_all(
+                "bs => bs.filter(b => b.closest('[data-party=\"evil\"]')).length"
+            )
+            == 0
+        )
+        page.close()
+
+
+def test_heatmap_scrolls_in_its_own_box_when_narrow(
+    browser: Browser, pages: dict[str, Any]
+) -> None:
+    page = open_page(browser, pages["report"], 390)
+    widths = page.eval_on_selector(".heat-scroll", "box => [box.clientWidth, box.scrollWidth]")
+    assert widths[1] > widths[0]
+    sizes = page.eval_on_selector_all(
+        "table.heatmap td, li.deal p",
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert min(sizes) >= 11
+    page.close()

@@ -69,6 +69,23 @@ case(
     "0",
 )
 case("diff.html", "diff", "2025-11-20", "2025-12-01", "--format", "html")
+for fmt in FORMATS:
+    case(f"outlook.{fmt}", "outlook", "--as-of", "2025-12-01", "--format", fmt)
+    case(f"align.{fmt}", "align", "--as-of", "2025-12-01", "--format", fmt)
+case(
+    "outlook-compare.json",
+    "outlook",
+    "--as-of",
+    "2025-12-01",
+    "--compare",
+    "2025-11-27",
+    "-f",
+    "json",
+)
+case("align-compare.table", "align", "--as-of", "2025-12-01", "--compare", "2025-11-27")
+case("align-narrow.table", "align", "--as-of", "2025-12-01", columns=80)
+case("outlook.html", "outlook", "--as-of", "2025-12-01", "--compare", "2025-11-27", "-f", "html")
+case("align.html", "align", "--as-of", "2025-12-01", "--compare", "2025-11-27", "-f", "html")
 case("export.json", "export", "--format", "json")
 case("export.csv", "export", "--format", "csv")
 

@@ -419,3 +419,9 @@ def test_large_page_json_cannot_be_broken_out_of(tracker: Tracker) -> None:
         ["see ", "https://example.org/a?b=1&c=", "'2'"],
     ]
     assert "Ünïcødé" in text  # UTF-8 as is, not as \u escapes
+
+
+def test_footnote_reads_as_sentences(seeded: Tracker) -> None:
+    for args in (("report", "--as-of", "2025-12-01"), ("diff", "2025-11-20", "2025-12-01")):
+        [footer] = page(seeded, *args).find("footer")
+        assert "a condition of any deal). No statement means no position." in footer.text

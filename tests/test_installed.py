@@ -112,6 +112,14 @@ def test_demo_leaves_the_users_database_alone(tmp_path: Path) -> None:
     assert "Stances as of 2025-12-01" in done.stdout
     assert "What moved from" in done.stdout and "softened" in done.stdout
     assert "tracker import" in done.stdout
+    # The outlook as of the last date: Donbas deadlocked between Ukraine and
+    # Russia, the issues where only France is open with France undecided.
+    outlook = done.stdout.split("Outlook as of 2025-12-01", 1)[1].splitlines()
+    [donbas] = [line for line in outlook if line.startswith("Donbas territory  ")]
+    assert "deadlocked" in donbas and "Ukraine (rejects)" in donbas and "Russia (demands)" in donbas
+    for title in ("Frozen Russian assets", "Sanctions on Russia", "Ukraine's EU accession"):
+        [line] = [line for line in outlook if line.startswith(title + "  ")]
+        assert "within reach" in line and line.rstrip().endswith("  France"), line
     assert not own.exists() and not (tmp_path / "data").exists()
     # The pages, to open in a browser.
     links = re.findall(r"^  (file://\S+)$", done.stdout, re.MULTILINE)
@@ -121,6 +129,7 @@ def test_demo_leaves_the_users_database_alone(tmp_path: Path) -> None:
         report, diff = (p.read_text(encoding="utf-8") for p in pages)
         assert '<table class="matrix">' in report and "<svg" in report
         assert "Stances as of 2025-12-01" in report
+        assert 'id="outlook"' in report and '<table class="heatmap">' in report
         assert "What moved from 2025-11-20 to 2025-12-01" in diff
     finally:
         shutil.rmtree(pages[0].parent)

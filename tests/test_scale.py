@@ -190,6 +190,8 @@ def test_scale_benchmark_runs(server: str | None, tmp_path: Path) -> None:
         "| import floor",
         "| `tracker report --format csv` |",
         "| `tracker diff` over a month |",
+        "| `tracker outlook --format csv` |",
+        "| `tracker align --compare` a month back |",
         "| `tracker export --format csv` |",
         "| `tracker add` |",
     ):

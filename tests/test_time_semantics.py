@@ -5,69 +5,34 @@ ties in recorded_at, back-dating, retractions, known-at cut-offs)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Insert, insert
-from sqlalchemy.orm import Session
 
+from helpers import (
+    BASE_DAY,
+    BASE_TIME,
+    Fact,
+    RawStatement,
+    day,
+    examples,
+    finish,
+    known_at,
+    load,
+    oracle_stance,
+    raw_statement,
+    rolled_back,
+)
 from tracker.core import positions
-from tracker.db import Database, resolve_url
-from tracker.db.schema import ISSUE, PARTY, STATEMENT
+from tracker.db import Database
 
-BASE_DAY = dt.date(2025, 11, 1)
-BASE_TIME = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
 PARTIES = ("p0", "p1", "p2")
 ISSUES = ("i0", "i1")
-
-
-@dataclass(frozen=True)
-class Fact:
-    id: int
-    party: str
-    issue: str
-    score: int
-    stated_on: dt.date
-    recorded_at: dt.datetime
-    retracted_at: dt.datetime | None
-
-
-# party, issue, score, stated_on's day, recorded_at's hour, retracted hours later
-RawStatement = tuple[str, str, int, int, int, int | None]
-raw_statement = st.tuples(
-    st.sampled_from(PARTIES),
-    st.sampled_from(ISSUES),
-    st.integers(-2, 2),
-    st.integers(0, 4),  # stated_on: day offset (few days, so ties happen)
-    st.integers(0, 4),  # recorded_at: hour offset, independent of stated_on (back-dating)
-    st.none() | st.integers(0, 4),  # retracted this many hours after recording
-)
-history = st.lists(raw_statement, max_size=25)
-day = st.integers(-1, 5).map(lambda n: BASE_DAY + dt.timedelta(days=n))
-known_at = st.none() | st.integers(-1, 9).map(lambda n: BASE_TIME + dt.timedelta(hours=n))
+history = st.lists(raw_statement(PARTIES, ISSUES), max_size=25)
 
 
 # --- the oracle: SPEC, word for word -----------------------------------------
-
-
-def oracle_stance(
-    facts: list[Fact], party: str, issue: str, d: dt.date, k: dt.datetime | None
-) -> Fact | None:
-    candidates = [
-        f
-        for f in facts
-        if f.party == party
-        and f.issue == issue
-        and f.stated_on <= d
-        and (k is None or f.recorded_at <= k)
-        and not (f.retracted_at is not None and (k is None or f.retracted_at <= k))
-    ]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda f: (f.stated_on, f.recorded_at, f.id))
 
 
 def oracle_report(
@@ -141,75 +106,6 @@ def oracle_diff(
     return changes, spreads
 
 
-# --- the system under test -------------------------------------------------
-
-
-def inserted_id(session: Session, statement: Insert) -> int:
-    """Runs an INSERT of one row on the session's connection; returns the row's id."""
-    key = session.connection().execute(statement).inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def load(session: Session, rows: list[RawStatement]) -> list[Fact]:
-    pid = {}
-    for slug in PARTIES:
-        pid[slug] = inserted_id(session, insert(PARTY).values(slug=slug, name=slug.upper()))
-    iid = {}
-    for slug in ISSUES:
-        iid[slug] = inserted_id(session, insert(ISSUE).values(slug=slug, title=slug.upper()))
-    facts = []
-    for party, issue, score, day_n, hour_n, retract_after in rows:
-        stated_on = BASE_DAY + dt.timedelta(days=day_n)
-        recorded_at = BASE_TIME + dt.timedelta(hours=hour_n)
-        retracted_at = (
-            None if retract_after is None else recorded_at + dt.timedelta(hours=retract_after)
-        )
-        new_id = inserted_id(
-            session,
-            insert(STATEMENT).values(
-                party_id=pid[party],
-                issue_id=iid[issue],
-                score=score,
-                stated_on=stated_on,
-                summary="s",
-                basis="stated",
-                recorded_at=recorded_at,
-                recorded_by="t",
-                retracted_at=retracted_at,
-                retraction_reason="r" if retracted_at else None,
-                fingerprint="f",
-            ),
-        )
-        facts.append(Fact(new_id, party, issue, score, stated_on, recorded_at, retracted_at))
-    return facts
-
-
-def examples(backend: str) -> int:
-    return 200 if backend == "sqlite" else 40
-
-
-@pytest.fixture
-def database(db: str) -> Iterator[Database]:
-    database = Database(resolve_url(db))
-    database.ensure_current()
-    yield database
-    database.dispose()
-
-
-def rolled_back(database: Database) -> Session:
-    connection = database.engine.connect()
-    connection.begin()
-    return Session(bind=connection)
-
-
-def finish(session: Session) -> None:
-    connection = session.connection()
-    session.close()
-    connection.rollback()
-    connection.close()
-
-
 @pytest.mark.slow  # 200 random histories on SQLite, 40 on each server
 def test_report_matches_the_oracle(database: Database, backend: str) -> None:
     @settings(
@@ -240,7 +136,7 @@ def test_report_matches_the_oracle(database: Database, backend: str) -> None:
     def check(rows: list[RawStatement], d: dt.date, k: dt.datetime | None) -> None:
         session = rolled_back(database)
         try:
-            facts = load(session, rows)
+            facts = load(session, rows, PARTIES, ISSUES)
             rep = positions.report(session, d, k)
             got = {(c.party.slug, c.issue.slug): c.statement_id for c in rep.cells}
             assert got == oracle_report(facts, d, k)
@@ -260,7 +156,7 @@ def test_diff_matches_the_oracle(database: Database, backend: str) -> None:
         start, end = min(a, b), max(a, b)
         session = rolled_back(database)
         try:
-            facts = load(session, rows)
+            facts = load(session, rows, PARTIES, ISSUES)
             d = positions.diff(session, start, end, k, include_all=True)
             got = {(c.party.slug, c.issue.slug): c.change for c in d.changes}
             want_changes, want_spreads = oracle_diff(facts, start, end, k)

@@ -44,6 +44,8 @@ class TrackerGroup(click.Group):
         "issue": "tracker.cli.issues:issue",
         "person": "tracker.cli.people:person",
         "search": "tracker.cli.search:search",
+        "outlook": "tracker.cli.outlook:outlook",
+        "align": "tracker.cli.outlook:align",
         "import": "tracker.cli.transfer:import_",
         "export": "tracker.cli.transfer:export",
         "read": "tracker.cli.read:read",

@@ -12,6 +12,7 @@ from tracker import render
 from tracker.cli.options import emit, style
 from tracker.core import positions
 from tracker.core.briefing import briefing
+from tracker.core.outlook import outlook_of, standing
 from tracker.core.statements import stated_range
 from tracker.core.transfer import import_file
 from tracker.db import Database
@@ -31,8 +32,8 @@ def demo(keep: Path | None) -> None:
     """See tracker work on the 2025 Ukraine–Russia talks, without touching your database.
 
     Loads the bundled scenario into a scratch database, prints the stance table
-    as of the latest date and what moved across the scenario's dates, and
-    writes both as HTML pages to open in a browser.
+    as of the latest date, what moved across the scenario's dates and where a
+    deal is possible, and writes them as HTML pages to open in a browser.
     """
     seed = seed_file()
     # The pages outlive the command (they are there to be opened); the
@@ -51,7 +52,9 @@ def demo(keep: Path | None) -> None:
                 first, last = stated_range(session)
                 rep = positions.report(session, last)
                 moved = positions.diff(session, first, last)
-                view = render.ReportView(briefing=partial(briefing, session, rep))
+                view = render.ReportView(
+                    briefing=partial(briefing, session, rep), standing=partial(standing, rep)
+                )
                 report_html = render.report(rep, "html", view=view)
         finally:
             database.dispose()
@@ -69,6 +72,8 @@ def demo(keep: Path | None) -> None:
         emit(render.report(rep, "table", terminal))
         emit("")
         emit(render.diff(moved, "table", terminal))
+        emit("")
+        emit(render.outlook(outlook_of(rep), "table", terminal))
         emit("")
         kept = path if keep is not None else None
         emit(messages.demo_next_steps([pages / name for name in written], seed, first, last, kept))

@@ -13,6 +13,7 @@ from tracker.cli import complete
 from tracker.cli.options import DATE, INSTANT, app, emit, output_options, style
 from tracker.core import positions
 from tracker.core.briefing import DEFAULT_TIMELINES, briefing
+from tracker.core.outlook import standing
 
 # Options report and diff share.
 KNOWN_AT = click.option(
@@ -81,11 +82,12 @@ def report(
     """Where everyone stands: the stance of each party on each issue as of a date.
 
     --format html writes a page to share: the stances as a colour-coded matrix,
-    each cell with its statement, and a timeline per issue."""
+    each cell with its statement, where a deal is possible, who stands with
+    whom, and a timeline per issue."""
     with app().db.session() as session:
         rep = positions.report(session, as_of, known_at, parties, issues, statements=detail)
         page = partial(briefing, session, rep, timelines or None, show_retracted)
-        view = render.ReportView(detail, transpose, page)
+        view = render.ReportView(detail, transpose, page, partial(standing, rep))
         text = render.report(rep, fmt, style(tablefmt, output), view)
     emit(text, output)
 

@@ -210,18 +210,60 @@ def report(
     wanted_issues = resolve_issues(session, issues)
     found = latest(session, as_of, known_at, _ids(wanted_parties), _ids(wanted_issues))
     party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
+    rep = _report(as_of, known_at, found, party_refs, issue_refs, wanted_parties, wanted_issues)
+    return with_statements(session, rep) if statements else rep
+
+
+def _report(
+    as_of: dt.date,
+    known_at: dt.datetime | None,
+    found: list[tuple[int, int, int, int, dt.date]],
+    party_refs: dict[int, PartyRef],
+    issue_refs: dict[int, IssueRef],
+    wanted_parties: Sequence[PartyRef] | None,
+    wanted_issues: Sequence[IssueRef] | None,
+) -> Report:
+    """The report of `latest`'s rows: its cells by issue, then party."""
     found.sort(key=itemgetter(1, 0))
     cells = tuple(
         Cell(party_refs[p], issue_refs[i], score, day, sid) for p, i, sid, score, day in found
     )
-    rep = Report(
+    return Report(
         as_of=as_of,
         known_at=known_at,
         parties=_ordered(party_refs, (f[0] for f in found), wanted_parties),
         issues=_ordered(issue_refs, (f[1] for f in found), wanted_issues),
         cells=cells,
     )
-    return with_statements(session, rep) if statements else rep
+
+
+def reports(
+    session: Session,
+    dates: Sequence[dt.date],
+    known_at: dt.datetime | None = None,
+    parties: Sequence[str] = (),
+    issues: Sequence[str] = (),
+) -> list[Report]:
+    """The report as of each of `dates` (as `report` gives it, without the
+    statements), from one statement: each pair's stance at every date, as
+    `diff` reads its two."""
+    wanted_parties = resolve_parties(session, parties)
+    wanted_issues = resolve_issues(session, issues)
+    party_refs, issue_refs = _refs(session, wanted_parties, wanted_issues)
+    pairs = _pairs(_ids(wanted_parties), _ids(wanted_issues))
+    columns, source, lateral = _select_stances(session, pairs, dates, known_at)
+    query = select(pairs.c.party_id, pairs.c.issue_id, *columns).select_from(source)
+    rows, read = _stance_rows(session, query, len(dates), lateral)
+    whole = read.whole
+    found: list[list[tuple[int, int, int, int, dt.date]]] = [[] for _ in dates]
+    for p, i, *stances in rows:
+        for n, stance in enumerate(stances):
+            if stance is not None:
+                found[n].append((p, i, *whole(stance)))
+    return [
+        _report(day, known_at, rows_at, party_refs, issue_refs, wanted_parties, wanted_issues)
+        for day, rows_at in zip(dates, found, strict=True)
+    ]
 
 
 def with_statements(session: Session, rep: Report) -> Report:

@@ -19,6 +19,8 @@ The documents, and what each format function takes:
 
 
 - `proposals(reading, style)`: the statements a text reports (`read`).
+- `outlook(o, style)`: each issue's class, closest to a deal first (`outlook`);
+- `align(a, style)`: the agreement of each pair of parties, and the blocs (`align`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from tracker.core.types import Diff, History, Report, StatementView, Wordings
 from tracker.render.formats.json import to_json
 from tracker.render.style import AS_IS, PLAIN, Records, ReportView, Style
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # fractions, which outlook_types imports, is not needed to start
+    from tracker.core.outlook_types import Alignment, Outlook
     from tracker.read.types import Reading
 
 __all__ = ["Records", "ReportView", "Style", "formats", "to_json"]
@@ -106,3 +109,11 @@ def diff(d: Diff, fmt: str, style: Style = PLAIN) -> str:
 
 def proposals(reading: Reading, fmt: str, style: Style = PLAIN) -> str:
     return _printer("proposals", fmt)(reading, style)
+
+
+def outlook(o: Outlook, fmt: str, style: Style = PLAIN) -> str:
+    return _printer("outlook", fmt)(o, style)
+
+
+def align(a: Alignment, fmt: str, style: Style = PLAIN) -> str:
+    return _printer("align", fmt)(a, style)

@@ -193,6 +193,7 @@ def demo_next_steps(
         f"  tracker import {seed}",
         f"Then try: tracker report --as-of {last.isoformat()}, tracker history ukraine donbas,",
         f"          tracker diff {first.isoformat()} {last.isoformat()} --format markdown",
+        f"          tracker outlook --as-of {last.isoformat()}, tracker align --as-of {last.isoformat()},",
         f"          tracker report --as-of {last.isoformat()} --format html --output report.html",
     ]
     if kept is not None:

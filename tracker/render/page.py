@@ -14,15 +14,17 @@ import base64
 import datetime as dt
 import hashlib
 import re
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from tracker import __version__
+from tracker.core.outlook_types import CLASSES, Alignment, Outlook, PairAlignment, Standing, rounded
 from tracker.core.types import Briefing, Diff, StatementView, Wordings
 from tracker.render.charts import PLOT_LEFT, WIDTH, Scale, chart, day, scale_of
 from tracker.stance import CHANGES, HARDENED, LABELS, MOVES, NEW, REVERSED, SOFTENED
@@ -117,7 +119,9 @@ def _environment() -> jinja2.Environment:
     # block can close its <script> element or open a comment; compact, and
     # UTF-8 rather than \u escapes for non-ASCII text.
     env.policies["json.dumps_kwargs"] = {"separators": (",", ":"), "ensure_ascii": False}
-    env.filters.update(day=day, long_day=long_day, instant=instant, source_parts=source_parts)
+    env.filters.update(
+        day=day, long_day=long_day, instant=instant, source_parts=source_parts, round3=rounded
+    )
     script = (TEMPLATES / "popup.js").read_text(encoding="utf-8").strip()
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     env.globals.update(
@@ -129,6 +133,10 @@ def _environment() -> jinja2.Environment:
         script=Markup(script),
         script_hash=f"sha256-{digest}",
         level_y=Scale.y,
+        heat_colours=HEAT_COLOURS,
+        heat_labels=HEAT_LABELS,
+        names_shown=NAMES_SHOWN,
+        class_meanings=CLASS_MEANINGS,
         width=WIDTH,
         plot_left=PLOT_LEFT,
     )
@@ -165,8 +173,11 @@ def statement_data(s: StatementView, wordings: Wordings) -> list[object]:
     return data
 
 
-def report(briefing: Briefing, inline_statements: int = INLINE_STATEMENTS) -> str:
-    """The report page: header, stance matrix, timelines.
+def report(
+    briefing: Briefing, inline_statements: int = INLINE_STATEMENTS, standing: Standing | None = None
+) -> str:
+    """The report page: header, stance matrix, the outlook and the alignment
+    (`standing`, when given), timelines.
 
     With at most `inline_statements` stances, each cell carries its statement;
     with more, the statements go once into a JSON block for the script."""
@@ -193,6 +204,8 @@ def report(briefing: Briefing, inline_statements: int = INLINE_STATEMENTS) -> st
             scale=scale,
             inline=inline,
             statements=statements,
+            standing=standing,
+            **(_standing(standing) if standing else {}),
         )
     )
 
@@ -210,3 +223,84 @@ def diff(d: Diff) -> str:
             trends=d.trend_counts(),
         )
     )
+
+
+# --- where a deal is possible, who stands with whom -------------------------
+
+# The agreement heatmap's five shades, from the lowest agreement each starts
+# at: one hue, light to dark, so that the shades also read in greyscale; the
+# figure is written in every cell, with text of a contrast of at least 4.5:1.
+HEAT_COLOURS: Final[tuple[tuple[Fraction, str, str], ...]] = (
+    (Fraction(0), "#f7fbff", "#1a1a1a"),
+    (Fraction(1, 4), "#c6dbef", "#1a1a1a"),
+    (Fraction(1, 2), "#6baed6", "#1a1a1a"),
+    (Fraction(3, 4), "#2171b5", "#ffffff"),
+    (Fraction(1), "#08306b", "#ffffff"),
+)
+HEAT_LABELS: Final = (
+    "below 0.25",
+    "0.25 to 0.5",
+    "0.5 to 0.75",
+    "0.75 to 1",
+    "1: the same stances",
+)
+CLASS_MEANINGS: Final[dict[str, str]] = {
+    "agreed": "Every party with a stance is on the same side of the proposition.",
+    "within reach": "No party is more than one step from any other.",
+    "contested": "Further apart, but no red line meets a demand.",
+    "deadlocked": "One party rejects what another demands.",
+}
+# A page lists at most this many of the pairs that moved (the most moved first).
+MOVED_PAIRS: Final = 100
+# An issue of the outlook names at most this many parties in each list.
+NAMES_SHOWN: Final = 12
+
+
+def heat(agreement: Fraction) -> int:
+    """The shade of an agreement: the last one whose start it reaches."""
+    return max(n for n, (start, _, _) in enumerate(HEAT_COLOURS) if agreement >= start)
+
+
+def _standing(standing: Standing) -> dict[str, Any]:
+    return {**_outlook(standing.outlook), **_alignment(standing.alignment)}
+
+
+def _outlook(o: Outlook) -> dict[str, Any]:
+    groups = [(kind, [i for i in o.issues if i.kind == kind]) for kind in CLASSES]
+    return {"o": o, "groups": [(kind, items) for kind, items in groups if items]}
+
+
+def _alignment(a: Alignment) -> dict[str, Any]:
+    """The heatmap, a row per party: (party, bloc number or None, cells), each
+    cell (other party, pair or None, its shade, whether both are in a bloc)."""
+    bloc_of = {p.id: n for n, bloc in enumerate(a.blocs, start=1) for p in bloc}
+    pairs: dict[tuple[int, int], tuple[PairAlignment | None, int]] = {}
+    for pair in a.pairs:
+        pairs[pair.a.id, pair.b.id] = pairs[pair.b.id, pair.a.id] = (pair, heat(pair.agreement))
+    nothing = (None, 0)
+    grid = []
+    for row in a.parties:
+        bloc = bloc_of.get(row.id)
+        cells = []
+        for col in a.parties:
+            found, shade = pairs.get((row.id, col.id), nothing)
+            cells.append((col, found, shade, bloc is not None and bloc == bloc_of.get(col.id)))
+        grid.append((row, bloc, cells))
+    moved = [p for p in a.pairs if p.change]
+    return {
+        "a": a,
+        "grid": grid,
+        "bloc_of": bloc_of,
+        "moved": moved[:MOVED_PAIRS],
+        "moved_all": len(moved),
+    }
+
+
+def outlook(o: Outlook) -> str:
+    """The outlook page: each issue by class, with its holdouts and undecided."""
+    return _environment().get_template("outlook.html").render(**_outlook(o))
+
+
+def align(a: Alignment) -> str:
+    """The alignment page: the heatmap, the blocs, the pairs that moved most."""
+    return _environment().get_template("align.html").render(**_alignment(a))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tracker.core.outlook_types import Standing
     from tracker.core.types import Briefing
 
 
@@ -38,11 +39,13 @@ class Records:
 class ReportView:
     """How to show a report: each stance's date and conditions (`detail`),
     parties in rows (`transpose`), and, for a page, how to read what it shows
-    beyond the report (`briefing`: each cell's statement, the timelines)."""
+    beyond the report (`briefing`: each cell's statement, the timelines;
+    `standing`: the outlook and the alignment)."""
 
     detail: bool = False
     transpose: bool = False
     briefing: Callable[[], Briefing] | None = None
+    standing: Callable[[], Standing] | None = None
 
 
 AS_IS = ReportView()

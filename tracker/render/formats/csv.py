@@ -15,6 +15,7 @@ from tracker.stance import label
 from tracker.text import escape_formula, write_csv
 
 if TYPE_CHECKING:
+    from tracker.core.outlook_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -127,3 +128,32 @@ def proposals(reading: Reading, style: Style) -> str:
     from tracker.read.types import PROPOSAL_FIELDS
 
     return to_csv(PROPOSAL_FIELDS, (list(p.to_json().values()) for p in reading.proposals))
+
+
+OUTLOOK_HEADERS = (
+    "issue", "class", "side", "spread", "holders", "low", "high", "holdouts", "undecided",
+    "compare_class",
+)  # fmt: skip
+ALIGN_HEADERS = ("a", "b", "shared", "agreement", "compare_agreement", "change", "bloc")
+
+
+def outlook(o: Outlook, style: Style) -> str:
+    """A row per issue, as its JSON shape; a list of parties is their slugs
+    separated by spaces."""
+    rows = []
+    for item in o.issues:
+        data = item.to_json()
+        rows.append([" ".join(v) if isinstance(v, list) else v for v in data.values()])
+    return to_csv(OUTLOOK_HEADERS, rows)
+
+
+def align(a: Alignment, style: Style) -> str:
+    """A row per pair, as its JSON shape, and `bloc`: the number of the bloc
+    (1 is the first) that holds both parties, if one does."""
+    bloc_of = {p.id: n for n, bloc in enumerate(a.blocs, start=1) for p in bloc}
+    rows = []
+    for pair in a.pairs:
+        bloc = bloc_of.get(pair.a.id)
+        same = bloc is not None and bloc == bloc_of.get(pair.b.id)
+        rows.append([*pair.to_json().values(), bloc if same else None])
+    return to_csv(ALIGN_HEADERS, rows)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tracker.render.style import AS_IS, ReportView
 
 if TYPE_CHECKING:
+    from tracker.core.outlook_types import Alignment, Outlook
     from tracker.core.types import Diff, Report
     from tracker.render.style import Style
 
@@ -22,10 +23,22 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
     if view.briefing is None:
         raise ValueError("an HTML report is drawn from its briefing")
-    return page.report(view.briefing())
+    return page.report(view.briefing(), standing=view.standing() if view.standing else None)
 
 
 def diff(d: Diff, style: Style) -> str:
     from tracker.render import page
 
     return page.diff(d)
+
+
+def outlook(o: Outlook, style: Style) -> str:
+    from tracker.render import page
+
+    return page.outlook(o)
+
+
+def align(a: Alignment, style: Style) -> str:
+    from tracker.render import page
+
+    return page.align(a)

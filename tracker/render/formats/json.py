@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.render.style import AS_IS, ReportView
 
 if TYPE_CHECKING:
+    from tracker.core.outlook_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -73,3 +74,11 @@ def search(found: Found, style: Style) -> str:
 def proposals(reading: Reading, style: Style) -> str:
     """A document `tracker import` takes as it is (SPEC, "Reading articles")."""
     return to_json(reading.to_json())
+
+
+def outlook(o: Outlook, style: Style) -> str:
+    return to_json(o.to_json())
+
+
+def align(a: Alignment, style: Style) -> str:
+    return to_json(a.to_json())

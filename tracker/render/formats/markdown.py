@@ -11,6 +11,7 @@ from tracker.render.style import AS_IS, ReportView
 from tracker.render.text import highlight, markdown_text, tabulate
 
 if TYPE_CHECKING:
+    from tracker.core.outlook_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -116,4 +117,30 @@ def proposals(reading: Reading, style: Style) -> str:
     if reading.unknown:
         lines = [markdown_text(line) for line in shared.unknown_lines(reading.unknown)]
         parts.append("Not in the catalog:\n\n" + "\n".join(f"- {line}" for line in lines))
+    return "\n\n".join(parts)
+
+
+def outlook(o: Outlook, style: Style) -> str:
+    from tracker.render import outlook_layout as ol
+
+    parts = [f"**{ol.outlook_header(o)}**", ol.counts_line(o)]
+    if not o.issues:
+        return "\n\n".join([*parts, ol.NO_ISSUES])
+    headers, rows = ol.outlook_rows(o, markdown_text)
+    return "\n\n".join([*parts, tabulate(headers, rows, "github")])
+
+
+def align(a: Alignment, style: Style) -> str:
+    from tracker.render import outlook_layout as ol
+
+    parts = [f"**{ol.align_header(a)}**", ol.blocs_line(a, markdown_text)]
+    if not a.pairs:
+        return "\n\n".join([*parts, ol.NO_PAIRS])
+    parties, cells = ol.matrix(a)
+    names = [markdown_text(p.name) for p in parties]
+    rows = [[name, *row] for name, row in zip(names, cells, strict=True)]
+    parts += [ol.MATRIX_LEGEND, tabulate(["party", *names], rows, "github")]
+    if a.compare is not None:
+        headers, pair_rows = ol.pair_rows(a, markdown_text)
+        parts += ["Pairs, the most moved first:", tabulate(headers, pair_rows, "github")]
     return "\n\n".join(parts)

@@ -13,6 +13,7 @@ from tracker.render.text import check_tablefmt, highlight, strip_colour, tabulat
 from tracker.text import shorten, terminal_text
 
 if TYPE_CHECKING:
+    from tracker.core.outlook_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -178,4 +179,66 @@ def proposals(reading: Reading, style: Style) -> str:
     if reading.unknown:
         lines = [terminal_text(line) for line in shared.unknown_lines(reading.unknown)]
         parts.append("Not in the catalog:\n" + "\n".join(f"  {line}" for line in lines))
+    return "\n\n".join(parts)
+
+
+# --- outlook and align ---------------------------------------------------------
+
+TITLE_WIDTH = 24  # an issue's title wraps at this width when a table is too wide
+LIST_COLUMNS = (4, 5, 6, 7)  # low, high, holdouts, undecided: they share what is left
+LIST_WIDTH = 12  # ... but wrap no narrower than this
+
+
+def outlook(o: Outlook, style: Style) -> str:
+    from tracker.render import outlook_layout as ol
+
+    parts = [ol.outlook_header(o), ol.counts_line(o)]
+    if not o.issues:
+        return "\n\n".join([*parts, ol.NO_ISSUES])
+    headers, rows = ol.outlook_rows(o, terminal_text)
+    # A column is as wide as its widest cell, or its header and two spaces.
+    natural = [
+        max(len(h) + 2, *(len(v) for v in column))
+        for h, column in zip(headers, zip(*rows, strict=True), strict=True)
+    ]
+    gaps = 2 * (len(headers) - 1)
+    if style.width is not None and sum(natural) + gaps > style.width:
+        # Too wide for the terminal: the titles wrap, and the lists of parties
+        # share the room the other columns leave.
+        natural[0] = min(natural[0], TITLE_WIDTH)
+        fixed = sum(w for n, w in enumerate(natural) if n not in LIST_COLUMNS)
+        room = style.width - fixed - gaps
+        wraps = list(natural)
+        narrow_first = sorted(LIST_COLUMNS, key=natural.__getitem__)
+        for k, n in enumerate(narrow_first):  # a column that needs less leaves the rest more
+            wraps[n] = min(natural[n], max(LIST_WIDTH, room // (len(narrow_first) - k)))
+            room -= wraps[n]
+        rows = [[wrap(v, w) for v, w in zip(row, wraps, strict=True)] for row in rows]
+    parts.append(tabulate(headers, rows, check_tablefmt(style.tablefmt)))
+    return "\n\n".join(parts)
+
+
+def align(a: Alignment, style: Style) -> str:
+    from tracker.render import outlook_layout as ol
+
+    parts = [ol.align_header(a), ol.blocs_line(a, terminal_text)]
+    if not a.pairs:
+        return "\n\n".join([*parts, ol.NO_PAIRS])
+    tablefmt = check_tablefmt(style.tablefmt)
+    parties, cells = ol.matrix(a)
+    width = style.width
+    names = [terminal_text(p.name) for p in parties]
+    first = max([5, *(len(n) for n in names)])
+    if width is not None:
+        first = min(first, 30)
+        names = [wrap(n, first) for n in names]
+    headers = [wrap(terminal_text(p.name), 11) if width else terminal_text(p.name) for p in parties]
+    widths = [max([11, *(len(line) for line in h.split("\n"))]) for h in headers]
+    parts.append(ol.MATRIX_LEGEND)
+    for chunk in _column_chunks(widths, first, width):
+        rows = [[names[r], *(cells[r][c] for c in chunk)] for r in range(len(names))]
+        parts.append(tabulate(["party", *(headers[c] for c in chunk)], rows, tablefmt))
+    if a.compare is not None:
+        pair_headers, pair_rows = ol.pair_rows(a, terminal_text)
+        parts += ["Pairs, the most moved first:", tabulate(pair_headers, pair_rows, tablefmt)]
     return "\n\n".join(parts)
