@@ -198,3 +198,32 @@ def test_a_password_is_never_shown(url: str, tmp_path: Path) -> None:
         shown = result.stdout + result.stderr
         assert "s3cr3t" not in shown and "pw@" not in shown, shown
         assert "Traceback" not in shown
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_output_never_overwrites_the_database(sqlite_db: str, tmp_path: Path, suffix: str) -> None:
+    """`-o` naming the database file, its -wal or -shm (or a link to one) is
+    refused, for every command that writes a file; the database is intact."""
+    tracker = Tracker(sqlite_db)
+    tracker("party", "add", "x", "--name", "X")
+    before = tracker("export").stdout
+    target = f"{sqlite_db}{suffix}"
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    for name in (target, str(link)):
+        for args in (
+            ("report", "--format", "html", "-o", name),
+            ("diff", "2025-11-01", "2025-12-01", "-o", name),
+            ("export", "-o", name),
+            ("export", "--format", "csv", "-o", name),
+        ):
+            message = one_line(tracker.fails(*args))
+            assert f"{name} is the " in message and "write to another file" in message, message
+    assert tracker("export").stdout == before
+    assert tracker.fails("db", "backup", target, "--force").count("\n") == 1
+    assert tracker("export").stdout == before
+
+
+def test_output_must_name_a_file(tracker: Tracker) -> None:
+    message = tracker.fails("export", "-o", "", code=2)
+    assert "Invalid value for '--output' / '-o': must name a file" in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 from typing import Any, ClassVar
 
@@ -118,5 +119,14 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     ctx.call_on_close(obj.close)
 
 
+def _stop(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    # SIGTERM and SIGHUP (a `kill`, a closed terminal) end tracker as Ctrl-C
+    # does, not at once: the transaction is rolled back and scratch files are
+    # removed on the way out. Only SIGKILL leaves one (the next write removes it).
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     cli.main(prog_name="tracker")

@@ -129,12 +129,20 @@ def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | Non
         raise click.BadParameter(str(err)) from None
 
 
+def _check_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """`-o ''` names no file: a bad command line (exit 2)."""
+    if value is not None and not value.name:
+        raise click.BadParameter("must name a file")
+    return value
+
+
 def output_option() -> Callable[[F], F]:
     """`--output FILE`: write to a file instead of standard output."""
     return click.option(
         "--output",
         "-o",
         type=click.Path(dir_okay=False, path_type=Path),
+        callback=_check_output,
         help="Write to this file instead of standard output.",
     )
 
@@ -202,7 +210,7 @@ def emit(text: str, output: Path | None = None) -> None:
     if output is None:
         click.echo(text)
         return
-    with atomic_output(output) as out:
+    with atomic_output(output, app().db.file) as out:
         out.write(text + "\n")
     click.echo(f"Wrote {output}", err=True)
 

@@ -123,6 +123,6 @@ def export(fmt: str, output: Path | None, escape_formulas: bool) -> None:
         if output is None:
             writer(session, sys.stdout)
             return
-        with atomic_output(output) as out:
+        with atomic_output(output, app().db.file) as out:
             count = writer(session, out)
     click.echo(messages.exported(count, output), err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import URL, Engine
 from sqlalchemy import exc as sa_exc
@@ -43,6 +44,13 @@ class Database:
     @property
     def backend(self) -> str:
         return self.url.get_backend_name()
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite database file, if the database is one (not in memory)."""
+        if self.backend != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return None
+        return Path(self.url.database or "")
 
     @property
     def engine(self) -> Engine:
