@@ -16,14 +16,32 @@ import signal
 import sqlite3
 import stat
 import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
 
-from helpers import TIMEOUT, Tracker, setup_pair, start, tracker_command
+from helpers import (
+    BACKENDS,
+    TIMEOUT,
+    Tracker,
+    count,
+    one_line,
+    server_database,
+    setup_pair,
+    start,
+    tracker_command,
+)
+from tracker.core.values import fingerprint_input, fingerprint_of
+from tracker.db import Database, SchemaState, migrate, resolve_url
+from tracker.db.schema import ISSUE, PARTY, STATEMENT, metadata
+from tracker.resources import seed_file
 
 pytestmark = pytest.mark.slow
 HEADER = "party,issue,stance,stated_on,summary"
@@ -219,3 +237,177 @@ def test_backup_onto_a_full_disk(seeded: Tracker, backend: str, tmp_path: Path) 
         assert done.returncode == 1
         assert done.stderr.startswith("Error: No space left on device"), done.stderr
         assert list(disk.iterdir()) == []
+
+
+# --- migrations killed at every step ------------------------------------------------
+
+# Runs tracker with a hook on every migration step (`tracker.db.steps.hook`):
+# it names each step on stderr, and kills the process (SIGKILL, nothing
+# caught) at the step named by its first argument.
+KILLER = r"""
+import os, signal, sys
+from tracker.db import steps
+from tracker.cli import main
+
+target = sys.argv.pop(1)
+
+def hook(label):
+    print(f"step: {label}", file=sys.stderr, flush=True)
+    if label == target:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+steps.hook = hook
+main()
+"""
+
+
+def migrate_killed_at(db: str, step: str, *args: str) -> list[str]:
+    """Runs `tracker db ARGS`, killed at `step` ('' for none); the steps it reached."""
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, step, "--db", db, "db", *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert proc.returncode == (-signal.SIGKILL if step else 0), proc.stderr
+    return [line[6:] for line in proc.stderr.splitlines() if line.startswith("step: ")]
+
+
+@pytest.fixture(params=BACKENDS)
+def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(backend, database): a brand-new database, not created yet."""
+    if request.param == "sqlite":
+        yield "sqlite", str(tmp_path / "new.db")
+        return
+    with server_database(request.param) as url:
+        yield request.param, url
+
+
+def _state(db: str) -> SchemaState:
+    database = Database(resolve_url(db))
+    try:
+        return database.state()
+    finally:
+        database.dispose()
+
+
+def _check_head(db: str, export: str | None) -> None:
+    """At head, the schema as the models say, no leftover index, every
+    fingerprint in head's form, and (if given) the same export."""
+    database = Database(resolve_url(db))
+    try:
+        assert database.state().status == "current"
+        with database.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts=migrate.compare_options())
+            assert compare_metadata(context, metadata) == []
+            rows = conn.execute(
+                select(PARTY.c.slug, ISSUE.c.slug, *(STATEMENT.c[c] for c in FINGERPRINTED))
+                .join_from(STATEMENT, PARTY)
+                .join(ISSUE)
+            ).all()
+    finally:
+        database.dispose()
+    for party, issue, score, day, *texts, fingerprint in rows:
+        day = day if isinstance(day, str) else day.isoformat()
+        raw = fingerprint_input(party, issue, score, day, *texts)
+        assert fingerprint == fingerprint_of(raw)
+    if export is not None:
+        assert Tracker(db)("export").stdout == export
+
+
+FINGERPRINTED = (
+    "score", "stated_on", "summary", "quote", "speaker", "source", "basis", "conditions",
+    "fingerprint",
+)  # fmt: skip
+
+
+def _check_stopped(db: str, backend: str, revision: str | None, migration: str) -> None:
+    """After a kill: where DDL is transactional, the database is exactly at
+    `revision`, where the command found it (None: empty); on MySQL/MariaDB it reads as interrupted in
+    `migration`, and every command refuses it."""
+    state = _state(db)
+    if backend != "mysql":
+        assert (state.status, state.revision) in (("behind", revision), ("current", revision)) or (
+            revision is None and state.status == "empty"
+        ), state
+        return
+    assert (state.status, state.revision) == ("interrupted", migration), state
+    tracker = Tracker(db)
+    message = f"migration {migration} was interrupted: run 'tracker db upgrade'\n"
+    for args in (("db", "current"), ("log",), ("import", str(seed_file()))):
+        refused = one_line(tracker.fails(*args))
+        assert refused.endswith(message), refused
+
+
+def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path) -> None:
+    """Each migration, up and down, killed (SIGKILL) before each of its steps
+    in turn: the database is left as it was, or (MySQL, MariaDB) refused as
+    interrupted by every command; `db upgrade` then finishes it, to the very
+    schema and fingerprints of a migration never interrupted."""
+    backend, db = new_db
+    tracker = Tracker(db)
+
+    def finish(db: str) -> None:
+        out = tracker("db", "upgrade").stdout
+        assert out.endswith((" -> 0002\n", " is already at 0002\n")), out
+
+    # Creating a brand-new database (0001 and 0002), killed at each step.
+    created = migrate_killed_at(db, "", "upgrade")
+    assert any(s.startswith("0001 upgrade: create table") for s in created)
+    emptied = migrate_killed_at(db, "", "downgrade", "base", "--yes")
+    for step in created:
+        migrate_killed_at(db, step, "upgrade")
+        _check_stopped(db, backend, None, step[:4])
+        finish(db)
+        _check_head(db, None)
+        tracker("db", "downgrade", "base", "--yes")
+    # Down to base, killed at each step of 0001's downgrade.
+    for step in (s for s in emptied if s.startswith("0001")):
+        tracker("db", "upgrade")
+        migrate_killed_at(db, step, "downgrade", "base", "--yes")
+        _check_stopped(db, backend, "0002", "0001")
+        finish(db)
+        _check_head(db, None)
+        tracker("db", "downgrade", "base", "--yes")
+    # 0002 on a database with statements (two batches of fingerprints).
+    tracker("import", str(seed_file()))
+    path = tmp_path / "more.csv"
+    lines = [HEADER] + [f"ukraine,donbas,open,2025-11-20,row {n}" for n in range(6_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tracker("import", str(path))
+    export = tracker("export").stdout
+    down = migrate_killed_at(db, "", "downgrade", "0001", "--yes")
+    up = migrate_killed_at(db, "", "upgrade")
+    assert sum("fingerprints after id" in s for s in up) == 2
+    for step in down:
+        migrate_killed_at(db, step, "downgrade", "0001", "--yes")
+        _check_stopped(db, backend, "0002", "0002")
+        finish(db)
+        _check_head(db, export)
+    for step in up:
+        tracker("db", "downgrade", "0001", "--yes")
+        migrate_killed_at(db, step, "upgrade")
+        _check_stopped(db, backend, "0001", "0002")
+        finish(db)
+        _check_head(db, export)
+    assert (
+        tracker("import", str(seed_file())).stdout
+        == "Added 0 statements; skipped 24 already present.\n"
+    )
+
+
+# --- first use, by many processes at once ---------------------------------------------
+
+
+def test_concurrent_first_use_of_a_new_database(new_db: tuple[str, str]) -> None:
+    """8 processes run their first command on a brand-new database at the
+    same moment, in 3 rounds: one creates it, the others wait and use it."""
+    _, db = new_db
+    for round_ in range(3):
+        procs = [start(db, "party", "add", f"p{round_}-{n}", "--name", f"P {n}") for n in range(8)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=TIMEOUT)
+            assert (proc.returncode, err) == (0, ""), err
+        assert _state(db).status == "current"
+        assert count(db, "party") == 8
+        Tracker(db)("db", "downgrade", "base", "--yes")
