@@ -119,6 +119,17 @@ def test_csv_same_day_ties_keep_file_order(tracker: Tracker, tmp_path: Path) -> 
             f"{HEADER}\nukraine,donbas,open,2025-11-30,x,extra\n",
             "line 2: more fields than the header has columns",
         ),
+        # Malformed quoting is a bad row: never read on into the rows after it.
+        (
+            f'{HEADER}\nukraine,donbas,open,2025-11-30,ok\nukraine,donbas,open,2025-11-30,"never'
+            " closed\nukraine,donbas,open,2025-11-30,swallowed\n",
+            'line 3: bad CSV: a quoted field is never closed (a " without its closing ")',
+        ),
+        (
+            f'{HEADER}\nukraine,donbas,open,2025-11-30,"closed" then more\n',
+            "line 2: bad CSV: ',' expected after '\"'",
+        ),
+        ('party,"issue,stance,stated_on,summary\nukraine\n', "line 1: bad CSV: a quoted field"),
     ],
 )
 def test_csv_errors_name_line_and_column(

@@ -125,13 +125,25 @@ class Cache(dict[Any, Any]):
         return self[value] if type(value) is str else self.parse(value)
 
 
+def _bad_csv(line: int, err: csv.Error) -> ImportFailed:
+    """Malformed quoting is a bad row, named by the line its record starts on."""
+    why = str(err)
+    if why == "unexpected end of data":
+        why = 'a quoted field is never closed (a " without its closing ")'
+    return ImportFailed(f"line {line}: bad CSV: {why}")
+
+
 def csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(line number, values in COLUMNS order); absent columns read as ""."""
-    reader = csv.reader(stream)
+    """(line number, values in COLUMNS order); absent columns read as "".
+    Strict: a quote never closed, or text after a closing quote, is refused,
+    not read on into the rows that follow."""
+    reader = csv.reader(stream, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise ImportFailed("the file is empty") from None
+    except csv.Error as err:
+        raise _bad_csv(1, err) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailed(
@@ -151,7 +163,13 @@ def csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
     pick = itemgetter(*(header.index(c) if c in header else width for c in COLUMNS))
     padding = [""] * (width + 1)
     end = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise _bad_csv(end + 1, err) from None
         # A record's first line (a quoted field may run over several).
         start, end = end + 1, reader.line_num
         if len(row) > width:
