@@ -3,6 +3,7 @@ traceback, and nothing changed in the database."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -58,6 +59,14 @@ from helpers import Tracker, one_line, setup_pair, statement_count
             ("log", "--since", "2025-12-01", "--until", "2025-11-01"),
             "Invalid value for '--until': 2025-11-01 is before --since 2025-12-01",
         ),
+        (
+            ("report", "--known-at", "9999-12-31T23:59:59-05:00"),
+            "date-time '9999-12-31T23:59:59-05:00' is out of range",
+        ),
+        (("show", "99999999999999999999"), "99999999999999999999 is not in the range"),
+        (("retract", "99999999999999999999", "-r", "x"), "99999999999999999999 is not in the"),
+        (("log", "-n", "99999999999999999999"), "99999999999999999999 is not in the range"),
+        (("export", "-o", ""), "must name a file"),
     ],
 )
 def test_bad_command_lines_exit_2(tracker: Tracker, args: tuple[str, ...], expected: str) -> None:
@@ -147,6 +156,54 @@ def test_unreachable_server_names_host_never_password() -> None:
 def test_bad_url(tmp_path: Path) -> None:
     message = one_line(Tracker("nosuchdriver://x:pw@host/db").fails("party", "list"))
     assert "pw" not in message.replace("nosuchdriver", "")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://h:notaport/x", "bad database URL 'postgresql://h:notaport/x': the port"),
+        ("mysql://u:pw@127.0.0.1:1/x?charset=bogus", "unknown charset 'bogus' in database URL"),
+    ],
+)
+def test_bad_url_parts(url: str, expected: str) -> None:
+    message = one_line(Tracker(url).fails("party", "list"))
+    assert expected in message and ":pw@" not in message
+
+
+def test_largest_ids_and_limits_reach_the_database(tracker: Tracker) -> None:
+    """The largest id and limit the command line takes are ones every backend takes."""
+    setup_pair(tracker)
+    assert "no statement" in tracker.fails("show", str(2**31 - 1))
+    assert "no statement" in tracker.fails("retract", str(2**31 - 1), "-r", "x")
+    tracker("log", "-n", str(2**63 - 2))
+
+
+def test_downgrade_refuses_what_is_not_its_own(tmp_path: Path) -> None:
+    """db downgrade on someone else's SQLite file, an empty one, or one from a
+    newer tracker: one line, exit 1, and the file is untouched."""
+    import sqlite3
+
+    foreign = tmp_path / "theirs.db"
+    with contextlib.closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE notes (text)")
+        conn.commit()
+    before = foreign.read_bytes()
+    for args in (("db", "downgrade", "base", "--yes"), ("log",), ("db", "upgrade")):
+        message = one_line(Tracker(str(foreign)).fails(*args))
+        assert "is not a tracker database" in message
+    assert foreign.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.db"]
+    empty = tmp_path / "empty.db"
+    assert "is empty: there is nothing to downgrade" in one_line(
+        Tracker(str(empty)).fails("db", "downgrade", "0001", "--yes")
+    )
+    newer = tmp_path / "newer.db"
+    Tracker(str(newer))("party", "list")
+    with contextlib.closing(sqlite3.connect(newer)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+        conn.commit()
+    message = one_line(Tracker(str(newer)).fails("db", "downgrade", "0001", "--yes"))
+    assert "at schema revision 0099, which this tracker does not know" in message
 
 
 def test_missing_folder(tmp_path: Path) -> None:

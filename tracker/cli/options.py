@@ -112,6 +112,11 @@ class StanceType(click.ParamType[int, Any]):
         return [CompletionItem(w) for w in stance.accepted_words() if w.startswith(incomplete)]
 
 
+# Ids and limits every backend can take: an id is a 32-bit integer on the
+# servers; a limit a 64-bit one (and it is asked for plus one).
+MAX_ID = 2**31 - 1
+STATEMENT_ID = click.IntRange(1, MAX_ID)
+MAX_LIMIT = 2**63 - 2
 DATE = DateType()
 STATEMENT_DATE = StatementDateType()
 INSTANT = InstantType()
