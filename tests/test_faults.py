@@ -411,3 +411,70 @@ def test_concurrent_first_use_of_a_new_database(new_db: tuple[str, str]) -> None
         assert _state(db).status == "current"
         assert count(db, "party") == 8
         Tracker(db)("db", "downgrade", "base", "--yes")
+
+
+# --- import from a pipe ---------------------------------------------------------------
+
+# Runs tracker and then says on stderr how much memory it took at most (KiB):
+# VmHWM, this process's own peak (getrusage's would count the parent's from
+# before the exec).
+MEASURED = r"""
+import atexit, re, sys
+def peak():
+    status = open("/proc/self/status").read()
+    print("maxrss", re.search(r"VmHWM:\s*(\d+)", status)[1], file=sys.stderr)
+atexit.register(peak)
+from tracker.cli import main
+main()
+"""
+
+
+def _import_measured(db: str, source: str, stdin: Path | None = None) -> tuple[str, int]:
+    """(stdout, peak memory in KiB) of `tracker import SOURCE`, its standard
+    input from `stdin` piped through `cat` (a pipe, not a file)."""
+    command = [sys.executable, "-c", MEASURED, "--db", db, "import", source]
+    if stdin is None:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+    else:
+        cat = subprocess.Popen(["cat", str(stdin)], stdout=subprocess.PIPE)
+        proc = subprocess.run(
+            command, stdin=cat.stdout, capture_output=True, text=True, timeout=TIMEOUT
+        )
+        assert cat.stdout is not None
+        cat.stdout.close()
+        cat.wait()
+    assert proc.returncode == 0, proc.stderr
+    peak = int(proc.stderr.split("maxrss ")[1])
+    return proc.stdout, peak
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_import_from_a_pipe(tmp_path: Path, kind: str) -> None:
+    """`cat FILE | tracker import -`, `tracker import /dev/stdin` and a FIFO:
+    the same statements as from the file, in the same memory."""
+    source = Tracker(str(tmp_path / "source.db"))
+    fill(source, tmp_path, 40_000)
+    exported = tmp_path / f"export.{kind}"
+    source("export", "--format", kind, "-o", str(exported))
+
+    def fresh(name: str) -> str:
+        db = str(tmp_path / f"{name}.db")
+        if kind == "csv":  # a JSON file brings its parties and issues
+            setup_pair(Tracker(db))
+        return db
+
+    from_file, file_peak = _import_measured(fresh("file"), str(exported))
+    assert from_file.startswith("Added 40,000 statements")
+    for name, how in (("dash", "-"), ("stdin", "/dev/stdin")):
+        db = fresh(name)
+        out, peak = _import_measured(db, how, stdin=exported)
+        assert out == from_file
+        assert Tracker(db)("export", "--format", kind).stdout == exported.read_text("utf-8")
+        assert peak < file_peak * 1.1 + 4096, (peak, file_peak)  # KiB
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(exported.read_bytes()))
+    writer.start()
+    db = fresh("fifo")
+    assert run(db, "import", str(fifo)).stdout == from_file
+    writer.join(TIMEOUT)

@@ -371,3 +371,17 @@ def test_json_failure_after_the_statements_changes_nothing(
     assert "top-level key 'parties' appears twice" in message
     assert statement_count(tracker) == 0
     assert json.loads(tracker("party", "list", "--format", "json").stdout) == []
+
+
+def test_import_from_standard_input(tracker: Tracker, tmp_path: Path) -> None:
+    """`tracker import -` reads standard input, CSV or JSON, told apart by
+    their first bytes (nothing is sought back)."""
+    setup_pair(tracker)
+    csv_text = f"{HEADER}\nukraine,donbas,open,2025-11-30,from a pipe\n"
+    assert tracker("import", "-", input=csv_text).stdout == "Added 1 statement.\n"
+    exported = tracker("export").stdout
+    other = Tracker(str(tmp_path / "other.db"))
+    assert other("import", "-", input=exported).stdout.startswith("Added 1 statement;")
+    assert other("export").stdout == exported
+    empty = tracker("import", "-", input="  \n", ok=False)
+    assert empty.exit_code == 1 and one_line(empty.stderr).endswith("standard input is empty\n")

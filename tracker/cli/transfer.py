@@ -20,7 +20,9 @@ from tracker.render import messages
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 @click.option(
     "--dry-run", is_flag=True, help="Check the file and say what it would add; write nothing."
 )
@@ -39,7 +41,8 @@ from tracker.render import messages
 def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: bool) -> None:
     """Import statements from FILE: JSON (as exported) or CSV (one statement a
     row; columns party, issue, stance, stated_on, summary, and optionally quote,
-    speaker, source, basis, conditions). All or nothing."""
+    speaker, source, basis, conditions). All or nothing. FILE may be a pipe,
+    or - for standard input."""
     with (
         _progress_bar("Importing") as progress,
         app().db.session(write=True, commit=not dry_run) as session,
