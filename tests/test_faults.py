@@ -11,7 +11,9 @@ is tried again on a bigger database.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -478,3 +480,78 @@ def test_import_from_a_pipe(tmp_path: Path, kind: str) -> None:
     db = fresh("fifo")
     assert run(db, "import", str(fifo)).stdout == from_file
     writer.join(TIMEOUT)
+
+
+# --- control characters and a terminal --------------------------------------------------
+
+HOSTILE = "clear\x1b[2J\x1b]0;owned\x07 back\rover \x9b31m c1"
+RAW = ("\x1b", "\r", "\x9b", "\x07")
+
+
+def _on_a_terminal(db: str, *args: str) -> str:
+    """What `tracker ARGS` prints to a terminal (a pty, in raw mode so that
+    the terminal adds no carriage returns of its own)."""
+    import pty
+    import tty
+
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    proc = subprocess.Popen(
+        tracker_command(db, *args), stdout=slave, stderr=subprocess.PIPE, text=False
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 0, err
+    # Less tracker's own colours (the stances' in a table).
+    return re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8"))
+
+
+def test_control_characters_never_reach_a_terminal(sqlite_db: str, tmp_path: Path) -> None:
+    """Every format printed to a terminal shows control characters escaped;
+    in a file, CSV keeps them verbatim (data round-trips) and JSON escapes
+    C0 and C1."""
+    tracker = Tracker(sqlite_db)
+    tracker("party", "add", "ukraine", "--name", f"Ukraine {HOSTILE}", "--kind", HOSTILE)
+    tracker("issue", "add", "donbas", "--title", f"Donbas {HOSTILE}")
+    tracker("add", "ukraine", "donbas", "open", "-s", HOSTILE, "--date", "2025-11-30")
+    commands: list[tuple[str, ...]] = [
+        ("log",),
+        ("show", "1"),
+        ("history", "ukraine", "donbas"),
+        ("party", "list"),
+        ("issue", "list"),
+        ("diff", "2025-11-01", "2025-12-01"),
+        ("report", "--as-of", "2025-12-01", "--detail"),
+    ]
+    for args in commands:
+        for fmt in ("table", "markdown", "csv", "json"):
+            shown = _on_a_terminal(sqlite_db, *args, "--format", fmt)
+            assert not any(c in shown for c in RAW), (args, fmt, shown)
+    for fmt in ("csv", "json"):
+        shown = _on_a_terminal(sqlite_db, "export", "--format", fmt)
+        assert "\\x1b[2J" in shown or "\\u001b[2J" in shown
+        assert not any(c in shown for c in RAW), (fmt, shown)
+    shown = _on_a_terminal(sqlite_db, "report", "--as-of", "2025-12-01", "--format", "html")
+    assert not any(c in shown for c in RAW)
+    # In files: CSV verbatim, JSON escaped; both import back to the same text.
+    csv_file, json_file = tmp_path / "out.csv", tmp_path / "out.json"
+    tracker("export", "--format", "csv", "-o", str(csv_file))
+    tracker("export", "-o", str(json_file))
+    assert HOSTILE in csv_file.read_bytes().decode("utf-8")
+    raw_json = json_file.read_text("utf-8")
+    assert not any(c in raw_json for c in RAW) and "\\u009b" in raw_json
+    assert json.loads(raw_json)["statements"][0]["summary"] == HOSTILE
+    piped = subprocess.run(
+        tracker_command(sqlite_db, "log", "--format", "csv"), capture_output=True
+    )
+    assert HOSTILE in piped.stdout.decode("utf-8")  # a pipe: verbatim

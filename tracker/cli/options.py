@@ -192,7 +192,7 @@ def style(tablefmt: str | None = None, output: Path | None = None) -> render.Sty
     coloured there; neither in a file, or when piped."""
     if output is not None:
         return render.Style(tablefmt)
-    return render.Style(tablefmt, use_colour(), terminal_width())
+    return render.Style(tablefmt, use_colour(), terminal_width(), sys.stdout.isatty())
 
 
 def use_colour() -> bool:
@@ -213,7 +213,9 @@ def terminal_width() -> int | None:
 def emit(text: str, output: Path | None = None) -> None:
     """Print `text`, or write it to `output` (whole, or not at all)."""
     if output is None:
-        click.echo(text)
+        # color=True: click would strip what looks like a colour code from
+        # stored text in a pipe; tracker colours only a terminal itself.
+        click.echo(text, color=True)
         return
     with atomic_output(output, app().db.file) as out:
         out.write(text + "\n")

@@ -17,6 +17,7 @@ from tracker.core.transfer import after_bulk_import, export_csv, export_json, im
 from tracker.errors import DatabaseError
 from tracker.files import atomic_output
 from tracker.render import messages
+from tracker.text import TerminalWriter
 
 
 @click.command("import")
@@ -124,7 +125,9 @@ def export(fmt: str, output: Path | None, escape_formulas: bool) -> None:
     writer = export_json if fmt == "json" else partial(export_csv, escape_formulas=escape_formulas)
     with app().db.session() as session:
         if output is None:
-            writer(session, sys.stdout)
+            # A terminal shows CSV's control characters escaped (JSON's always are).
+            out: Any = TerminalWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout
+            writer(session, out)
             return
         with atomic_output(output, app().db.file) as out:
             count = writer(session, out)

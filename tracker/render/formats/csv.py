@@ -1,5 +1,6 @@
 """`--format csv`: one header line, then a row per record; text that a
-spreadsheet would run as a formula is escaped (`tracker.text`)."""
+spreadsheet would run as a formula is escaped (`tracker.text`), and, on a
+terminal only, control characters too."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.core.types import STATEMENT_FIELDS
 from tracker.render.style import AS_IS, ReportView
 from tracker.stance import label
-from tracker.text import escape_formula, write_csv
+from tracker.text import escape_formula, terminal_lines, write_csv
 
 if TYPE_CHECKING:
     from tracker.core.types import Diff, History, Report, StatementView
@@ -27,22 +28,26 @@ DIFF_HEADERS = (
 )  # fmt: skip
 
 
-def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV text without its final line break (the caller's echo adds one)."""
+def to_csv(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], style: Style | None = None
+) -> str:
+    """CSV text without its final line break (the caller's echo adds one);
+    control characters made visible if it goes to a terminal."""
     out = io.StringIO()
     write_csv(out, headers, rows)
-    return out.getvalue().removesuffix("\n")
+    text = out.getvalue().removesuffix("\n")
+    return terminal_lines(text) if style is not None and style.terminal else text
 
 
 def records(rec: Records, style: Style) -> str:
-    return to_csv(rec.headers, rec.rows)
+    return to_csv(rec.headers, rec.rows, style)
 
 
 def statements(
     items: Sequence[StatementView], style: Style, changes: Sequence[str | None] | None = None
 ) -> str:
     """Every field of each statement, as the CSV export writes them."""
-    return to_csv(STATEMENT_FIELDS, (s.to_row() for s in items))
+    return to_csv(STATEMENT_FIELDS, (s.to_row() for s in items), style)
 
 
 def history(h: History, style: Style) -> str:
@@ -50,7 +55,7 @@ def history(h: History, style: Style) -> str:
 
 
 def statement(s: StatementView, style: Style) -> str:
-    return to_csv(STATEMENT_FIELDS, [s.to_row()])
+    return to_csv(STATEMENT_FIELDS, [s.to_row()], style)
 
 
 def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
@@ -71,7 +76,7 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
     slugs = {c.party.slug for c in cells} | {c.issue.slug for c in cells}
     if any("\r" in slug for slug in slugs):  # never in a valid slug: the careful way
-        return to_csv(REPORT_HEADERS, rows(str))
+        return to_csv(REPORT_HEADERS, rows(str), style)
     safe = {slug: escape_formula(slug) for slug in slugs}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -97,4 +102,4 @@ def diff(d: Diff, style: Style) -> str:
                 s.summary,
             ]
         )
-    return to_csv(DIFF_HEADERS, rows)
+    return to_csv(DIFF_HEADERS, rows, style)

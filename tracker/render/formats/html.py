@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tracker.render.style import AS_IS, ReportView
+from tracker.text import terminal_lines
 
 if TYPE_CHECKING:
     from tracker.core.types import Diff, Report
@@ -22,10 +23,15 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
     if view.briefing is None:
         raise ValueError("an HTML report is drawn from its briefing")
-    return page.report(view.briefing())
+    return _shown(page.report(view.briefing()), style)
 
 
 def diff(d: Diff, style: Style) -> str:
     from tracker.render import page
 
-    return page.diff(d)
+    return _shown(page.diff(d), style)
+
+
+def _shown(text: str, style: Style) -> str:
+    """A page printed to a terminal shows its control characters escaped."""
+    return terminal_lines(text) if style.terminal else text
