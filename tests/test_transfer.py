@@ -385,3 +385,57 @@ def test_import_from_standard_input(tracker: Tracker, tmp_path: Path) -> None:
     assert other("export").stdout == exported
     empty = tracker("import", "-", input="  \n", ok=False)
     assert empty.exit_code == 1 and one_line(empty.stderr).endswith("standard input is empty\n")
+
+
+def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path) -> None:
+    """Ids follow the order statements were written; an export lists them in
+    the order they were recorded, which can differ (concurrent writers, or
+    a file's own recorded_at). A restore into an empty database keeps every
+    id, exports the very same file, and later statements get new ids."""
+    source = Tracker(str(tmp_path / "source.db"))
+    setup_pair(source)
+    rows = [
+        f"ukraine,donbas,{stance},2025-11-0{day},said on {day},2025-12-{30 - day}T10:00:00Z"
+        for day, stance in ((1, "open"), (2, "opposes"), (3, "rejects"))
+    ]
+    path = write(tmp_path, "late.csv", "\n".join([f"{HEADER},recorded_at", *rows]) + "\n")
+    source("import", path)
+    exported = source("export").stdout
+    assert [s["id"] for s in json.loads(exported)["statements"]] == [3, 2, 1]
+    backup = write(tmp_path, "backup.json", exported)
+    assert tracker("import", backup).stdout.startswith("Added 3 statements;")
+    assert tracker("export").stdout == exported
+    assert json.loads(tracker("show", "1", "--format", "json").stdout)["summary"] == "said on 1"
+    added = json.loads(
+        tracker("add", "ukraine", "donbas", "open", "-s", "new", "-f", "json").stdout
+    )
+    assert added["id"] == 4
+    # A CSV export restores its ids too.
+    csv_export = source("export", "--format", "csv").stdout
+    again = Tracker(str(tmp_path / "again.db"))
+    setup_pair(again)
+    again("import", write(tmp_path, "backup.csv", csv_export))
+    assert again("export", "--format", "csv").stdout == csv_export
+    # Into a database that has statements, ids are the database's own.
+    assert tracker("import", backup).stdout.startswith("Added 0 statements")
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        ([1, None], "statements[1], column id: bad id None"),
+        ([1, "x"], "statements[1], column id: bad id 'x'"),
+        ([0, 1], "statements[0], column id: bad id 0"),
+        ([2**31, 1], "statements[0], column id: bad id 2147483648"),
+    ],
+)
+def test_a_restore_refuses_bad_ids(
+    tracker: Tracker, tmp_path: Path, ids: list[object], message: str
+) -> None:
+    setup_pair(tracker)
+    statement = {"party": "ukraine", "issue": "donbas", "stance": "open"}
+    statement |= {"stated_on": "2025-11-30", "summary": "x"}
+    doc = {"statements": [{**statement, "id": i} for i in ids]}
+    path = write(tmp_path, "ids.json", json.dumps(doc))
+    assert message in one_line(tracker.fails("import", path))
+    assert statement_count(tracker) == 0
