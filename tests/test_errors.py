@@ -8,10 +8,14 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from helpers import Tracker, one_line, setup_pair, statement_count
+
+HEADER = "party,issue,stance,stated_on,summary"
 
 # --- exit 2: the command line is wrong ----------------------------------------
 
@@ -284,3 +288,81 @@ def test_output_never_overwrites_the_database(sqlite_db: str, tmp_path: Path, su
 def test_output_must_name_a_file(tracker: Tracker) -> None:
     message = tracker.fails("export", "-o", "", code=2)
     assert "Invalid value for '--output' / '-o': must name a file" in message
+
+
+# --- a transaction the server aborts: run again, a bounded number of times ------------
+
+
+def _abort_first(
+    monkeypatch: pytest.MonkeyPatch, backend: str, db: str, failures: int
+) -> list[int]:
+    """The server aborts the first `failures` write transactions as a
+    deadlock (a real error of the real server, raised on purpose): SIGNAL
+    on MariaDB, RAISE on PostgreSQL; on SQLite another connection holds the
+    write lock past a short busy timeout. Returns the count of sessions."""
+    import sqlite3
+
+    from tracker.db import Database, engine
+
+    opened: list[int] = []
+    session = Database.session
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_S", 0.1)
+
+    @contextlib.contextmanager
+    def aborting(self: Database, *, write: bool = False, commit: bool = True) -> Any:
+        opened.append(1)
+        fail = write and len(opened) <= failures
+        blocker = (
+            sqlite3.connect(db, isolation_level=None) if fail and backend == "sqlite" else None
+        )
+        if blocker is not None:
+            blocker.execute("BEGIN IMMEDIATE")
+        try:
+            with session(self, write=write, commit=commit) as s:
+                if fail and backend == "postgresql":
+                    s.execute(
+                        text(
+                            "DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$"
+                        )
+                    )
+                elif fail and backend == "mysql":
+                    s.execute(
+                        text(
+                            "SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'Deadlock found when trying to get lock'"
+                        )
+                    )
+                yield s
+        finally:
+            if blocker is not None:
+                blocker.close()
+
+    monkeypatch.setattr(Database, "session", aborting)
+    return opened
+
+
+def test_an_aborted_transaction_is_run_again(
+    tracker: Tracker, db: str, backend: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Aborted twice as a deadlock (or a busy database), the third try passes:
+    one statement added, once. Aborted every time: one clear line after three
+    tries, exit 1, nothing written."""
+    setup_pair(tracker)
+    opened = _abort_first(monkeypatch, backend, db, failures=2)
+    out = tracker("add", "ukraine", "donbas", "open", "-s", "third time", "--date", "2025-11-30")
+    assert out.stdout.startswith("Added statement #1 ") and len(opened) == 3
+    assert statement_count(tracker) == 1
+    monkeypatch.undo()
+    opened = _abort_first(monkeypatch, backend, db, failures=99)
+    message = one_line(tracker.fails("add", "ukraine", "donbas", "open", "-s", "never"))
+    assert "aborted the transaction 3 times to let others go on" in message, message
+    assert "nothing was changed: run the command again" in message
+    csv_file = tmp_path / "one.csv"
+    csv_file.write_text(f"{HEADER}\nukraine,donbas,open,2025-11-30,x\n", encoding="utf-8")
+    tries = len(opened)
+    tracker("import", str(csv_file), ok=False)
+    assert len(opened) == tries + 3  # a file is read again
+    piped = tracker("import", "-", input=csv_file.read_text("utf-8"), ok=False)
+    assert piped.exit_code == 1 and len(opened) == tries + 4  # a pipe is not
+    assert "read from a pipe, so it was not retried" in one_line(piped.stderr)
+    monkeypatch.undo()
+    assert statement_count(tracker) == 1

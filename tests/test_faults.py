@@ -611,3 +611,28 @@ def test_backup_after_concurrent_writers_restores_every_id(
                 assert shown == by_id[statement_id]
             added = restored("add", "ukraine", "donbas", "open", "-s", "after", "-f", "json")
             assert json.loads(added.stdout)["id"] == 101
+
+
+# --- deadlocks and races between two imports ------------------------------------------
+
+
+def test_concurrent_imports_that_create_the_same_names(db: str, tmp_path: Path) -> None:
+    """Two `import --create-missing` of one file at the same moment, naming
+    parties and issues neither has: on MariaDB one was aborted as a deadlock,
+    elsewhere one found a party created meanwhile. Each such transaction is
+    run again: both succeed, and every statement is there once."""
+    for round_ in range(3):
+        path = tmp_path / f"names-{round_}.csv"
+        rows = [f"r{round_}-p{n},r{round_}-i{n % 5},open,2025-11-20,row {n}" for n in range(20)]
+        path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+        procs = [start(db, "import", "--create-missing", str(path)) for _ in range(2)]
+        outs = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=TIMEOUT)
+            assert proc.returncode == 0, err
+            outs.append(out)
+        assert sorted(o.split(";")[0].split(".")[0] for o in outs) == [
+            "Added 0 statements",
+            "Added 20 statements",
+        ], outs
+    assert count(db) == 60 and count(db, "party") == 60

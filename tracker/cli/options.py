@@ -46,6 +46,16 @@ class App:
             self._db.dispose()
 
 
+# Set in the root context's meta by a command that reads input it cannot
+# read again (a pipe): a transaction the server aborts is then not retried.
+READS_ONCE = "tracker.reads_once"
+
+
+def reads_once() -> None:
+    """Says this command read input that cannot be read again."""
+    click.get_current_context().find_root().meta[READS_ONCE] = True
+
+
 def app() -> App:
     obj = click.get_current_context().find_object(App)
     assert obj is not None

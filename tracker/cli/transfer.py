@@ -12,7 +12,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.cli.options import app, emit, output_option
+from tracker.cli.options import app, emit, output_option, reads_once
 from tracker.core.transfer import after_bulk_import, export_csv, export_json, import_file
 from tracker.errors import DatabaseError
 from tracker.files import atomic_output
@@ -44,6 +44,8 @@ def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: 
     row; columns party, issue, stance, stated_on, summary, and optionally quote,
     speaker, source, basis, conditions). All or nothing. FILE may be a pipe,
     or - for standard input."""
+    if str(file) == "-" or not file.is_file():  # a pipe: read once, never again
+        reads_once()
     with (
         _progress_bar("Importing") as progress,
         app().db.session(write=True, commit=not dry_run) as session,

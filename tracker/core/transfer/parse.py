@@ -4,8 +4,9 @@ demand with --create-missing, and every value checked as `add` checks it."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
@@ -30,7 +31,7 @@ from tracker.core.types import TEXT_FIELDS, IssueRef, PartyRef
 from tracker.core.values import TEXT_LIMIT, fingerprint_input, fingerprint_of, recorder
 from tracker.dates import utcnow
 from tracker.db.schema import ISSUE, NAME_LENGTH, PARTY, STATEMENT
-from tracker.errors import Ambiguous, ImportFailed
+from tracker.errors import AlreadyExists, Ambiguous, Conflict, ImportFailed
 
 # The statement columns an import writes, in the order of `Parser`'s tuples.
 INSERT_COLUMNS = (
@@ -98,14 +99,18 @@ class Names:
         return found
 
     def _new_party(self, name: str) -> Found:
-        view = catalog.add_party(self.session, slugify(name, "party"), name.strip())
+        slug = slugify(name, "party")
+        with _raced(self.parties.index, slug):
+            view = catalog.add_party(self.session, slug, name.strip())
         self.result.parties_created.append(view.slug)
         ref = PartyRef(_id_of(self.session, PARTY, view.slug), view.slug, view.name)
         self.parties.index.add(ref, view.name)
         return ref.id, ref.slug
 
     def _new_issue(self, name: str) -> Found:
-        view = catalog.add_issue(self.session, slugify(name, "issue"), name.strip())
+        slug = slugify(name, "issue")
+        with _raced(self.issues.index, slug):
+            view = catalog.add_issue(self.session, slug, name.strip())
         self.result.issues_created.append(view.slug)
         ref = IssueRef(_id_of(self.session, ISSUE, view.slug), view.slug, view.title)
         self.issues.index.add(ref, view.title)
@@ -127,6 +132,18 @@ class Names:
             raise ImportFailed(
                 f"{where}: {'; '.join(problems)} (add them first, or import with --create-missing)"
             )
+
+
+@contextlib.contextmanager
+def _raced(index: NameIndex[Any], slug: str) -> Iterator[None]:
+    """A slug unknown when the import began but taken now was created by
+    another command at the same time: a Conflict (run again), not a bad row."""
+    try:
+        yield
+    except AlreadyExists as err:
+        if index.find(slug) is None:
+            raise Conflict(f"{err}: another command created it at the same time") from None
+        raise
 
 
 def _id_of(session: Session, table: Table, slug: str) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tracker.core.transfer.parse import ImportResult, Names, Parser
 from tracker.core.transfer.rows import ID, RowError
 from tracker.core.transfer.writer import Writer
-from tracker.errors import ImportFailed, TrackerError
+from tracker.errors import Conflict, ImportFailed, TrackerError
 
 
 def import_statements(
@@ -51,7 +51,7 @@ def import_statements(
         at = where(position) if position >= 0 else "the file"
         raise ImportFailed(f"{at}, column {err.column}: {err.why}") from None
     except TrackerError as err:
-        if isinstance(err, ImportFailed):
+        if isinstance(err, ImportFailed | Conflict):
             raise
         at = where(position) if position >= 0 else "the file"
         raise ImportFailed(f"{at}: {err}") from None
