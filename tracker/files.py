@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from typing import IO
 
 from tracker.errors import TrackerError
 
+# The signals that end tracker through its cleanup (see `tracker.cli.main`).
+_CAUGHT = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 # What SQLite may leave beside a scratch database (`db backup` of SQLite).
 _SCRATCH_COMPANIONS = ("-journal", "-wal", "-shm")
 
@@ -93,12 +96,20 @@ def written_beside(target: Path) -> Iterator[Path]:
     symlink `target` is replaced at the file it points to."""
     final = final_target(target)
     remove_stale_scratch(final)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{final.name}.{os.getpid()}.", suffix=".partial", dir=final.parent
-    )
-    os.close(fd)
+    # Ctrl-C or a `kill` between creating the file and knowing its name would
+    # leave it: they wait until the cleanup below is in place.
+    caught = signal.pthread_sigmask(signal.SIG_BLOCK, _CAUGHT)
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{final.name}.{os.getpid()}.", suffix=".partial", dir=final.parent
+        )
+        os.close(fd)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, caught)
+        raise
     scratch = Path(name)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, caught)
         yield scratch
         scratch.chmod(_new_file_mode(final))
         scratch.replace(final)
