@@ -92,9 +92,18 @@ def small_disk(tmp_path: Path, size: str) -> Iterator[Path]:
 # --- -o: devices, pipes, symlinks, two writers ----------------------------------------
 
 
-def test_output_to_devices_is_written_not_replaced(seeded: Tracker, tmp_path: Path) -> None:
+@pytest.fixture
+def seeded_file(sqlite_db: str) -> Tracker:
+    """The seed in a SQLite file: where `-o` writes does not depend on the backend."""
+    tracker = Tracker(sqlite_db)
+    tracker("import", str(seed_file()))
+    return tracker
+
+
+def test_output_to_devices_is_written_not_replaced(seeded_file: Tracker) -> None:
     """`-o /dev/null` and `/dev/stdout` are written to and stay what they
     were; `/dev/full` fails with ENOSPC, named, exit 1."""
+    seeded = seeded_file
     expected = seeded("export").stdout
     done = run(seeded.db, "export", "-o", "/dev/null")
     assert done.returncode == 0, done.stderr
@@ -107,7 +116,8 @@ def test_output_to_devices_is_written_not_replaced(seeded: Tracker, tmp_path: Pa
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
-def test_output_to_a_fifo(seeded: Tracker, tmp_path: Path) -> None:
+def test_output_to_a_fifo(seeded_file: Tracker, tmp_path: Path) -> None:
+    seeded = seeded_file
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     got: list[bytes] = []
@@ -120,9 +130,10 @@ def test_output_to_a_fifo(seeded: Tracker, tmp_path: Path) -> None:
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
-def test_output_through_a_symlink(seeded: Tracker, tmp_path: Path) -> None:
+def test_output_through_a_symlink(seeded_file: Tracker, tmp_path: Path) -> None:
     """A symlink stays a link; the file it points to gets the output,
     atomically (a scratch file beside it, renamed)."""
+    seeded = seeded_file
     target_folder = tmp_path / "elsewhere"
     target_folder.mkdir()
     real = target_folder / "real.json"
@@ -136,9 +147,10 @@ def test_output_through_a_symlink(seeded: Tracker, tmp_path: Path) -> None:
     assert scratch_files(tmp_path) == scratch_files(target_folder) == []
 
 
-def test_two_writers_of_one_output_file(tracker: Tracker, db: str, tmp_path: Path) -> None:
+def test_two_writers_of_one_output_file(sqlite_db: str, tmp_path: Path) -> None:
     """Two exports to the same file at the same moment: both succeed, and the
     file is one whole export, never a mix or a half."""
+    tracker, db = Tracker(sqlite_db), sqlite_db
     fill(tracker, tmp_path, 20_000)
     expected = tracker("export").stdout
     target = tmp_path / "same.json"

@@ -59,6 +59,8 @@ def json_c1(text: str) -> str:
     """JSON text with C1 controls written as \\u escapes. JSON allows them raw
     in strings (and only there can they occur), json.dumps escapes only C0;
     tracker's JSON escapes both, in files too, since it reaches terminals."""
+    if text.isascii():  # the common case, at C speed
+        return text
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
