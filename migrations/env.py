@@ -1,5 +1,7 @@
-"""Alembic environment. tracker hands over its engine in `config.attributes`;
-a developer's `alembic` command reads the URL from alembic.ini or TRACKER_DB."""
+"""Alembic environment. tracker hands over a connection that holds the
+migration lock in `config.attributes` (`tracker.db.migrate.locked`); a
+developer's `alembic` command reads the URL from alembic.ini or TRACKER_DB
+and takes the same lock."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from tracker.db import resolve_url
-from tracker.db.migrate import compare_options
+from tracker.db.migrate import compare_options, locked
 from tracker.db.schema import metadata
 
 config = context.config
@@ -27,17 +29,15 @@ def run(connection: Connection) -> None:
 
 
 def run_online() -> None:
-    engine = config.attributes.get("engine")
-    if engine is None:
-        url = config.get_main_option("sqlalchemy.url") or None
-        engine = create_engine(resolve_url(url))
     connection = config.attributes.get("connection")
-    if connection is not None:
+    if connection is not None:  # tracker's, holding the migration lock
         run(connection)
         return
-    with engine.connect() as conn:
+    url = config.get_main_option("sqlalchemy.url") or None
+    engine = create_engine(resolve_url(url))
+    with locked(engine) as conn:
         run(conn)
-        conn.commit()
+    engine.dispose()
 
 
 if context.is_offline_mode():

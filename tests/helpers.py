@@ -13,8 +13,11 @@ import contextlib
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +114,42 @@ def empty_database(backend: str, url: str) -> None:
         engine.dispose()
 
 
+@contextlib.contextmanager
+def engine_for(db: str) -> Iterator[Engine]:
+    engine = create_engine(resolve_url(db))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def count(db: str, table: str = "statement") -> int:
+    with engine_for(db) as engine, engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
 # --- the command line -------------------------------------------------------------
+
+TIMEOUT = 300  # seconds: generous, for a loaded two-core machine
+
+
+def tracker_command(db: str, *args: str) -> list[str]:
+    """`tracker --db DB ARGS` as a real process runs it."""
+    return [sys.executable, "-m", "tracker", "--db", db, *args]
+
+
+def start(db: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        tracker_command(db, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.01)
 
 
 class Tracker:

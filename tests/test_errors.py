@@ -3,14 +3,19 @@ traceback, and nothing changed in the database."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from helpers import Tracker, one_line, setup_pair, statement_count
+
+HEADER = "party,issue,stance,stated_on,summary"
 
 # --- exit 2: the command line is wrong ----------------------------------------
 
@@ -58,6 +63,14 @@ from helpers import Tracker, one_line, setup_pair, statement_count
             ("log", "--since", "2025-12-01", "--until", "2025-11-01"),
             "Invalid value for '--until': 2025-11-01 is before --since 2025-12-01",
         ),
+        (
+            ("report", "--known-at", "9999-12-31T23:59:59-05:00"),
+            "date-time '9999-12-31T23:59:59-05:00' is out of range",
+        ),
+        (("show", "99999999999999999999"), "99999999999999999999 is not in the range"),
+        (("retract", "99999999999999999999", "-r", "x"), "99999999999999999999 is not in the"),
+        (("log", "-n", "99999999999999999999"), "99999999999999999999 is not in the range"),
+        (("export", "-o", ""), "must name a file"),
     ],
 )
 def test_bad_command_lines_exit_2(tracker: Tracker, args: tuple[str, ...], expected: str) -> None:
@@ -149,6 +162,54 @@ def test_bad_url(tmp_path: Path) -> None:
     assert "pw" not in message.replace("nosuchdriver", "")
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://h:notaport/x", "bad database URL 'postgresql://h:notaport/x': the port"),
+        ("mysql://u:pw@127.0.0.1:1/x?charset=bogus", "unknown charset 'bogus' in database URL"),
+    ],
+)
+def test_bad_url_parts(url: str, expected: str) -> None:
+    message = one_line(Tracker(url).fails("party", "list"))
+    assert expected in message and ":pw@" not in message
+
+
+def test_largest_ids_and_limits_reach_the_database(tracker: Tracker) -> None:
+    """The largest id and limit the command line takes are ones every backend takes."""
+    setup_pair(tracker)
+    assert "no statement" in tracker.fails("show", str(2**31 - 1))
+    assert "no statement" in tracker.fails("retract", str(2**31 - 1), "-r", "x")
+    tracker("log", "-n", str(2**63 - 2))
+
+
+def test_downgrade_refuses_what_is_not_its_own(tmp_path: Path) -> None:
+    """db downgrade on someone else's SQLite file, an empty one, or one from a
+    newer tracker: one line, exit 1, and the file is untouched."""
+    import sqlite3
+
+    foreign = tmp_path / "theirs.db"
+    with contextlib.closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE notes (text)")
+        conn.commit()
+    before = foreign.read_bytes()
+    for args in (("db", "downgrade", "base", "--yes"), ("log",), ("db", "upgrade")):
+        message = one_line(Tracker(str(foreign)).fails(*args))
+        assert "is not a tracker database" in message
+    assert foreign.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.db"]
+    empty = tmp_path / "empty.db"
+    assert "is empty: there is nothing to downgrade" in one_line(
+        Tracker(str(empty)).fails("db", "downgrade", "0001", "--yes")
+    )
+    newer = tmp_path / "newer.db"
+    Tracker(str(newer))("party", "list")
+    with contextlib.closing(sqlite3.connect(newer)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+        conn.commit()
+    message = one_line(Tracker(str(newer)).fails("db", "downgrade", "0001", "--yes"))
+    assert "at schema revision 0099, which this tracker does not know" in message
+
+
 def test_missing_folder(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "t.db"
     message = one_line(Tracker(str(missing)).fails("party", "list"))
@@ -214,3 +275,110 @@ def test_a_short_password_is_masked_where_it_stands_alone() -> None:
     assert scrub("password t was refused", url) == "password *** was refused"
     long = make_url("postgresql://u:hunter22@h/x")
     assert scrub("xxhunter22yy", long) == "xx***yy"
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_output_never_overwrites_the_database(sqlite_db: str, tmp_path: Path, suffix: str) -> None:
+    """`-o` naming the database file, its -wal or -shm (or a link to one) is
+    refused, for every command that writes a file; the database is intact."""
+    tracker = Tracker(sqlite_db)
+    tracker("party", "add", "x", "--name", "X")
+    before = tracker("export").stdout
+    target = f"{sqlite_db}{suffix}"
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    for name in (target, str(link)):
+        for args in (
+            ("report", "--format", "html", "-o", name),
+            ("diff", "2025-11-01", "2025-12-01", "-o", name),
+            ("export", "-o", name),
+            ("export", "--format", "csv", "-o", name),
+        ):
+            message = one_line(tracker.fails(*args))
+            assert f"{name} is the " in message and "write to another file" in message, message
+    assert tracker("export").stdout == before
+    assert tracker.fails("db", "backup", target, "--force").count("\n") == 1
+    assert tracker("export").stdout == before
+
+
+def test_output_must_name_a_file(tracker: Tracker) -> None:
+    message = tracker.fails("export", "-o", "", code=2)
+    assert "Invalid value for '--output' / '-o': must name a file" in message
+
+
+# --- a transaction the server aborts: run again, a bounded number of times ------------
+
+
+def _abort_first(
+    monkeypatch: pytest.MonkeyPatch, backend: str, db: str, failures: int
+) -> list[int]:
+    """The server aborts the first `failures` write transactions as a
+    deadlock (a real error of the real server, raised on purpose): SIGNAL
+    on MariaDB, RAISE on PostgreSQL; on SQLite another connection holds the
+    write lock past a short busy timeout. Returns the count of sessions."""
+    import sqlite3
+
+    from tracker.db import Database, engine
+
+    opened: list[int] = []
+    session = Database.session
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_S", 0.1)
+
+    @contextlib.contextmanager
+    def aborting(self: Database, *, write: bool = False, commit: bool = True) -> Any:
+        opened.append(1)
+        fail = write and len(opened) <= failures
+        blocker = (
+            sqlite3.connect(db, isolation_level=None) if fail and backend == "sqlite" else None
+        )
+        if blocker is not None:
+            blocker.execute("BEGIN IMMEDIATE")
+        try:
+            with session(self, write=write, commit=commit) as s:
+                if fail and backend == "postgresql":
+                    s.execute(
+                        text(
+                            "DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$"
+                        )
+                    )
+                elif fail and backend == "mysql":
+                    s.execute(
+                        text(
+                            "SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'Deadlock found when trying to get lock'"
+                        )
+                    )
+                yield s
+        finally:
+            if blocker is not None:
+                blocker.close()
+
+    monkeypatch.setattr(Database, "session", aborting)
+    return opened
+
+
+def test_an_aborted_transaction_is_run_again(
+    tracker: Tracker, db: str, backend: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Aborted twice as a deadlock (or a busy database), the third try passes:
+    one statement added, once. Aborted every time: one clear line after three
+    tries, exit 1, nothing written."""
+    setup_pair(tracker)
+    opened = _abort_first(monkeypatch, backend, db, failures=2)
+    out = tracker("add", "ukraine", "donbas", "open", "-s", "third time", "--date", "2025-11-30")
+    assert out.stdout.startswith("Added statement #1 ") and len(opened) == 3
+    assert statement_count(tracker) == 1
+    monkeypatch.undo()
+    opened = _abort_first(monkeypatch, backend, db, failures=99)
+    message = one_line(tracker.fails("add", "ukraine", "donbas", "open", "-s", "never"))
+    assert "aborted the transaction 3 times to let others go on" in message, message
+    assert "nothing was changed: run the command again" in message
+    csv_file = tmp_path / "one.csv"
+    csv_file.write_text(f"{HEADER}\nukraine,donbas,open,2025-11-30,x\n", encoding="utf-8")
+    tries = len(opened)
+    tracker("import", str(csv_file), ok=False)
+    assert len(opened) == tries + 3  # a file is read again
+    piped = tracker("import", "-", input=csv_file.read_text("utf-8"), ok=False)
+    assert piped.exit_code == 1 and len(opened) == tries + 4  # a pipe is not
+    assert "read from a pipe, so it was not retried" in one_line(piped.stderr)
+    monkeypatch.undo()
+    assert statement_count(tracker) == 1

@@ -103,8 +103,9 @@ def test_matched_words_are_highlighted_on_a_terminal(
     tracker: Tracker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _texts(tracker)
-    monkeypatch.setattr("tracker.cli.options.use_colour", lambda: True)
-    out = tracker("search", "sanction*", color=True).stdout
+    with monkeypatch.context() as m:
+        m.setattr("tracker.cli.options.use_colour", lambda: True)
+        out = tracker("search", "sanction*", color=True).stdout
     assert "\x1b[1;4mSanctions\x1b[0m" in out and "\x1b[1;4msanctioning\x1b[0m" in out
     plain = tracker("search", "sanction*").stdout
     assert "\x1b" not in plain

@@ -17,53 +17,19 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, Engine, create_engine, text
+from sqlalchemy import URL, create_engine, text
 
-from helpers import Tracker, setup_pair
+from helpers import TIMEOUT, Tracker, count, engine_for, setup_pair, start, wait_for
 from tracker.db import Database, resolve_url
 
-TIMEOUT = 300  # seconds: generous, for a loaded two-core machine
 HEADER = "party,issue,stance,stated_on,summary"
 pytestmark = pytest.mark.slow
-
-
-def tracker_command(db: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "tracker", "--db", db, *args]
-
-
-def start(db: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        tracker_command(db, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-
-
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting for {what}")
-        time.sleep(0.01)
-
-
-@contextlib.contextmanager
-def engine_for(db: str) -> Iterator[Engine]:
-    engine = create_engine(resolve_url(db))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def count(db: str, table: str = "statement") -> int:
-    with engine_for(db) as engine, engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
 def empty_wal(db: str, backend: str) -> None:

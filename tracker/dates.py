@@ -62,4 +62,7 @@ def parse_instant(text: str) -> dt.datetime:
         ) from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-05:00 is past the last UTC year
+        raise ValueError(f"date-time {text!r} is out of range") from None

@@ -29,3 +29,9 @@ class DatabaseError(TrackerError):
 
 class ImportFailed(TrackerError):
     """An import file with a bad row; nothing was written."""
+
+
+class Conflict(TrackerError):
+    """A write that lost a race: what it was about to create was created by
+    another transaction meanwhile. Nothing was written; the whole command may
+    run again, and will then find it (the command line does, a few times)."""

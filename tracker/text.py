@@ -29,6 +29,41 @@ def terminal_text(value: Any) -> str:
     return _CONTROL.sub(_escape_control, text)
 
 
+# The same less line breaks and tabs: what a multi-line text (CSV, a page)
+# may keep on a terminal.
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_lines(text: str) -> str:
+    """Text of several lines as it may reach a terminal: every control
+    character but the line break and the tab made visible (\\x1b), so that
+    stored text cannot move the cursor, clear the screen or retitle the
+    window. Files keep the text verbatim."""
+    return _CONTROL_IN_LINES.sub(_escape_control, text)
+
+
+class TerminalWriter:
+    """A text stream for a terminal: what is written passes `terminal_lines`."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(terminal_lines(text))
+
+
+_C1 = re.compile(r"[\x80-\x9f]")
+
+
+def json_c1(text: str) -> str:
+    """JSON text with C1 controls written as \\u escapes. JSON allows them raw
+    in strings (and only there can they occur), json.dumps escapes only C0;
+    tracker's JSON escapes both, in files too, since it reaches terminals."""
+    if text.isascii():  # the common case, at C speed
+        return text
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def shorten(text: str, width: int) -> str:
     """`text` cut to `width` characters, the last one an ellipsis if it was cut."""
     return text if len(text) <= width else text[: max(width - 1, 1)] + "…"

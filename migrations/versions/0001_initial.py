@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
+from tracker.db import steps
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -32,7 +34,13 @@ MYSQL: dict[str, Any] = {
 
 
 def upgrade() -> None:
-    op.create_table(
+    # Each step is skipped when done: see tracker.db.steps.
+    with steps.marked(revision, down_revision):
+        _create()
+
+
+def _create() -> None:
+    steps.create_table(
         "issue",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("slug", sa.String(length=64), nullable=False),
@@ -43,7 +51,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("slug", name=op.f("uq_issue_slug")),
         **MYSQL,
     )
-    op.create_table(
+    steps.create_table(
         "party",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("slug", sa.String(length=64), nullable=False),
@@ -54,7 +62,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("slug", name=op.f("uq_party_slug")),
         **MYSQL,
     )
-    op.create_table(
+    steps.create_table(
         "party_alias",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("party_id", sa.Integer(), nullable=False),
@@ -70,8 +78,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name=op.f("uq_party_alias_key")),
         **MYSQL,
     )
-    op.create_index(op.f("ix_party_alias_party_id"), "party_alias", ["party_id"])
-    op.create_table(
+    steps.create_index(op.f("ix_party_alias_party_id"), "party_alias", ["party_id"])
+    steps.create_table(
         "statement",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("party_id", sa.Integer(), nullable=False),
@@ -112,8 +120,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_statement")),
         **MYSQL,
     )
-    op.create_index(op.f("ix_statement_fingerprint"), "statement", ["fingerprint"])
-    op.create_index(
+    steps.create_index(op.f("ix_statement_fingerprint"), "statement", ["fingerprint"])
+    steps.create_index(
         "ix_statement_stance",
         "statement",
         ["party_id", "issue_id", "stated_on", "recorded_at", "id"],
@@ -121,7 +129,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("statement")
-    op.drop_table("party_alias")
-    op.drop_table("party")
-    op.drop_table("issue")
+    with steps.marked(revision, revision):
+        for table in ("statement", "party_alias", "party", "issue"):
+            steps.drop_table(table)

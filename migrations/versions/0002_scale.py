@@ -24,6 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from tracker.db import steps
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -71,6 +73,8 @@ def _json(content: Content) -> str:
 
 
 def _recompute(fingerprint: Callable[[Content], str]) -> None:
+    """Every fingerprint, from the statement's content alone: running it
+    again (after an interrupted migration) gives the same result."""
     bind = op.get_bind()
     s = _statement
     query = (
@@ -96,39 +100,33 @@ def _recompute(fingerprint: Callable[[Content], str]) -> None:
         s.update().where(s.c.id == sa.bindparam("row_id")).values(fingerprint=sa.bindparam("fp"))
     )
     last = 0
-    while True:
-        rows: Sequence[Any] = bind.execute(query.where(s.c.id > last)).all()
-        if not rows:
-            return
-        bind.execute(update, [{"row_id": r[0], "fp": fingerprint(tuple(r[1:]))} for r in rows])
-        last = rows[-1][0]
+    with steps.rewrite("fingerprints"):
+        while True:
+            rows: Sequence[Any] = bind.execute(query.where(s.c.id > last)).all()
+            if not rows:
+                return
+            bind.execute(update, [{"row_id": r[0], "fp": fingerprint(tuple(r[1:]))} for r in rows])
+            last = rows[-1][0]
+            steps.reached(f"fingerprints after id {last}")
 
 
 STANCE = ["party_id", "issue_id", "stated_on", "recorded_at", "id"]
 
 
 def _stance_index(columns: list[str]) -> None:
-    name = "ix_statement_stance"
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        op.drop_index(name, table_name="statement")
-        op.create_index(name, "statement", columns)
-        return
     # MySQL will not drop an index a foreign key leans on (party_id) until
-    # another one can take its place: build the new one first, then rename it.
-    op.create_index(f"{name}_new", "statement", columns)
-    op.drop_index(name, table_name="statement")
-    if dialect == "postgresql":
-        op.execute(f"ALTER INDEX {name}_new RENAME TO {name}")
-    else:
-        op.execute(f"ALTER TABLE statement RENAME INDEX {name}_new TO {name}")
+    # another one can take its place: replace_index builds the new one first.
+    steps.replace_index("ix_statement_stance", "statement", columns)
 
 
 def upgrade() -> None:
-    _stance_index([*STANCE, "retracted_at", "score"])
-    _recompute(_joined)
+    # Each step is skipped when done: see tracker.db.steps.
+    with steps.marked(revision, down_revision):
+        _stance_index([*STANCE, "retracted_at", "score"])
+        _recompute(_joined)
 
 
 def downgrade() -> None:
-    _recompute(_json)
-    _stance_index(STANCE)
+    with steps.marked(revision, revision):
+        _recompute(_json)
+        _stance_index(STANCE)

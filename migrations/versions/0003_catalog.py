@@ -14,8 +14,9 @@ fingerprints that do not depend on the slugs.
   FULLTEXT index of a generated copy of the text (search_text) in a
   case-insensitive collation.
 
-Each step checks whether it is already done, so the migration can be run
-again after an interruption (MariaDB commits DDL at once).
+Each step is skipped when already done (tracker.db.steps), so the migration
+can be run again from any point of its upgrade or its downgrade, and `db
+upgrade` finishes one a kill interrupted (MariaDB commits DDL at once).
 
 Revision ID: 0003
 Revises: 0002
@@ -32,6 +33,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
+
+from tracker.db import steps
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -71,9 +74,7 @@ def _has_index(table: str, name: str) -> bool:
 
 def _name_table(name: str, owner: str) -> None:
     """An alias table: another name (`alias`) of an `owner` record, case-folded in `key`."""
-    if _has_table(name):
-        return
-    op.create_table(
+    steps.create_table(
         name,
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(f"{owner}_id", sa.Integer(), nullable=False),
@@ -89,13 +90,14 @@ def _name_table(name: str, owner: str) -> None:
         sa.UniqueConstraint("key", name=op.f(f"uq_{name}_key")),
         **MYSQL,
     )
-    op.create_index(op.f(f"ix_{name}_{owner}_id"), name, [f"{owner}_id"])
+    steps.create_index(op.f(f"ix_{name}_{owner}_id"), name, [f"{owner}_id"])
 
 
 def _merged_into(table: str) -> None:
     # A plain column (no foreign key): SQLite adds and drops it in place, where
     # a constraint would make it rebuild a table that statements refer to.
     if not _has_column(table, "merged_into"):
+        steps.reached(f"add column {table}.merged_into")
         op.add_column(table, sa.Column("merged_into", sa.Integer(), nullable=True))
 
 
@@ -103,92 +105,87 @@ def _catalog_tables() -> None:
     _merged_into("party")
     _merged_into("issue")
     _name_table("issue_alias", "issue")
-    if not _has_table("issue_keyword"):
-        op.create_table(
-            "issue_keyword",
-            sa.Column("id", sa.Integer(), nullable=False),
-            sa.Column("issue_id", sa.Integer(), nullable=False),
-            sa.Column("keyword", sa.String(length=200), nullable=False),
-            sa.Column("key", sa.String(length=200), nullable=False),
-            sa.ForeignKeyConstraint(
-                ["issue_id"],
-                ["issue.id"],
-                name=op.f("fk_issue_keyword_issue_id_issue"),
-                ondelete="CASCADE",
-            ),
-            sa.PrimaryKeyConstraint("id", name=op.f("pk_issue_keyword")),
-            sa.UniqueConstraint("issue_id", "key", name=op.f("uq_issue_keyword_issue_id")),
-            **MYSQL,
-        )
-    if not _has_table("person"):
-        op.create_table(
-            "person",
-            sa.Column("id", sa.Integer(), nullable=False),
-            sa.Column("name", sa.String(length=200), nullable=False),
-            sa.Column("key", sa.String(length=200), nullable=False),
-            sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
-            sa.UniqueConstraint("key", name=op.f("uq_person_key")),
-            **MYSQL,
-        )
+    steps.create_table(
+        "issue_keyword",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("issue_id", sa.Integer(), nullable=False),
+        sa.Column("keyword", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["issue_id"],
+            ["issue.id"],
+            name=op.f("fk_issue_keyword_issue_id_issue"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_issue_keyword")),
+        sa.UniqueConstraint("issue_id", "key", name=op.f("uq_issue_keyword_issue_id")),
+        **MYSQL,
+    )
+    steps.create_table(
+        "person",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
+        sa.UniqueConstraint("key", name=op.f("uq_person_key")),
+        **MYSQL,
+    )
     _name_table("person_alias", "person")
-    if not _has_table("affiliation"):
-        op.create_table(
-            "affiliation",
-            sa.Column("id", sa.Integer(), nullable=False),
-            sa.Column("person_id", sa.Integer(), nullable=False),
-            sa.Column("party_id", sa.Integer(), nullable=False),
-            sa.Column("role", sa.String(length=200), nullable=True),
-            sa.Column("starts_on", sa.Date(), nullable=True),
-            sa.Column("ends_on", sa.Date(), nullable=True),
-            sa.CheckConstraint(
-                "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on",
-                name=op.f("ck_affiliation_span_ordered"),
-            ),
-            sa.ForeignKeyConstraint(
-                ["party_id"],
-                ["party.id"],
-                name=op.f("fk_affiliation_party_id_party"),
-                ondelete="RESTRICT",
-            ),
-            sa.ForeignKeyConstraint(
-                ["person_id"],
-                ["person.id"],
-                name=op.f("fk_affiliation_person_id_person"),
-                ondelete="CASCADE",
-            ),
-            sa.PrimaryKeyConstraint("id", name=op.f("pk_affiliation")),
-            **MYSQL,
-        )
-        op.create_index(op.f("ix_affiliation_party_id"), "affiliation", ["party_id"])
-        op.create_index(op.f("ix_affiliation_person_id"), "affiliation", ["person_id"])
-    if not _has_table("revision"):
-        op.create_table(
-            "revision",
-            sa.Column("id", sa.Integer(), nullable=False),
-            sa.Column("kind", sa.String(length=8), nullable=False),
-            sa.Column("record_id", sa.Integer(), nullable=False),
-            sa.Column("field", sa.String(length=200), nullable=False),
-            sa.Column("old", LONG_TEXT, nullable=True),
-            sa.Column("new", LONG_TEXT, nullable=True),
-            sa.Column("recorded_at", UTC_TIMESTAMP, nullable=False),
-            sa.Column("recorded_by", sa.String(length=200), nullable=False),
-            sa.CheckConstraint(
-                "kind IN ('party', 'issue', 'person')", name=op.f("ck_revision_kind_known")
-            ),
-            sa.PrimaryKeyConstraint("id", name=op.f("pk_revision")),
-            **MYSQL,
-        )
-        op.create_index("ix_revision_record", "revision", ["kind", "record_id", "id"])
+    steps.create_table(
+        "affiliation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("party_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=200), nullable=True),
+        sa.Column("starts_on", sa.Date(), nullable=True),
+        sa.Column("ends_on", sa.Date(), nullable=True),
+        sa.CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on",
+            name=op.f("ck_affiliation_span_ordered"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["party_id"],
+            ["party.id"],
+            name=op.f("fk_affiliation_party_id_party"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_affiliation_person_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_affiliation")),
+        **MYSQL,
+    )
+    steps.create_index(op.f("ix_affiliation_party_id"), "affiliation", ["party_id"])
+    steps.create_index(op.f("ix_affiliation_person_id"), "affiliation", ["person_id"])
+    steps.create_table(
+        "revision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("field", sa.String(length=200), nullable=False),
+        sa.Column("old", LONG_TEXT, nullable=True),
+        sa.Column("new", LONG_TEXT, nullable=True),
+        sa.Column("recorded_at", UTC_TIMESTAMP, nullable=False),
+        sa.Column("recorded_by", sa.String(length=200), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('party', 'issue', 'person')", name=op.f("ck_revision_kind_known")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_revision")),
+        **MYSQL,
+    )
+    steps.create_index("ix_revision_record", "revision", ["kind", "record_id", "id"])
 
 
 def _drop_catalog_tables() -> None:
     for table in ("revision", "affiliation", "person_alias", "person", "issue_keyword"):
-        if _has_table(table):
-            op.drop_table(table)
-    if _has_table("issue_alias"):
-        op.drop_table("issue_alias")
+        steps.drop_table(table)
+    steps.drop_table("issue_alias")
     for table in ("issue", "party"):
         if _has_column(table, "merged_into"):
+            steps.reached(f"drop column {table}.merged_into")
             op.drop_column(table, "merged_into")
 
 
@@ -266,12 +263,14 @@ def _recompute(fingerprint: Callable[[Content], str]) -> None:
         s.update().where(s.c.id == sa.bindparam("row_id")).values(fingerprint=sa.bindparam("fp"))
     )
     last = 0
-    while True:
-        rows: Sequence[Any] = bind.execute(query.where(s.c.id > last)).all()
-        if not rows:
-            return
-        bind.execute(update, [{"row_id": r[0], "fp": fingerprint(tuple(r[1:]))} for r in rows])
-        last = rows[-1][0]
+    with steps.rewrite("fingerprints"):
+        while True:
+            rows: Sequence[Any] = bind.execute(query.where(s.c.id > last)).all()
+            if not rows:
+                return
+            bind.execute(update, [{"row_id": r[0], "fp": fingerprint(tuple(r[1:]))} for r in rows])
+            last = rows[-1][0]
+            steps.reached(f"fingerprints after id {last}")
 
 
 # --- search ----------------------------------------------------------------
@@ -297,9 +296,11 @@ def _search_index() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         if not _has_table("statement_search"):
+            steps.reached("create the search table")
             op.execute(SQLITE_SEARCH)
             op.execute("INSERT INTO statement_search(statement_search) VALUES ('rebuild')")
         if not _has_table("search_state"):
+            steps.reached("create search_state")
             # A bulk import leaves the statements from `pending_from` on to be
             # indexed in one pass, by the next search (see core/search.py).
             op.execute("CREATE TABLE search_state (pending_from INTEGER)")
@@ -313,8 +314,10 @@ def _search_index() -> None:
         assert "statement_search" in names
         for ddl in SQLITE_TRIGGERS:
             if ddl.split()[2] not in triggers:
+                steps.reached(f"create trigger {ddl.split()[2]}")
                 op.execute(ddl)
     elif dialect == "postgresql":
+        steps.reached("create index ix_statement_search")
         op.execute(
             f"CREATE INDEX IF NOT EXISTS ix_statement_search ON statement USING gin ({PG_DOCUMENT})"
         )
@@ -322,15 +325,18 @@ def _search_index() -> None:
         # The text columns' binary collation would make FULLTEXT case-sensitive:
         # the index reads a generated copy in a case-insensitive collation.
         if not _has_column("statement", "search_text"):
+            steps.reached("add column statement.search_text")
             op.execute(
                 "ALTER TABLE statement ADD COLUMN search_text MEDIUMTEXT CHARACTER SET utf8mb4 "
                 f"COLLATE utf8mb4_unicode_ci AS (CONCAT_WS(' ', {', '.join(TEXT)})) STORED"
             )
         if not _has_index("statement", "ix_statement_search"):
+            steps.reached("create index ix_statement_search")
             op.execute("CREATE FULLTEXT INDEX ix_statement_search ON statement (search_text)")
 
 
 def _drop_search_index() -> None:
+    steps.reached("drop the search index")
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for ddl in SQLITE_TRIGGERS:
@@ -347,12 +353,15 @@ def _drop_search_index() -> None:
 
 
 def upgrade() -> None:
-    _catalog_tables()
-    _recompute(_without_names)
-    _search_index()
+    # Each step is skipped when done: see tracker.db.steps.
+    with steps.marked(revision, down_revision):
+        _catalog_tables()
+        _recompute(_without_names)
+        _search_index()
 
 
 def downgrade() -> None:
-    _drop_search_index()
-    _recompute(_with_names)
-    _drop_catalog_tables()
+    with steps.marked(revision, revision):
+        _drop_search_index()
+        _recompute(_with_names)
+        _drop_catalog_tables()

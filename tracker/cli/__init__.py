@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
+import random
+import signal
 import sys
+import time
 from typing import Any, ClassVar
 
 import click
@@ -12,9 +16,9 @@ from sqlalchemy import URL
 from sqlalchemy import exc as sa_exc
 
 from tracker import __version__
-from tracker.cli.options import App
-from tracker.db.failures import DETAIL_LIMIT, failure_message, scrub
-from tracker.errors import TrackerError
+from tracker.cli.options import READS_ONCE, App
+from tracker.db.failures import DETAIL_LIMIT, aborted, aborted_message, failure_message, scrub
+from tracker.errors import Conflict, TrackerError
 from tracker.text import shorten, terminal_text
 
 
@@ -53,6 +57,30 @@ class TrackerGroup(click.Group):
         "db": "tracker.cli.database:db",
     }
 
+    # How many times a command runs whose transaction the server aborts to let
+    # another go on (a deadlock, a serialization failure), before it gives up.
+    TRIES: ClassVar[int] = 3
+
+    def _tries(self, ctx: click.Context) -> Any:
+        """Runs the command; again, from the start, if the server aborted its
+        transaction as a deadlock or serialization failure (every write is one
+        transaction, rolled back: nothing was changed, nothing printed yet),
+        up to TRIES times. Not a command that read a pipe (`reads_once`):
+        its input is gone."""
+        protected, args = list(ctx._protected_args), list(ctx.args)
+        for tries in itertools.count(1):
+            try:
+                return super().invoke(ctx)
+            except (sa_exc.SQLAlchemyError, Conflict) as err:
+                if isinstance(err, sa_exc.SQLAlchemyError) and not aborted(err):
+                    raise
+                once = bool(ctx.meta.get(READS_ONCE))
+                if once or tries >= self.TRIES:
+                    raise _GaveUp(aborted_message(err, _database_url(), tries, once)) from None
+            ctx._protected_args, ctx.args = list(protected), list(args)
+            time.sleep(random.uniform(0.05, 0.25) * tries)  # let the other one finish
+        raise AssertionError("unreachable")
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.COMMANDS)
 
@@ -67,9 +95,11 @@ class TrackerGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            return self._tries(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except _GaveUp as gave:
+            raise click.ClickException(terminal_text(gave.message)) from None
         except TrackerError as err:
             raise click.ClickException(terminal_text(str(err))) from None
         except sa_exc.SQLAlchemyError as err:
@@ -93,6 +123,12 @@ class TrackerGroup(click.Group):
                     " (set TRACKER_DEBUG=1 for details)"
                 )
             ) from None
+
+
+class _GaveUp(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -123,5 +159,14 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     ctx.call_on_close(obj.close)
 
 
+def _stop(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    # SIGTERM and SIGHUP (a `kill`, a closed terminal) end tracker as Ctrl-C
+    # does, not at once: the transaction is rolled back and scratch files are
+    # removed on the way out. Only SIGKILL leaves one (the next write removes it).
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     cli.main(prog_name="tracker")

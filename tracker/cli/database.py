@@ -29,12 +29,15 @@ def current() -> None:
     """Print the database's schema revision and this tracker's."""
     database = app().db
     state = database.state()
+    if state.status == "interrupted":
+        raise DatabaseError(database.problem(state) or "")
     said = {
         "empty": "empty (created on first use)",
         "foreign": "not a tracker database",
         "current": "up to date",
         "behind": "behind: run 'tracker db upgrade'",
         "ahead": "ahead: written by a newer tracker",
+        "interrupted": "",
     }[state.status]
     if state.revision is None:
         emit(f"{database.name}: {said}; this tracker's schema is {state.head}")
@@ -46,19 +49,13 @@ def current() -> None:
 def upgrade() -> None:
     """Migrate the database to this tracker's schema. Back it up first."""
     database = app().db
-    state = database.state()
-    if state.status == "foreign":
-        raise DatabaseError(f"{database.name} is not a tracker database")
-    if state.status == "ahead":
-        raise DatabaseError(
-            f"{database.name} is at revision {state.revision}, which this tracker does not "
-            "know; upgrade tracker instead"
-        )
-    if state.status == "current":
-        emit(f"{database.name} is already at {state.head}")
-        return
-    migrate.upgrade(database.engine, "head")
-    emit(f"{database.name}: {state.revision or 'empty'} -> {state.head}")
+    before, after = database.upgrade()
+    if before.status == "current":
+        emit(f"{database.name} is already at {after.head}")
+    elif before.status == "interrupted":
+        emit(f"{database.name}: finished migration {before.revision} -> {after.revision}")
+    else:
+        emit(f"{database.name}: {before.revision or 'empty'} -> {after.revision}")
 
 
 @db.command()
@@ -72,10 +69,8 @@ def downgrade(revision: str) -> None:
             param_hint="'REVISION'",
         )
     database = app().db
-    before = database.state().revision
-    migrate.downgrade(database.engine, revision)
-    after = database.state().revision
-    emit(f"{database.name}: {before or 'empty'} -> {after or 'base'}")
+    before, after = database.downgrade(revision)
+    emit(f"{database.name}: {before.revision} -> {after.revision or 'base'}")
 
 
 @db.command()

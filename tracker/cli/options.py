@@ -46,6 +46,16 @@ class App:
             self._db.dispose()
 
 
+# Set in the root context's meta by a command that reads input it cannot
+# read again (a pipe): a transaction the server aborts is then not retried.
+READS_ONCE = "tracker.reads_once"
+
+
+def reads_once() -> None:
+    """Says this command read input that cannot be read again."""
+    click.get_current_context().find_root().meta[READS_ONCE] = True
+
+
 def app() -> App:
     obj = click.get_current_context().find_object(App)
     assert obj is not None
@@ -112,6 +122,11 @@ class StanceType(click.ParamType[int, Any]):
         return [CompletionItem(w) for w in stance.accepted_words() if w.startswith(incomplete)]
 
 
+# Ids and limits every backend can take: an id is a 32-bit integer on the
+# servers; a limit a 64-bit one (and it is asked for plus one).
+MAX_ID = 2**31 - 1
+STATEMENT_ID = click.IntRange(1, MAX_ID)
+MAX_LIMIT = 2**63 - 2
 DATE = DateType()
 STATEMENT_DATE = StatementDateType()
 INSTANT = InstantType()
@@ -129,12 +144,20 @@ def _check_tablefmt(ctx: click.Context, param: click.Parameter, value: str | Non
         raise click.BadParameter(str(err)) from None
 
 
+def _check_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """`-o ''` names no file: a bad command line (exit 2)."""
+    if value is not None and not value.name:
+        raise click.BadParameter("must name a file")
+    return value
+
+
 def output_option() -> Callable[[F], F]:
     """`--output FILE`: write to a file instead of standard output."""
     return click.option(
         "--output",
         "-o",
         type=click.Path(dir_okay=False, path_type=Path),
+        callback=_check_output,
         help="Write to this file instead of standard output.",
     )
 
@@ -179,7 +202,7 @@ def style(tablefmt: str | None = None, output: Path | None = None) -> render.Sty
     coloured there; neither in a file, or when piped."""
     if output is not None:
         return render.Style(tablefmt)
-    return render.Style(tablefmt, use_colour(), terminal_width())
+    return render.Style(tablefmt, use_colour(), terminal_width(), sys.stdout.isatty())
 
 
 def use_colour() -> bool:
@@ -200,9 +223,11 @@ def terminal_width() -> int | None:
 def emit(text: str, output: Path | None = None) -> None:
     """Print `text`, or write it to `output` (whole, or not at all)."""
     if output is None:
-        click.echo(text)
+        # color=True: click would strip what looks like a colour code from
+        # stored text in a pipe; tracker colours only a terminal itself.
+        click.echo(text, color=True)
         return
-    with atomic_output(output) as out:
+    with atomic_output(output, app().db.file) as out:
         out.write(text + "\n")
     click.echo(f"Wrote {output}", err=True)
 

@@ -10,8 +10,10 @@ from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import (
     DATE,
+    MAX_LIMIT,
     STANCE,
     STATEMENT_DATE,
+    STATEMENT_ID,
     app,
     check_span,
     emit,
@@ -98,7 +100,7 @@ def add(
 @click.option(
     "--limit",
     "-n",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_LIMIT),
     default=50,
     show_default=True,
     help="At most this many (0: all).",
@@ -142,7 +144,7 @@ def history(party: str, issue: str, fmt: str, tablefmt: str | None) -> None:
 
 
 @click.command()
-@click.argument("statement_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("statement_id", metavar="ID", type=STATEMENT_ID)
 @output_options("statement")
 def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
     """One statement in full."""
@@ -154,7 +156,7 @@ def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
 
 
 @click.command()
-@click.argument("statement_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("statement_id", metavar="ID", type=STATEMENT_ID)
 @click.option("--reason", "-r", required=True, callback=required_text, help="Why it is withdrawn.")
 @output_options(("table", "json"), tablefmt=False)
 def retract(statement_id: int, reason: str, fmt: str) -> None:

@@ -12,15 +12,18 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.cli.options import app, emit, output_option
+from tracker.cli.options import app, emit, output_option, reads_once
 from tracker.core.transfer import after_bulk_import, export_csv, export_json, import_file
 from tracker.errors import DatabaseError
 from tracker.files import atomic_output
 from tracker.render import messages
+from tracker.text import TerminalWriter
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
+)
 @click.option(
     "--dry-run", is_flag=True, help="Check the file and say what it would add; write nothing."
 )
@@ -39,7 +42,10 @@ from tracker.render import messages
 def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: bool) -> None:
     """Import statements from FILE: JSON (as exported) or CSV (one statement a
     row; columns party, issue, stance, stated_on, summary, and optionally quote,
-    speaker, source, basis, conditions). All or nothing."""
+    speaker, source, basis, conditions). All or nothing. FILE may be a pipe,
+    or - for standard input."""
+    if str(file) == "-" or not file.is_file():  # a pipe: read once, never again
+        reads_once()
     with (
         _progress_bar("Importing") as progress,
         app().db.session(write=True, commit=not dry_run) as session,
@@ -122,8 +128,10 @@ def export(fmt: str, output: Path | None, escape_formulas: bool) -> None:
     writer = export_json if fmt == "json" else partial(export_csv, escape_formulas=escape_formulas)
     with app().db.session() as session:
         if output is None:
-            writer(session, sys.stdout)
+            # A terminal shows CSV's control characters escaped (JSON's always are).
+            out: Any = TerminalWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout
+            writer(session, out)
             return
-        with atomic_output(output) as out:
+        with atomic_output(output, app().db.file) as out:
             count = writer(session, out)
     click.echo(messages.exported(count, output), err=True)

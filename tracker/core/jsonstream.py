@@ -19,7 +19,25 @@ from typing import IO, Any
 CHUNK_CHARS = 1 << 20
 _LOOKAHEAD = 64
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members, refused if a key appears twice (json keeps the last)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(f"key {key!r} appears twice in an object")
+            seen.add(key)
+    return found
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys)
 
 
 class Reader:
@@ -87,8 +105,12 @@ class Reader:
                 if _cut_off(err, len(self.text)) and self.more(len(self.text) - self.pos):
                     continue
                 raise self.error(err.msg, err.pos) from None
-            except ValueError as err:  # an integer of more digits than Python allows
+            except DuplicateKey as err:
                 raise self.error(str(err), self.pos) from None
+            except ValueError:  # an integer of more digits than Python allows
+                raise self.error("number out of range", self.pos) from None
+            except RecursionError:
+                raise self.error("nested too deeply", self.pos) from None
             # A number may go on in text not yet read ("12" of "12.5"), so a
             # value is only done when a few characters after it are here.
             if end + _LOOKAHEAD < len(self.text) or not self.more():

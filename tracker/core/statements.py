@@ -56,7 +56,10 @@ def log(
     if until is not None:
         query = query.where(STATEMENT.c.stated_on <= until)
     if recorded_by is not None:
-        query = query.where(STATEMENT.c.recorded_by == recorded_by)
+        # Exact on every backend: MySQL/MariaDB's PAD SPACE collations call
+        # 'w' and 'w ' equal, but not their lengths.
+        column = STATEMENT.c.recorded_by
+        query = query.where(column == recorded_by, func.length(column) == func.length(recorded_by))
     query = query.order_by(*newest_first(STATEMENT.c))
     if limit is not None:
         query = query.limit(limit)

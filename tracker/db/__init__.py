@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import URL, Engine
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from tracker.db import migrate
 from tracker.db.engine import make_engine
-from tracker.db.state import HEAD, SCHEMA_REVISIONS, SchemaState, schema_state
+from tracker.db.state import HEAD, SCHEMA_REVISIONS, SchemaState, read_state, schema_state
 from tracker.db.url import describe, resolve_url
 from tracker.errors import DatabaseError
 
@@ -44,6 +43,13 @@ class Database:
     @property
     def backend(self) -> str:
         return self.url.get_backend_name()
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite database file, if the database is one (not in memory)."""
+        if self.backend != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return None
+        return Path(self.url.database or "")
 
     @property
     def engine(self) -> Engine:
@@ -76,26 +82,64 @@ class Database:
                 f"database {self.name} is at schema revision {state.revision}, which this "
                 f"tracker does not know (written by a newer tracker?): upgrade tracker"
             )
+        if state.status == "interrupted":
+            return (
+                f"database {self.name}: migration {state.revision} was interrupted: "
+                "run 'tracker db upgrade'"
+            )
         return None
 
     def ensure_current(self) -> None:
-        """Create a brand-new database at head; refuse one at another schema."""
+        """Create a brand-new database at head; refuse one at another schema.
+        Anything but a current database is looked at again under the
+        migration lock: another process may be creating or migrating it."""
         if self._checked:
             return
-        state = self.state()
-        if state.status == "empty":
-            self._create()
-        elif (problem := self.problem(state)) is not None:
-            raise DatabaseError(problem)
+        if self.state().status != "current":
+            with migrate.locked(self.engine) as conn:
+                state = read_state(conn)
+                if state.status == "empty":
+                    migrate.upgrade_locked(conn)
+                    state = read_state(conn)
+            if (problem := self.problem(state)) is not None:
+                raise DatabaseError(problem)
         self._checked = True
 
-    def _create(self) -> None:
-        try:
-            migrate.upgrade(self.engine, "head")
-        except sa_exc.DatabaseError:
-            # Another process may have created it at the same moment.
-            if self.state().status != "current":
-                raise
+    def upgrade(self) -> tuple[SchemaState, SchemaState]:
+        """Migrate to head, finishing an interrupted migration: the state
+        before and after. Refuses a database that is not tracker's or is
+        newer than this tracker."""
+        with migrate.locked(self.engine) as conn:
+            before = read_state(conn)
+            if before.status in ("foreign", "ahead"):
+                raise DatabaseError(self.problem(before) or "")
+            if before.status != "current":
+                migrate.upgrade_locked(conn)
+            return before, read_state(conn)
+
+    def downgrade(self, revision: str) -> tuple[SchemaState, SchemaState]:
+        """Migrate back to `revision` ('base': empty); refuses any database but
+        a tracker database at a revision this tracker knows, and touches
+        nothing then."""
+        state = self.state()  # before the lock: a foreign file gets no transaction
+        if state.status == "empty":
+            raise DatabaseError(f"{self.name} is empty: there is nothing to downgrade")
+        if (problem := self.problem(state)) is not None and state.status != "behind":
+            raise DatabaseError(problem)
+        with migrate.locked(self.engine) as conn:
+            before = read_state(conn)
+            if before.status not in ("current", "behind"):
+                raise DatabaseError(self.problem(before) or f"{self.name} is {before.status}")
+            assert before.revision is not None
+            if revision != "base" and SCHEMA_REVISIONS.index(revision) > SCHEMA_REVISIONS.index(
+                before.revision
+            ):
+                raise DatabaseError(
+                    f"{self.name} is at schema revision {before.revision}, before {revision}: "
+                    "to go forward, run 'tracker db upgrade'"
+                )
+            migrate.downgrade_locked(conn, revision)
+            return before, read_state(conn)
 
     @contextlib.contextmanager
     def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:

@@ -21,9 +21,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
-    with contextlib.suppress(Exception):  # a read-only file keeps its journal mode
-        cur.execute("PRAGMA journal_mode = WAL")
+    # WAL, so that readers never wait for the writer: for a new file or
+    # tracker's own, never for someone else's file, which is refused as it
+    # is. (Not a database at all, unreadable or read-only: left as it is,
+    # for the first query to say so.)
+    with contextlib.suppress(Exception):
+        if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal" and _new_or_ours(cur):
+            cur.execute("PRAGMA journal_mode = WAL")
     cur.close()
+
+
+def _new_or_ours(cur: Any) -> bool:
+    names = {row[0] for row in cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not names or "alembic_version" in names
 
 
 def _sqlite_begin(conn: Any) -> None:

@@ -22,6 +22,13 @@ CHECK_FAILED_MYSQL_ERRORS = {3819, 4025}
 SHORT_SECRET = 4
 # A database's message can quote a whole row back: keep the line readable.
 DETAIL_LIMIT = 300
+# A transaction the server aborted to let another go on, which may pass if
+# run again: a serialization failure or deadlock (PostgreSQL's SQLSTATE),
+# a deadlock or a row changed since it was read (MySQL/MariaDB), SQLite's
+# busy database (after its busy timeout) or stale snapshot.
+RETRY_SQLSTATES = {"40001", "40P01"}
+RETRY_MYSQL_ERRORS = {1213, 1020}
+RETRY_SQLITE_CODES = {5, 517}  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT
 
 
 def _mysql_error(orig: BaseException) -> int | None:
@@ -38,6 +45,38 @@ def _refused(err: sa_exc.SQLAlchemyError, orig: BaseException) -> bool:
     if getattr(orig, "sqlstate", None) in DENIED_SQLSTATES:
         return True
     return _mysql_error(orig) in DENIED_MYSQL_ERRORS | CHECK_FAILED_MYSQL_ERRORS
+
+
+def aborted(err: sa_exc.SQLAlchemyError) -> bool:
+    """Whether the server aborted the transaction so that another could go on:
+    the whole transaction may be run again, and may then pass."""
+    orig = getattr(err, "orig", None)
+    if orig is None:
+        return False
+    if getattr(orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
+    if getattr(orig, "sqlite_errorcode", None) in RETRY_SQLITE_CODES:
+        return True
+    return _mysql_error(orig) in RETRY_MYSQL_ERRORS
+
+
+def aborted_message(err: Exception, url: URL | None, tries: int, once: bool) -> str:
+    """One line for a transaction aborted `tries` times (see `aborted`), or
+    that lost a race (`tracker.errors.Conflict`); `once`: it could not be run
+    again (its input was read from a pipe)."""
+    where = f" {describe(url)}" if url is not None else ""
+    orig = getattr(err, "orig", None) or err
+    detail = shorten(scrub(str(orig), url) or type(orig).__name__, DETAIL_LIMIT)
+    if once:
+        return (
+            f"database{where} aborted the transaction to let another go on ({detail}); "
+            "nothing was changed, and the input was read from a pipe, so it was not "
+            "retried: run the command again"
+        )
+    return (
+        f"database{where} aborted the transaction {tries} times to let others go on "
+        f"({detail}); nothing was changed: run the command again"
+    )
 
 
 def scrub(text: str, url: URL | None) -> str:

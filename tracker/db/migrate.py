@@ -1,14 +1,26 @@
-"""Schema migrations through Alembic, run from the installed package.
+"""Schema migrations through Alembic, run from the installed package, one
+process at a time.
 
-Imported only by the commands that migrate or inspect revisions.
+Every migration (creating a brand-new database on first use included) runs
+under `locked`: one connection that holds the database's migration lock,
+so that processes starting at once on an empty database queue, and each
+then finds it created. The lock is `BEGIN IMMEDIATE` on SQLite (SQLite's
+write lock, and the whole upgrade is that one transaction), a transaction
+advisory lock on PostgreSQL (the whole upgrade is that one transaction
+too), and `GET_LOCK` on MySQL/MariaDB (where DDL commits by itself: see
+`tracker.db.steps`). Alembic itself is imported only when a migration runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Engine, TypeDecorator
+from sqlalchemy import Column, Connection, Engine, TypeDecorator, text
 
+from tracker.db.state import SCHEMA_REVISIONS, SchemaState, read_state
+from tracker.errors import DatabaseError
 from tracker.resources import migrations_dir
 
 if TYPE_CHECKING:
@@ -16,7 +28,14 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 
-def config(engine: Engine | None = None) -> Config:
+# PostgreSQL's advisory lock key for migrations: "tracker" in ASCII.
+PG_LOCK_KEY = 0x747261636B6572
+# MySQL/MariaDB: a named lock per database (names are server-wide).
+MYSQL_LOCK_NAME = "LEFT(CONCAT('tracker-schema:', DATABASE()), 64)"
+MYSQL_LOCK_WAIT_S = 86_400  # MariaDB has no "forever" (a negative wait is refused)
+
+
+def config(connection: Connection | None = None) -> Config:
     """An Alembic config without alembic.ini: scripts from the package, and the
     connection handed over through `attributes` (so no URL, and no password, is
     ever written into the config)."""
@@ -24,9 +43,66 @@ def config(engine: Engine | None = None) -> Config:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
-    if engine is not None:
-        cfg.attributes["engine"] = engine
+    if connection is not None:
+        cfg.attributes["connection"] = connection
     return cfg
+
+
+@contextlib.contextmanager
+def locked(engine: Engine) -> Iterator[Connection]:
+    """A connection holding the migration lock, inside a transaction that is
+    committed when the block ends (rolled back on an error). Waits for a
+    migration under way in another process."""
+    backend = engine.dialect.name
+    if backend == "sqlite":
+        engine = engine.execution_options(tracker_write=True)  # BEGIN IMMEDIATE
+    with engine.connect() as conn:
+        if backend == "postgresql":
+            conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})"))
+        elif backend in ("mysql", "mariadb"):
+            got = conn.execute(text(f"SELECT GET_LOCK({MYSQL_LOCK_NAME}, {MYSQL_LOCK_WAIT_S})"))
+            conn.commit()  # the lock is the session's; the snapshot starts after it
+            if got.scalar() != 1:
+                raise DatabaseError(
+                    f"another process has been migrating the database for "
+                    f"{MYSQL_LOCK_WAIT_S} seconds: try again later"
+                )
+        else:
+            conn.execute(text("SELECT 1"))  # begins the transaction: takes the lock
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if backend in ("mysql", "mariadb"):
+                conn.execute(text(f"SELECT RELEASE_LOCK({MYSQL_LOCK_NAME})"))
+                conn.commit()
+
+
+def _resume(conn: Connection, state: SchemaState) -> None:
+    """An interrupted migration: put back the revision before it, so that
+    Alembic runs its upgrade again (each step of which skips what is done)."""
+    assert state.status == "interrupted" and state.revision is not None
+    index = SCHEMA_REVISIONS.index(state.revision)
+    conn.execute(text("DELETE FROM alembic_version"))
+    if index > 0:
+        conn.execute(
+            text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+            {"v": SCHEMA_REVISIONS[index - 1]},
+        )
+
+
+def upgrade_locked(conn: Connection, revision: str = "head") -> None:
+    """Upgrade on a connection that holds the lock (`locked`), finishing an
+    interrupted migration first."""
+    from alembic import command
+
+    state = read_state(conn)
+    if state.status == "interrupted":
+        _resume(conn, state)
+    command.upgrade(config(conn), revision)
 
 
 def scripts() -> ScriptDirectory:
@@ -44,15 +120,19 @@ def revisions_oldest_first() -> list[str]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    with locked(engine) as conn:
+        upgrade_locked(conn, revision)
+
+
+def downgrade_locked(conn: Connection, revision: str) -> None:
     from alembic import command
 
-    command.upgrade(config(engine), revision)
+    command.downgrade(config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    from alembic import command
-
-    command.downgrade(config(engine), revision)
+    with locked(engine) as conn:
+        downgrade_locked(conn, revision)
 
 
 def known(revision: str) -> bool:

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 from typing import Final, Literal, NamedTuple
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy import exc as sa_exc
 
 # Every revision in migrations/versions, oldest first.
 SCHEMA_REVISIONS: Final[tuple[str, ...]] = ("0001", "0002", "0003")
 HEAD: Final = SCHEMA_REVISIONS[-1]
 
-Status = Literal["empty", "behind", "current", "ahead", "foreign"]
+# What alembic_version holds while a migration runs (`tracker.db.steps`):
+# seen by anyone else only where a kill stopped it part way (MySQL, MariaDB).
+INTERRUPTED: Final = "interrupted:"
+
+Status = Literal["empty", "behind", "current", "ahead", "foreign", "interrupted"]
 
 
 class SchemaState(NamedTuple):
     """`status`: empty (no tables yet, or downgraded to base), behind (an older
     revision: upgrade it), current, ahead (a revision from a newer tracker),
-    foreign (tables, but no revision: not a tracker database). `head` is
-    this tracker's revision."""
+    foreign (tables, but no revision: not a tracker database), interrupted
+    (a migration was stopped part way: `revision` names it; `db upgrade`
+    finishes it). `head` is this tracker's revision."""
 
     status: Status
     revision: str | None
@@ -47,12 +52,29 @@ def _read_revision(engine: Engine) -> tuple[str | None, bool]:
         return rev, True
 
 
+def read_state(conn: Connection) -> SchemaState:
+    """`schema_state` on a connection inside a transaction (the migration
+    lock's): asks whether alembic_version exists first, since a failed
+    query would end the transaction on PostgreSQL."""
+    if not inspect(conn).has_table("alembic_version"):
+        return _meaning(None, bool(inspect(conn).get_table_names()))
+    rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if rev is None:
+        return _meaning(None, bool(set(inspect(conn).get_table_names()) - {"alembic_version"}))
+    return _meaning(rev, True)
+
+
 def schema_state(engine: Engine) -> SchemaState:
-    rev, has_tables = _read_revision(engine)
+    return _meaning(*_read_revision(engine))
+
+
+def _meaning(rev: str | None, has_tables: bool) -> SchemaState:
     if rev is None:
         return SchemaState("foreign" if has_tables else "empty", None, HEAD)
     if rev == HEAD:
         return SchemaState("current", rev, HEAD)
+    if rev.startswith(INTERRUPTED):
+        return SchemaState("interrupted", rev.removeprefix(INTERRUPTED), HEAD)
     if rev in SCHEMA_REVISIONS:
         return SchemaState("behind", rev, HEAD)
     return SchemaState("ahead", rev, HEAD)

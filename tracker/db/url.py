@@ -41,6 +41,10 @@ def resolve_url(value: str | None) -> URL:
         url = make_url(value)
     except sa_exc.ArgumentError:
         raise DatabaseError(f"bad database URL {mask(value)!r}") from None
+    except ValueError:  # the port is not a number
+        raise DatabaseError(
+            f"bad database URL {mask(value)!r}: the port must be a number"
+        ) from None
     if url.host and "@" in url.host:
         # An '@' in the password ends the user part early; the rest of the
         # password would then be taken for the host, and shown in messages.
@@ -48,9 +52,25 @@ def resolve_url(value: str | None) -> URL:
             f"bad database URL {mask(value)!r}: write an '@' in the password as %40"
         )
     url = url.set(drivername=DRIVERS.get(url.drivername, url.drivername))
-    if url.get_backend_name() in ("mysql", "mariadb") and "charset" not in url.query:
-        url = url.update_query_dict({"charset": "utf8mb4"})
+    if url.get_backend_name() in ("mysql", "mariadb"):
+        if "charset" not in url.query:
+            url = url.update_query_dict({"charset": "utf8mb4"})
+        _check_charset(url)
     return url
+
+
+def _check_charset(url: URL) -> None:
+    """A charset the driver knows, or one clear line (PyMySQL fails later, on
+    None). Only checked when PyMySQL is the driver and is installed."""
+    charset = url.query.get("charset")
+    if not isinstance(charset, str) or url.get_driver_name() != "pymysql":
+        return
+    try:
+        from pymysql.charset import charset_by_name
+    except ImportError:
+        return  # said when the engine is made
+    if charset_by_name(charset) is None:
+        raise DatabaseError(f"unknown charset {charset!r} in database URL {mask(url)!r}")
 
 
 def mask(value: str | URL) -> str:

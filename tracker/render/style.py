@@ -15,11 +15,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Style:
     """How text output is laid out: the tabulate style (None: the default),
-    terminal colours, and the width to fit tables to (None: do not fit)."""
+    terminal colours, the width to fit tables to (None: do not fit), and
+    whether it goes to a terminal (where no format may print a raw control
+    character; in a file or a pipe, CSV keeps text verbatim)."""
 
     tablefmt: str | None = None
     colour: bool = False
     width: int | None = None
+    terminal: bool = False
 
 
 PLAIN = Style()

@@ -13,7 +13,7 @@ from tracker.core.query import statement_select, to_view
 from tracker.core.transfer.catalog_out import catalog_documents
 from tracker.core.types import STATEMENT_FIELDS, StatementView
 from tracker.db.schema import STATEMENT
-from tracker.text import write_csv
+from tracker.text import json_c1, write_csv
 
 
 def _statements_in_recorded_order(session: Session) -> Iterator[StatementView]:
@@ -23,7 +23,7 @@ def _statements_in_recorded_order(session: Session) -> Iterator[StatementView]:
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json_c1(json.dumps(value, ensure_ascii=False))
 
 
 def export_json(session: Session, out: IO[str]) -> int:

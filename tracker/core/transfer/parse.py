@@ -4,8 +4,9 @@ demand with --create-missing, and every value checked as `add` checks it."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
@@ -29,7 +30,7 @@ from tracker.core.types import TEXT_FIELDS, IssueRef, PartyRef
 from tracker.core.values import TEXT_LIMIT, fingerprint_input, fingerprint_of, recorder
 from tracker.dates import utcnow
 from tracker.db.schema import NAME_LENGTH, STATEMENT
-from tracker.errors import Ambiguous, ImportFailed
+from tracker.errors import AlreadyExists, Ambiguous, Conflict, ImportFailed
 
 # The statement columns an import writes, in the order of `Parser`'s tuples.
 INSERT_COLUMNS = (
@@ -101,13 +102,15 @@ class Names:
 
     def _new_party(self, name: str) -> Found:
         slug = slugify(name, "party")
-        catalog.add_party(self.session, slug, name.strip(), taken=self.taken)
+        with _raced(self.parties.index, slug):
+            catalog.add_party(self.session, slug, name.strip(), taken=self.taken)
         self.result.parties_created.append(slug)
         return self.taken.parties.slugs[slug].id, slug
 
     def _new_issue(self, name: str) -> Found:
         slug = slugify(name, "issue")
-        catalog.add_issue(self.session, slug, name.strip(), taken=self.taken)
+        with _raced(self.issues.index, slug):
+            catalog.add_issue(self.session, slug, name.strip(), taken=self.taken)
         self.result.issues_created.append(slug)
         return self.taken.issues.slugs[slug].id, slug
 
@@ -127,6 +130,18 @@ class Names:
             raise ImportFailed(
                 f"{where}: {'; '.join(problems)} (add them first, or import with --create-missing)"
             )
+
+
+@contextlib.contextmanager
+def _raced(index: NameIndex[Any], slug: str) -> Iterator[None]:
+    """A slug unknown when the import began but taken now was created by
+    another command at the same time: a Conflict (run again), not a bad row."""
+    try:
+        yield
+    except AlreadyExists as err:
+        if index.find(slug) is None:
+            raise Conflict(f"{err}: another command created it at the same time") from None
+        raise
 
 
 def slugify(name: str, kind: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.core.transfer.parse import ImportResult, Names, Parser
-from tracker.core.transfer.rows import RowError
+from tracker.core.transfer.rows import ID, RowError
 from tracker.core.transfer.writer import Writer
-from tracker.errors import ImportFailed, TrackerError
+from tracker.errors import Conflict, ImportFailed, TrackerError
 
 
 def import_statements(
@@ -41,7 +41,7 @@ def import_statements(
                 if first_unknown is None:
                     first_unknown = position
             elif names.complete:
-                writer.add(row)
+                writer.add(row, values[ID])
                 if progress is not None and not writer.buffer:
                     progress(position)
         if first_unknown is not None:
@@ -51,7 +51,7 @@ def import_statements(
         at = where(position) if position >= 0 else "the file"
         raise ImportFailed(f"{at}, column {err.column}: {err.why}") from None
     except TrackerError as err:
-        if isinstance(err, ImportFailed):
+        if isinstance(err, ImportFailed | Conflict):
             raise
         at = where(position) if position >= 0 else "the file"
         raise ImportFailed(f"{at}: {err}") from None

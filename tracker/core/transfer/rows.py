@@ -24,6 +24,11 @@ from tracker.text import unescape_formula
 # export, derived on import), the first five required.
 COLUMNS = tuple(f for f in STATEMENT_FIELDS if f not in ("id", "score"))
 REQUIRED = COLUMNS[:5]
+# Each row's values are COLUMNS, then the id the file gives it (None or "":
+# none), which a restore into an empty database keeps (`writer.Writer`).
+ID = len(COLUMNS)
+# The largest id: a 32-bit integer, as the servers' id columns are.
+MAX_ID = 2**31 - 1
 # A CSV field may be as long as the longest text a statement may hold.
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -125,13 +130,25 @@ class Cache(dict[Any, Any]):
         return self[value] if type(value) is str else self.parse(value)
 
 
+def _bad_csv(line: int, err: csv.Error) -> ImportFailed:
+    """Malformed quoting is a bad row, named by the line its record starts on."""
+    why = str(err)
+    if why == "unexpected end of data":
+        why = 'a quoted field is never closed (a " without its closing ")'
+    return ImportFailed(f"line {line}: bad CSV: {why}")
+
+
 def csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(line number, values in COLUMNS order); absent columns read as ""."""
-    reader = csv.reader(stream)
+    """(line number, values in COLUMNS order); absent columns read as "".
+    Strict: a quote never closed, or text after a closing quote, is refused,
+    not read on into the rows that follow."""
+    reader = csv.reader(stream, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise ImportFailed("the file is empty") from None
+    except csv.Error as err:
+        raise _bad_csv(1, err) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailed(
@@ -148,10 +165,16 @@ def csv_rows(stream: IO[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
         raise ImportFailed("line 1: a column appears twice in the header")
     width = len(header)
     # Absent columns point one past the header, at the "" each row is padded with.
-    pick = itemgetter(*(header.index(c) if c in header else width for c in COLUMNS))
+    pick = itemgetter(*(header.index(c) if c in header else width for c in (*COLUMNS, "id")))
     padding = [""] * (width + 1)
     end = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise _bad_csv(end + 1, err) from None
         # A record's first line (a quoted field may run over several).
         start, end = end + 1, reader.line_num
         if len(row) > width:
@@ -169,7 +192,16 @@ def json_rows(statements: Iterable[Any]) -> Iterator[tuple[int, tuple[Any, ...]]
     for n, raw in enumerate(statements):
         if not isinstance(raw, dict):
             raise ImportFailed(f"statements[{n}]: a statement is an object")
-        yield n, tuple(raw.get(c) for c in COLUMNS)
+        yield n, (*(raw.get(c) for c in COLUMNS), raw.get("id"))
+
+
+def id_value(value: Any) -> int:
+    """A statement id a file gives: a whole number a database's id column takes."""
+    if type(value) is str and value.isascii() and value.strip().isdigit() and len(value) < 20:
+        value = int(value)
+    if type(value) is not int or not 1 <= value <= MAX_ID:
+        raise RowError("id", f"bad id {value!r}: a whole number from 1 to {MAX_ID}")
+    return value
 
 
 def storable(value: str | None, column: str) -> None:

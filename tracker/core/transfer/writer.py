@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Index, func, insert, select
+from sqlalchemy import Engine, Index, func, insert, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
 from tracker.core.transfer.retractions import Retractions
+from tracker.core.transfer.rows import id_value
 from tracker.db import search
 from tracker.db.schema import STATEMENT
 from tracker.errors import DatabaseError
@@ -31,6 +32,14 @@ class Writer:
     export of a database that has them writes them), so export-then-import
     gives back the same database.
 
+    A restore keeps ids: into a database without statements, a file whose
+    first statement has an id (an export, a backup) is written with the ids
+    it gives, every statement must have one, and the id sequence is moved
+    past the largest, so that `show 17` is the same statement as in the
+    database exported. (Ids are what `show`, `retract` and links use; an
+    export lists statements in the order they were recorded, which concurrent
+    writers can make differ from the order of their ids.)
+
     Into an empty SQLite table the statement indexes are dropped and built again
     at the end, inside the same transaction: one sort instead of a million
     random B-tree inserts. A failure or a kill rolls that back with the rest.
@@ -45,6 +54,7 @@ class Writer:
         self.buffer: list[tuple[Any, ...]] = []
         self.retractions = Retractions(self.connection)
         self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
+        self.keep_ids: bool | None = None  # decided by the first row
         self.rebuild: list[Index] = []
         self.sqlite = self.dialect.name == "sqlite"
         if self.sqlite:
@@ -53,16 +63,28 @@ class Writer:
             self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
             for index in self.rebuild:
                 index.drop(self.connection)
+        self.columns: tuple[str, ...] = INSERT_COLUMNS
+        self.named = not self.dialect.positional
+        self._compile()
+
+    def _compile(self) -> None:
         # The rows are already in the driver's terms (see _Parser), so they go to
         # the driver as they are, skipping Core's per-row parameter processing.
         compiled = insert(STATEMENT).compile(
-            dialect=self.dialect, column_keys=INSERT_COLUMNS, for_executemany=True
+            dialect=self.dialect, column_keys=self.columns, for_executemany=True
         )
         self.sql = compiled.string
-        self.named = not self.dialect.positional
-        assert self.named or compiled.positiontup == list(INSERT_COLUMNS)
+        assert self.named or compiled.positiontup == list(self.columns)
 
-    def add(self, row: tuple[Any, ...]) -> None:
+    def add(self, row: tuple[Any, ...], given_id: Any = None) -> None:
+        """`given_id`: the id the file gives the row (None or "": none)."""
+        if self.keep_ids is None:
+            self.keep_ids = self.last_before == 0 and given_id not in (None, "")
+            if self.keep_ids:
+                self.columns = ("id", *INSERT_COLUMNS)  # the table's order
+                self._compile()
+        if self.keep_ids:
+            row = (id_value(given_id), *row)
         self.buffer.append(row)
         if len(self.buffer) >= CHUNK:
             self.flush()
@@ -80,6 +102,28 @@ class Writer:
         if self.sqlite:
             added = self.last_before + 1 if self.result.added else None
             search.restore_sqlite_trigger(self.connection, added)
+        if self.keep_ids and self.dialect.name == "postgresql":
+            self._advance_sequence()
+
+    def _advance_sequence(self) -> None:
+        """PostgreSQL: the next id the sequence gives comes after the largest
+        kept. (MariaDB's AUTO_INCREMENT and SQLite's rowid follow by themselves.)
+        Without UPDATE on the sequence (a writer's role), nextval steps it on."""
+        conn = self.connection
+        largest = conn.scalar(select(func.max(STATEMENT.c.id))) or 0
+        sequence = conn.exec_driver_sql("SELECT pg_get_serial_sequence('statement', 'id')").scalar()
+        may_set = conn.execute(
+            text("SELECT has_sequence_privilege(:s, 'UPDATE')"), {"s": sequence}
+        ).scalar()
+        if may_set:
+            conn.execute(text("SELECT setval(:s, :n)"), {"s": sequence, "n": largest})
+            return
+        next_id = int(conn.execute(text("SELECT nextval(:s)"), {"s": sequence}).scalar_one())
+        if next_id < largest:
+            conn.execute(
+                text("SELECT count(nextval(:s)) FROM generate_series(1, :n)"),
+                {"s": sequence, "n": largest - next_id},
+            )
 
     def _store(self, rows: list[tuple[Any, ...]]) -> None:
         count = len(rows)
@@ -108,7 +152,7 @@ class Writer:
         if self.dialect.name == "postgresql" and self.dialect.driver == "psycopg":
             self._copy(rows)
         elif self.named:
-            named = [dict(zip(INSERT_COLUMNS, r, strict=True)) for r in rows]
+            named = [dict(zip(self.columns, r, strict=True)) for r in rows]
             self.connection.exec_driver_sql(self.sql, named)
         else:
             self.connection.exec_driver_sql(self.sql, rows)
@@ -116,7 +160,7 @@ class Writer:
     def _copy(self, rows: list[tuple[Any, ...]]) -> None:
         driver = self.connection.connection.driver_connection
         assert driver is not None
-        sql = f"COPY statement ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
+        sql = f"COPY statement ({', '.join(self.columns)}) FROM STDIN"
         dbapi = self.dialect.loaded_dbapi
         try:
             with driver.cursor() as cursor, cursor.copy(sql) as copy:

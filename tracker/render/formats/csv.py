@@ -1,5 +1,6 @@
 """`--format csv`: one header line, then a row per record; text that a
-spreadsheet would run as a formula is escaped (`tracker.text`)."""
+spreadsheet would run as a formula is escaped (`tracker.text`), and, on a
+terminal only, control characters too."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tracker.core.types import STATEMENT_FIELDS
 from tracker.render import record
 from tracker.render.style import AS_IS, ReportView
 from tracker.stance import label
-from tracker.text import escape_formula, write_csv
+from tracker.text import escape_formula, terminal_lines, write_csv
 
 if TYPE_CHECKING:
     from tracker.core.outlook_types import Alignment, Outlook
@@ -31,22 +32,26 @@ DIFF_HEADERS = (
 )  # fmt: skip
 
 
-def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV text without its final line break (the caller's echo adds one)."""
+def to_csv(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], style: Style | None = None
+) -> str:
+    """CSV text without its final line break (the caller's echo adds one);
+    control characters made visible if it goes to a terminal."""
     out = io.StringIO()
     write_csv(out, headers, rows)
-    return out.getvalue().removesuffix("\n")
+    text = out.getvalue().removesuffix("\n")
+    return terminal_lines(text) if style is not None and style.terminal else text
 
 
 def records(rec: Records, style: Style) -> str:
-    return to_csv(rec.headers, rec.rows)
+    return to_csv(rec.headers, rec.rows, style)
 
 
 def statements(
     items: Sequence[StatementView], style: Style, changes: Sequence[str | None] | None = None
 ) -> str:
     """Every field of each statement, as the CSV export writes them."""
-    return to_csv(STATEMENT_FIELDS, (s.to_row() for s in items))
+    return to_csv(STATEMENT_FIELDS, (s.to_row() for s in items), style)
 
 
 def history(h: History, style: Style) -> str:
@@ -54,7 +59,7 @@ def history(h: History, style: Style) -> str:
 
 
 def statement(s: StatementView, style: Style, wordings: Wordings | None = None) -> str:
-    return to_csv(STATEMENT_FIELDS, [s.to_row()])
+    return to_csv(STATEMENT_FIELDS, [s.to_row()], style)
 
 
 def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
@@ -75,7 +80,7 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
     slugs = {c.party.slug for c in cells} | {c.issue.slug for c in cells}
     if any("\r" in slug for slug in slugs):  # never in a valid slug: the careful way
-        return to_csv(REPORT_HEADERS, rows(str))
+        return to_csv(REPORT_HEADERS, rows(str), style)
     safe = {slug: escape_formula(slug) for slug in slugs}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -101,22 +106,22 @@ def diff(d: Diff, style: Style) -> str:
                 s.summary,
             ]
         )
-    return to_csv(DIFF_HEADERS, rows)
+    return to_csv(DIFF_HEADERS, rows, style)
 
 
 PAGE_HEADERS = ("section", "field", "value")
 
 
 def party_page(page: PartyPage, style: Style) -> str:
-    return to_csv(PAGE_HEADERS, record.csv_rows(record.party(page)))
+    return to_csv(PAGE_HEADERS, record.csv_rows(record.party(page)), style)
 
 
 def issue_page(page: IssuePage, style: Style) -> str:
-    return to_csv(PAGE_HEADERS, record.csv_rows(record.issue(page)))
+    return to_csv(PAGE_HEADERS, record.csv_rows(record.issue(page)), style)
 
 
 def person_page(page: PersonPage, style: Style) -> str:
-    return to_csv(PAGE_HEADERS, record.csv_rows(record.person(page)))
+    return to_csv(PAGE_HEADERS, record.csv_rows(record.person(page)), style)
 
 
 def search(found: Found, style: Style) -> str:
@@ -127,7 +132,7 @@ def proposals(reading: Reading, style: Style) -> str:
     """A row per proposal, the JSON statement's fields as columns."""
     from tracker.read.types import PROPOSAL_FIELDS
 
-    return to_csv(PROPOSAL_FIELDS, (list(p.to_json().values()) for p in reading.proposals))
+    return to_csv(PROPOSAL_FIELDS, (list(p.to_json().values()) for p in reading.proposals), style)
 
 
 OUTLOOK_HEADERS = (
@@ -144,7 +149,7 @@ def outlook(o: Outlook, style: Style) -> str:
     for item in o.issues:
         data = item.to_json()
         rows.append([" ".join(v) if isinstance(v, list) else v for v in data.values()])
-    return to_csv(OUTLOOK_HEADERS, rows)
+    return to_csv(OUTLOOK_HEADERS, rows, style)
 
 
 def align(a: Alignment, style: Style) -> str:
@@ -156,4 +161,4 @@ def align(a: Alignment, style: Style) -> str:
         bloc = bloc_of.get(pair.a.id)
         same = bloc is not None and bloc == bloc_of.get(pair.b.id)
         rows.append([*pair.to_json().values(), bloc if same else None])
-    return to_csv(ALIGN_HEADERS, rows)
+    return to_csv(ALIGN_HEADERS, rows, style)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tracker.render.style import AS_IS, ReportView
+from tracker.text import terminal_lines
 
 if TYPE_CHECKING:
     from tracker.core.outlook_types import Alignment, Outlook
@@ -23,22 +24,29 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
 
     if view.briefing is None:
         raise ValueError("an HTML report is drawn from its briefing")
-    return page.report(view.briefing(), standing=view.standing() if view.standing else None)
+    return _shown(
+        page.report(view.briefing(), standing=view.standing() if view.standing else None), style
+    )
 
 
 def diff(d: Diff, style: Style) -> str:
     from tracker.render import page
 
-    return page.diff(d)
+    return _shown(page.diff(d), style)
 
 
 def outlook(o: Outlook, style: Style) -> str:
     from tracker.render import page
 
-    return page.outlook(o)
+    return _shown(page.outlook(o), style)
 
 
 def align(a: Alignment, style: Style) -> str:
     from tracker.render import page
 
-    return page.align(a)
+    return _shown(page.align(a), style)
+
+
+def _shown(text: str, style: Style) -> str:
+    """A page printed to a terminal shows its control characters escaped."""
+    return terminal_lines(text) if style.terminal else text

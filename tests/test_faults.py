@@ -1,0 +1,658 @@
+"""Faults, with real processes: `-o` onto devices, pipes and symlinks, two
+writers of one file, a backup killed or refused, a full disk, migrations
+killed at every step, concurrent first use, deadlocks retried, imports read
+from a pipe.
+
+Like tests/test_team.py, no assertion depends on timing: a test waits for
+what it needs to see, with generous timeouts, and a kill that comes too late
+is tried again on a bigger database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from helpers import (
+    BACKENDS,
+    TIMEOUT,
+    Tracker,
+    count,
+    one_line,
+    server_database,
+    server_url,
+    setup_pair,
+    start,
+    tracker_command,
+)
+from tracker.core.values import fingerprint_input, fingerprint_of
+from tracker.db import HEAD, SCHEMA_REVISIONS, Database, SchemaState, migrate, resolve_url
+from tracker.db.schema import ISSUE, PARTY, STATEMENT, metadata
+from tracker.resources import seed_file
+
+pytestmark = pytest.mark.slow
+HEADER = "party,issue,stance,stated_on,summary"
+
+
+def run(db: str, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        tracker_command(db, *args), capture_output=True, text=True, input=input, timeout=TIMEOUT
+    )
+
+
+def fill(tracker: Tracker, tmp_path: Path, rows: int) -> None:
+    """`rows` statements on ukraine/donbas, by one CSV import."""
+    setup_pair(tracker)
+    path = tmp_path / f"fill-{uuid.uuid4().hex[:6]}.csv"
+    lines = [HEADER] + [f"ukraine,donbas,open,2025-11-20,row {n} {'x' * 200}" for n in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tracker("import", str(path))
+
+
+def scratch_files(folder: Path) -> list[str]:
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.endswith(".partial") or ".partial-" in p.name
+    )
+
+
+@contextlib.contextmanager
+def small_disk(tmp_path: Path, size: str) -> Iterator[Path]:
+    """A folder on a tmpfs of `size`: a disk that fills up. Needs root."""
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+# --- -o: devices, pipes, symlinks, two writers ----------------------------------------
+
+
+@pytest.fixture
+def seeded_file(sqlite_db: str) -> Tracker:
+    """The seed in a SQLite file: where `-o` writes does not depend on the backend."""
+    tracker = Tracker(sqlite_db)
+    tracker("import", str(seed_file()))
+    return tracker
+
+
+def test_output_to_devices_is_written_not_replaced(seeded_file: Tracker) -> None:
+    """`-o /dev/null` and `/dev/stdout` are written to and stay what they
+    were; `/dev/full` fails with ENOSPC, named, exit 1."""
+    seeded = seeded_file
+    expected = seeded("export").stdout
+    done = run(seeded.db, "export", "-o", "/dev/null")
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    done = run(seeded.db, "export", "-o", "/dev/stdout")
+    assert done.returncode == 0 and done.stdout == expected, done.stderr
+    done = run(seeded.db, "report", "--format", "html", "-o", "/dev/full")
+    assert done.returncode == 1
+    assert done.stderr == "Error: No space left on device: /dev/full\n"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_output_to_a_fifo(seeded_file: Tracker, tmp_path: Path) -> None:
+    seeded = seeded_file
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    done = run(seeded.db, "export", "--format", "csv", "-o", str(fifo))
+    reader.join(TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert got == [seeded("export", "--format", "csv").stdout.encode()]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_through_a_symlink(seeded_file: Tracker, tmp_path: Path) -> None:
+    """A symlink stays a link; the file it points to gets the output,
+    atomically (a scratch file beside it, renamed)."""
+    seeded = seeded_file
+    target_folder = tmp_path / "elsewhere"
+    target_folder.mkdir()
+    real = target_folder / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    done = run(seeded.db, "export", "-o", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8") == seeded("export").stdout
+    assert scratch_files(tmp_path) == scratch_files(target_folder) == []
+
+
+def test_two_writers_of_one_output_file(sqlite_db: str, tmp_path: Path) -> None:
+    """Two exports to the same file at the same moment: both succeed, and the
+    file is one whole export, never a mix or a half."""
+    tracker, db = Tracker(sqlite_db), sqlite_db
+    fill(tracker, tmp_path, 20_000)
+    expected = tracker("export").stdout
+    target = tmp_path / "same.json"
+    for _ in range(3):
+        procs = [start(db, "export", "-o", str(target)) for _ in range(2)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=TIMEOUT)
+            assert proc.returncode == 0, err
+        assert target.read_text(encoding="utf-8") == expected
+        assert scratch_files(tmp_path) == []
+
+
+# --- db backup: killed, damaged, full ---------------------------------------------------
+
+
+def _kill_when_writing(db: str, target: Path, signum: int) -> subprocess.Popen[str] | None:
+    """Starts `db backup TARGET` and sends it `signum` as soon as its scratch
+    file appears; None if it finished first."""
+    proc = start(db, "db", "backup", str(target))
+    while proc.poll() is None:
+        if scratch_files(target.parent):
+            proc.send_signal(signum)
+            proc.communicate(timeout=TIMEOUT)
+            return proc
+    proc.communicate()
+    return None
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["kill", "term"])
+def test_killed_backup_leaves_nothing_for_long(
+    tracker: Tracker, db: str, tmp_path: Path, signum: int
+) -> None:
+    """SIGTERM: the backup removes its scratch file on the way out. SIGKILL
+    cannot be caught: the scratch file stays, and the next backup to the
+    same file removes it."""
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = 20_000
+    fill(tracker, tmp_path, rows)
+    for _attempt in range(5):
+        target = out / "backup.db"
+        killed = _kill_when_writing(db, target, signum)
+        if killed is not None:
+            break
+        target.unlink()
+        fill(tracker, tmp_path, rows)  # bigger, for a slower backup
+        rows *= 2
+    else:
+        pytest.fail("every backup finished before it could be seen writing")
+    assert killed.returncode in (-signum, 128 + signum)
+    assert not target.exists()
+    if signum == signal.SIGTERM:
+        assert scratch_files(out) == []
+    else:
+        assert scratch_files(out) != []
+    done = run(db, "db", "backup", str(target))
+    assert done.returncode == 0, done.stderr
+    assert scratch_files(out) == [] and target.exists()
+
+
+def test_a_scratch_file_of_a_live_writer_is_kept(tracker: Tracker, tmp_path: Path) -> None:
+    """Only scratch files of dead processes are removed: one whose process
+    is alive (another backup under way) is left alone."""
+    setup_pair(tracker)
+    live = tmp_path / f".backup.db.{os.getppid()}.abc123.partial"
+    dead = tmp_path / ".backup.db.999999999.abc123.partial"
+    live.write_text("x")
+    dead.write_text("x")
+    tracker("db", "backup", str(tmp_path / "backup.db"))
+    assert live.exists() and not dead.exists()
+
+
+def test_backup_of_a_damaged_database_is_refused(sqlite_db: str, tmp_path: Path) -> None:
+    tracker = Tracker(sqlite_db)
+    fill(tracker, tmp_path, 500)
+    with contextlib.closing(sqlite3.connect(sqlite_db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(sqlite_db, "r+b") as f:  # three pages of the statement table overwritten
+        for page in (10, 20, 30):
+            f.seek(page * 4096)
+            f.write(b"\xa5" * 4096)
+    target = tmp_path / "copy.db"
+    done = run(sqlite_db, "db", "backup", str(target))
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"Error: database {sqlite_db} is damaged (")
+    assert done.stderr.endswith("): no backup was written\n") and done.stderr.count("\n") == 1
+    assert not target.exists() and scratch_files(tmp_path) == []
+
+
+def test_backup_onto_a_full_disk(seeded: Tracker, backend: str, tmp_path: Path) -> None:
+    with small_disk(tmp_path, "16k") as disk:
+        target = disk / "backup.out"
+        done = run(seeded.db, "db", "backup", str(target))
+        assert done.returncode == 1
+        assert done.stderr.startswith(f"Error: cannot write the backup {target}: "), done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        assert list(disk.iterdir()) == []
+        done = run(seeded.db, "export", "-o", str(disk / "export.json"))
+        assert done.returncode == 1
+        assert done.stderr.startswith("Error: No space left on device"), done.stderr
+        assert list(disk.iterdir()) == []
+
+
+# --- migrations killed at every step ------------------------------------------------
+
+# Runs tracker with a hook on every migration step (`tracker.db.steps.hook`):
+# it names each step on stderr, and kills the process (SIGKILL, nothing
+# caught) at the step named by its first argument.
+KILLER = r"""
+import os, signal, sys
+from tracker.db import steps
+from tracker.cli import main
+
+target = sys.argv.pop(1)
+
+def hook(label):
+    print(f"step: {label}", file=sys.stderr, flush=True)
+    if label == target:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+steps.hook = hook
+main()
+"""
+
+
+def migrate_killed_at(db: str, step: str, *args: str) -> list[str]:
+    """Runs `tracker db ARGS`, killed at `step` ('' for none); the steps it reached."""
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, step, "--db", db, "db", *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert proc.returncode == (-signal.SIGKILL if step else 0), proc.stderr
+    return [line[6:] for line in proc.stderr.splitlines() if line.startswith("step: ")]
+
+
+@pytest.fixture(params=BACKENDS)
+def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(backend, database): a brand-new database, not created yet."""
+    if request.param == "sqlite":
+        yield "sqlite", str(tmp_path / "new.db")
+        return
+    with server_database(request.param) as url:
+        yield request.param, url
+
+
+def _state(db: str) -> SchemaState:
+    database = Database(resolve_url(db))
+    try:
+        return database.state()
+    finally:
+        database.dispose()
+
+
+def _check_head(db: str, export: str | None) -> None:
+    """At head, the schema as the models say, no leftover index, every
+    fingerprint in head's form, and (if given) the same export."""
+    database = Database(resolve_url(db))
+    try:
+        assert database.state().status == "current"
+        with database.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts=migrate.compare_options())
+            assert compare_metadata(context, metadata) == []
+            rows = conn.execute(
+                select(PARTY.c.slug, ISSUE.c.slug, *(STATEMENT.c[c] for c in FINGERPRINTED))
+                .join_from(STATEMENT, PARTY)
+                .join(ISSUE)
+            ).all()
+    finally:
+        database.dispose()
+    for _, _, score, day, *texts, fingerprint in rows:
+        day = day if isinstance(day, str) else day.isoformat()
+        raw = fingerprint_input(score, day, *texts)
+        assert fingerprint == fingerprint_of(raw)
+    if export is not None:
+        assert Tracker(db)("export").stdout == export
+
+
+FINGERPRINTED = (
+    "score", "stated_on", "summary", "quote", "speaker", "source", "basis", "conditions",
+    "fingerprint",
+)  # fmt: skip
+
+
+def _check_stopped(db: str, backend: str, revision: str | None, migration: str) -> None:
+    """After a kill: where DDL is transactional, the database is exactly at
+    `revision`, where the command found it (None: empty); on MySQL/MariaDB it reads as interrupted in
+    `migration`, and every command refuses it."""
+    state = _state(db)
+    if backend != "mysql":
+        assert (state.status, state.revision) in (("behind", revision), ("current", revision)) or (
+            revision is None and state.status == "empty"
+        ), state
+        return
+    assert (state.status, state.revision) == ("interrupted", migration), state
+    tracker = Tracker(db)
+    message = f"migration {migration} was interrupted: run 'tracker db upgrade'\n"
+    for args in (("db", "current"), ("log",), ("import", str(seed_file()))):
+        refused = one_line(tracker.fails(*args))
+        assert refused.endswith(message), refused
+
+
+def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path) -> None:
+    """Each migration, up and down, killed (SIGKILL) before each of its steps
+    in turn: the database is left as it was, or (MySQL, MariaDB) refused as
+    interrupted by every command; `db upgrade` then finishes it, to the very
+    schema and fingerprints of a migration never interrupted."""
+    backend, db = new_db
+    tracker = Tracker(db)
+
+    def finish(db: str) -> None:
+        out = tracker("db", "upgrade").stdout
+        assert out.endswith((f" -> {HEAD}\n", f" is already at {HEAD}\n")), out
+
+    # Creating a brand-new database (every revision), killed at each step.
+    created = migrate_killed_at(db, "", "upgrade")
+    assert any(s.startswith("0001 upgrade: create table") for s in created)
+    emptied = migrate_killed_at(db, "", "downgrade", "base", "--yes")
+    for step in created:
+        migrate_killed_at(db, step, "upgrade")
+        _check_stopped(db, backend, None, step[:4])
+        finish(db)
+        _check_head(db, None)
+        tracker("db", "downgrade", "base", "--yes")
+    # Down to base, killed at each step of 0001's downgrade.
+    for step in (s for s in emptied if s.startswith("0001")):
+        tracker("db", "upgrade")
+        migrate_killed_at(db, step, "downgrade", "base", "--yes")
+        _check_stopped(db, backend, HEAD, "0001")
+        finish(db)
+        _check_head(db, None)
+        tracker("db", "downgrade", "base", "--yes")
+    # Each later revision on a database with statements (two batches of
+    # fingerprints), down to the one before it and up again.
+    tracker("import", str(seed_file()))
+    path = tmp_path / "more.csv"
+    lines = [HEADER] + [f"ukraine,donbas,open,2025-11-20,row {n}" for n in range(6_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tracker("import", str(path))
+    # What a downgrade drops (0003's people, keywords, histories) stays
+    # dropped: the export to come back to is the one after a plain round trip.
+    tracker("db", "downgrade", SCHEMA_REVISIONS[0], "--yes")
+    tracker("db", "upgrade")
+    export = tracker("export").stdout
+    for n, revision in enumerate(SCHEMA_REVISIONS[1:], start=1):
+        before = SCHEMA_REVISIONS[n - 1]
+        down = migrate_killed_at(db, "", "downgrade", before, "--yes")
+        up = migrate_killed_at(db, "", "upgrade")
+        down = [s for s in down if s.startswith(revision)]
+        up = [s for s in up if s.startswith(revision)]
+        assert sum("fingerprints after id" in s for s in up) == 2, up
+        for step in down:
+            migrate_killed_at(db, step, "downgrade", before, "--yes")
+            _check_stopped(db, backend, HEAD, step[:4])
+            finish(db)
+            _check_head(db, export)
+        for step in up:
+            tracker("db", "downgrade", before, "--yes")
+            migrate_killed_at(db, step, "upgrade")
+            _check_stopped(db, backend, before, step[:4])
+            finish(db)
+            _check_head(db, export)
+    assert tracker("import", str(seed_file())).stdout.startswith(
+        "Added 0 statements; skipped 24 already present"
+    )
+
+
+# --- first use, by many processes at once ---------------------------------------------
+
+
+def test_concurrent_first_use_of_a_new_database(new_db: tuple[str, str]) -> None:
+    """8 processes run their first command on a brand-new database at the
+    same moment, in 3 rounds: one creates it, the others wait and use it."""
+    _, db = new_db
+    for round_ in range(3):
+        procs = [start(db, "party", "add", f"p{round_}-{n}", "--name", f"P {n}") for n in range(8)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=TIMEOUT)
+            assert (proc.returncode, err) == (0, ""), err
+        assert _state(db).status == "current"
+        assert count(db, "party") == 8
+        Tracker(db)("db", "downgrade", "base", "--yes")
+
+
+# --- import from a pipe ---------------------------------------------------------------
+
+# Runs tracker and then says on stderr how much memory it took at most (KiB):
+# VmHWM, this process's own peak (getrusage's would count the parent's from
+# before the exec).
+MEASURED = r"""
+import atexit, re, sys
+def peak():
+    status = open("/proc/self/status").read()
+    print("maxrss", re.search(r"VmHWM:\s*(\d+)", status)[1], file=sys.stderr)
+atexit.register(peak)
+from tracker.cli import main
+main()
+"""
+
+
+def _import_measured(db: str, source: str, stdin: Path | None = None) -> tuple[str, int]:
+    """(stdout, peak memory in KiB) of `tracker import SOURCE`, its standard
+    input from `stdin` piped through `cat` (a pipe, not a file)."""
+    command = [sys.executable, "-c", MEASURED, "--db", db, "import", source]
+    if stdin is None:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+    else:
+        cat = subprocess.Popen(["cat", str(stdin)], stdout=subprocess.PIPE)
+        proc = subprocess.run(
+            command, stdin=cat.stdout, capture_output=True, text=True, timeout=TIMEOUT
+        )
+        assert cat.stdout is not None
+        cat.stdout.close()
+        cat.wait()
+    assert proc.returncode == 0, proc.stderr
+    peak = int(proc.stderr.split("maxrss ")[1])
+    return proc.stdout, peak
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_import_from_a_pipe(tmp_path: Path, kind: str) -> None:
+    """`cat FILE | tracker import -`, `tracker import /dev/stdin` and a FIFO:
+    the same statements as from the file, in the same memory."""
+    source = Tracker(str(tmp_path / "source.db"))
+    fill(source, tmp_path, 40_000)
+    exported = tmp_path / f"export.{kind}"
+    source("export", "--format", kind, "-o", str(exported))
+
+    def fresh(name: str) -> str:
+        db = str(tmp_path / f"{name}.db")
+        if kind == "csv":  # a JSON file brings its parties and issues
+            setup_pair(Tracker(db))
+        return db
+
+    from_file, file_peak = _import_measured(fresh("file"), str(exported))
+    assert from_file.startswith("Added 40,000 statements")
+    for name, how in (("dash", "-"), ("stdin", "/dev/stdin")):
+        db = fresh(name)
+        out, peak = _import_measured(db, how, stdin=exported)
+        assert out == from_file
+        assert Tracker(db)("export", "--format", kind).stdout == exported.read_text("utf-8")
+        assert peak < file_peak * 1.1 + 4096, (peak, file_peak)  # KiB
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(exported.read_bytes()))
+    writer.start()
+    db = fresh("fifo")
+    assert run(db, "import", str(fifo)).stdout == from_file
+    writer.join(TIMEOUT)
+
+
+# --- control characters and a terminal --------------------------------------------------
+
+HOSTILE = "clear\x1b[2J\x1b]0;owned\x07 back\rover \x9b31m c1"
+RAW = ("\x1b", "\r", "\x9b", "\x07")
+
+
+def _on_a_terminal(db: str, *args: str) -> str:
+    """What `tracker ARGS` prints to a terminal (a pty, in raw mode so that
+    the terminal adds no carriage returns of its own)."""
+    import pty
+    import tty
+
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    proc = subprocess.Popen(
+        tracker_command(db, *args), stdout=slave, stderr=subprocess.PIPE, text=False
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 0, err
+    # Less tracker's own colours (the stances' in a table).
+    return re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8"))
+
+
+def test_control_characters_never_reach_a_terminal(sqlite_db: str, tmp_path: Path) -> None:
+    """Every format printed to a terminal shows control characters escaped;
+    in a file, CSV keeps them verbatim (data round-trips) and JSON escapes
+    C0 and C1."""
+    tracker = Tracker(sqlite_db)
+    tracker("party", "add", "ukraine", "--name", f"Ukraine {HOSTILE}", "--kind", HOSTILE)
+    tracker("issue", "add", "donbas", "--title", f"Donbas {HOSTILE}")
+    tracker("add", "ukraine", "donbas", "open", "-s", HOSTILE, "--date", "2025-11-30")
+    commands: list[tuple[str, ...]] = [
+        ("log",),
+        ("show", "1"),
+        ("history", "ukraine", "donbas"),
+        ("party", "list"),
+        ("issue", "list"),
+        ("diff", "2025-11-01", "2025-12-01"),
+        ("report", "--as-of", "2025-12-01", "--detail"),
+    ]
+    for args in commands:
+        for fmt in ("table", "markdown", "csv", "json"):
+            shown = _on_a_terminal(sqlite_db, *args, "--format", fmt)
+            assert not any(c in shown for c in RAW), (args, fmt, shown)
+    for fmt in ("csv", "json"):
+        shown = _on_a_terminal(sqlite_db, "export", "--format", fmt)
+        assert "\\x1b[2J" in shown or "\\u001b[2J" in shown
+        assert not any(c in shown for c in RAW), (fmt, shown)
+    shown = _on_a_terminal(sqlite_db, "report", "--as-of", "2025-12-01", "--format", "html")
+    assert not any(c in shown for c in RAW)
+    # In files: CSV verbatim, JSON escaped; both import back to the same text.
+    csv_file, json_file = tmp_path / "out.csv", tmp_path / "out.json"
+    tracker("export", "--format", "csv", "-o", str(csv_file))
+    tracker("export", "-o", str(json_file))
+    assert HOSTILE in csv_file.read_bytes().decode("utf-8")
+    raw_json = json_file.read_text("utf-8")
+    assert not any(c in raw_json for c in RAW) and "\\u009b" in raw_json
+    assert json.loads(raw_json)["statements"][0]["summary"] == HOSTILE
+    piped = subprocess.run(
+        tracker_command(sqlite_db, "log", "--format", "csv"), capture_output=True
+    )
+    assert HOSTILE in piped.stdout.decode("utf-8")  # a pipe: verbatim
+
+
+# --- a backup after concurrent writers, restored on every backend -------------------
+
+ADDER = r"""
+import sys
+from tracker.cli import cli
+db, worker = sys.argv[1], sys.argv[2]
+for n in range(25):
+    try:
+        cli.main(["--db", db, "add", "ukraine", "donbas", "open", "-s", f"{worker} {n}",
+                  "--date", "2025-11-30"])
+    except SystemExit as exit:
+        assert exit.code == 0, exit.code
+"""
+
+
+def test_backup_after_concurrent_writers_restores_every_id(
+    tracker: Tracker, db: str, backend: str, tmp_path: Path
+) -> None:
+    """4 processes add statements at once (their ids and recorded_at need not
+    agree in order); the backup, restored into an empty database on each
+    backend, keeps every id and exports the very same file."""
+    setup_pair(tracker)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, db, f"w{w}"], stderr=subprocess.PIPE, text=True
+        )
+        for w in range(4)
+    ]
+    for proc in workers:
+        _, err = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == 0, err
+    tracker("retract", "7", "--reason", "wrong")
+    original = tracker("export").stdout
+    backup = tmp_path / "backup.json"
+    if backend == "sqlite":  # its backup is a copy of the file: restore the JSON export
+        backup.write_text(original, encoding="utf-8")
+    else:
+        tracker("db", "backup", str(backup))
+    by_id = {s["id"]: s for s in json.loads(original)["statements"]}
+    targets: list[contextlib.AbstractContextManager[str]] = [
+        contextlib.nullcontext(str(tmp_path / "restored.db"))
+    ]
+    targets += [server_database(b) for b in ("postgresql", "mysql") if server_url(b) is not None]
+    for target in targets:
+        with target as restored_db:
+            restored = Tracker(restored_db)
+            restored("import", str(backup))
+            assert restored("export").stdout == original
+            for statement_id in (1, 7, 50, 100):
+                shown = json.loads(restored("show", str(statement_id), "-f", "json").stdout)
+                assert shown == by_id[statement_id]
+            added = restored("add", "ukraine", "donbas", "open", "-s", "after", "-f", "json")
+            assert json.loads(added.stdout)["id"] == 101
+
+
+# --- deadlocks and races between two imports ------------------------------------------
+
+
+def test_concurrent_imports_that_create_the_same_names(db: str, tmp_path: Path) -> None:
+    """Two `import --create-missing` of one file at the same moment, naming
+    parties and issues neither has: on MariaDB one was aborted as a deadlock,
+    elsewhere one found a party created meanwhile. Each such transaction is
+    run again: both succeed, and every statement is there once."""
+    for round_ in range(3):
+        path = tmp_path / f"names-{round_}.csv"
+        rows = [f"r{round_}-p{n},r{round_}-i{n % 5},open,2025-11-20,row {n}" for n in range(20)]
+        path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+        procs = [start(db, "import", "--create-missing", str(path)) for _ in range(2)]
+        outs = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=TIMEOUT)
+            assert proc.returncode == 0, err
+            outs.append(out)
+        assert sorted(o.split(";")[0].split(".")[0] for o in outs) == [
+            "Added 0 statements",
+            "Added 20 statements",
+        ], outs
+    assert count(db) == 60 and count(db, "party") == 60
