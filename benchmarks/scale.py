@@ -392,11 +392,18 @@ def _path(env: dict[str, str]) -> str:
 
 
 def _drop_everything(backend: Backend, url: str) -> None:
+    """Every table tracker made, so the next import starts from nothing."""
+    if backend.name == "sqlite":
+        for name in (url, f"{url}-wal", f"{url}-shm"):
+            Path(name).unlink(missing_ok=True)
+        return
     conn = backend.connect(url)
-    for table in ("statement", "party_alias", "party", "issue", "alembic_version"):
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
-    if backend.name != "sqlite":
-        conn.commit()
+    query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    for (table,) in conn.execute(query).fetchall():
+        # CASCADE: foreign keys and the ledger's triggers go with the table.
+        conn.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
+    conn.execute("DROP FUNCTION IF EXISTS statement_append_only()")
+    conn.commit()
     conn.close()
 
 

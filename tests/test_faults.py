@@ -402,7 +402,8 @@ def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path
         up = migrate_killed_at(db, "", "upgrade")
         down = [s for s in down if s.startswith(revision)]
         up = [s for s in up if s.startswith(revision)]
-        assert sum("fingerprints after id" in s for s in up) == 2, up
+        if revision in ("0002", "0003"):  # those that rewrite fingerprints, in batches
+            assert sum("fingerprints after id" in s for s in up) == 2, up
         for step in down:
             migrate_killed_at(db, step, "downgrade", before, "--yes")
             _check_stopped(db, backend, HEAD, step[:4])

@@ -17,6 +17,8 @@ DENIED_SQLSTATES = {"42501"}
 DENIED_MYSQL_ERRORS = {1142, 1143, 1044}
 # MySQL and MariaDB report a failed CHECK as an operational error.
 CHECK_FAILED_MYSQL_ERRORS = {3819, 4025}
+# MySQL and MariaDB report a trigger's SIGNAL (the append-only ledger) as 1644.
+SIGNALLED_MYSQL_ERRORS = {1644}
 # A password this short is masked only where it stands alone: masked inside
 # words it would blank half of every message ("t***ble").
 SHORT_SECRET = 4
@@ -44,7 +46,8 @@ def _refused(err: sa_exc.SQLAlchemyError, orig: BaseException) -> bool:
         return True
     if getattr(orig, "sqlstate", None) in DENIED_SQLSTATES:
         return True
-    return _mysql_error(orig) in DENIED_MYSQL_ERRORS | CHECK_FAILED_MYSQL_ERRORS
+    refusals = DENIED_MYSQL_ERRORS | CHECK_FAILED_MYSQL_ERRORS | SIGNALLED_MYSQL_ERRORS
+    return _mysql_error(orig) in refusals
 
 
 def aborted(err: sa_exc.SQLAlchemyError) -> bool:
