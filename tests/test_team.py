@@ -203,6 +203,38 @@ def test_same_slug_at_once_one_wins(tracker: Tracker, db: str, tmp_path: Path) -
     assert count(db, "party") == 2 * rounds
 
 
+def test_same_catalog_imported_at_once_both_succeed(
+    tracker: Tracker, db: str, tmp_path: Path
+) -> None:
+    """Two processes import the same new parties, issue and person at the
+    same moment, round after round: the one that finds them taken half way
+    runs again (a Conflict, not a bad file) and finds them made, so both
+    succeed and each record is there once."""
+    rounds = 8
+    files = []
+    for k in range(rounds):
+        catalog = {
+            "parties": [
+                {"slug": f"jr-{k}-a", "name": f"JR {k} A", "aliases": [f"Jay {k}"]},
+                {"slug": f"jr-{k}-b", "name": f"JR {k} B"},
+            ],
+            "issues": [{"slug": f"jr-{k}-i", "title": f"JR {k} I", "aliases": [f"Eye {k}"]}],
+            "people": [
+                {"name": f"Person {k}", "affiliations": [{"party": f"jr-{k}-a", "role": "envoy"}]}
+            ],
+            "statements": [],
+        }
+        path = tmp_path / f"catalog-{k}.json"
+        path.write_text(json.dumps(catalog), encoding="utf-8")
+        files.append(["import", str(path)])
+    first, second = run_workers(db, tmp_path, [files, files])
+    for one, other in zip(first, second, strict=True):
+        assert (one["code"], other["code"]) == (0, 0), (one, other)
+        assert one["stderr"] == other["stderr"] == "", (one, other)
+    assert count(db, "party") == 2 * rounds
+    assert count(db, "issue") == count(db, "person") == count(db, "affiliation") == rounds
+
+
 # --- readers and a big import ------------------------------------------------
 
 

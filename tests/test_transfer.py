@@ -163,6 +163,16 @@ def test_unknown_names_listed_together(tracker: Tracker, tmp_path: Path) -> None
     )
 
 
+def test_a_new_party_may_not_take_another_records_name(tracker: Tracker, tmp_path: Path) -> None:
+    """A party the import would create under an issue's slug is a bad row,
+    named as such, not a race lost to another command (run again in vain)."""
+    setup_pair(tracker)
+    path = write(tmp_path, "s.csv", f"{HEADER}\nDonbas,donbas,open,2025-11-30,a\n")
+    message = one_line(tracker.fails("import", path, "--create-missing"))
+    assert message == "Error: line 2: slug 'donbas' is already a name of issue 'donbas'\n"
+    assert statement_count(tracker) == 0
+
+
 def test_dry_run_writes_nothing(tracker: Tracker) -> None:
     out = tracker("import", str(seed_file()), "--dry-run").stdout
     assert out.startswith("Would add 24 statements; would create parties ukraine")

@@ -19,6 +19,11 @@ class AlreadyExists(TrackerError):
     """A slug, alias or name that is taken."""
 
 
+class Taken(AlreadyExists):
+    """A name that was free when the command looked, refused by a unique
+    constraint when it wrote: another transaction took it meanwhile."""
+
+
 class Invalid(TrackerError):
     """A value the data model refuses (bad slug, date out of range, ...)."""
 

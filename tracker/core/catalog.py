@@ -16,7 +16,7 @@ from tracker.core.types import IssueRef, PartyRef
 from tracker.core.values import clean_text
 from tracker.db.models import Issue, Keyword, Party, PartyAlias
 from tracker.db.schema import NAME_LENGTH, SLUG_LENGTH
-from tracker.errors import AlreadyExists, Invalid
+from tracker.errors import AlreadyExists, Invalid, Taken
 
 
 def text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:
@@ -62,14 +62,15 @@ def flush_new(session: Session, messages: dict[str, str]) -> None:
     """Write what the session holds. Another writer may have taken a slug or
     a name since we looked (it committed between our check and our write):
     the unique constraint then refuses the row, with the same message the
-    check gives."""
+    check gives, as `Taken` (which an import turns into a Conflict, to run
+    again)."""
     try:
         session.flush()
     except IntegrityError as err:
         message = messages.get(unique_violated(err) or "")
         if message is None:
             raise
-        raise AlreadyExists(message) from None
+        raise Taken(message) from None
 
 
 def party_view(party: Party) -> PartyView:

@@ -24,6 +24,14 @@ def _affiliation(row: AffiliationRow) -> Affiliation:
     return Affiliation(row.party.slug, row.role, row.starts_on, row.ends_on)
 
 
+def taken_messages(name: str) -> dict[str, str]:
+    """What `flush_new` says when a person's name or alias was taken meanwhile."""
+    return {
+        "person.key": f"person {name!r} already exists",
+        "person_alias.key": f"an alias of {name!r} now names another person",
+    }
+
+
 def person_view(person: Person) -> PersonView:
     spans = sorted(
         person.affiliations, key=lambda a: (a.starts_on or dt.date.min, a.ends_on or dt.date.max)
@@ -84,13 +92,7 @@ def add_person(
         AffiliationRow(party_id=where.id, role=role, starts_on=start, ends_on=end)
     )
     session.add(person)
-    flush_new(
-        session,
-        {
-            "person.key": f"person {name!r} already exists",
-            "person_alias.key": f"an alias of {name!r} now names another person",
-        },
-    )
+    flush_new(session, taken_messages(name))
     span = Affiliation(where.slug, role, start, end)
     changes: list[revisions.Change] = [(revisions.CREATED, None, name)]
     changes += [(revisions.ALIAS, None, a.alias) for a in person.aliases]
@@ -170,13 +172,7 @@ def edit_person(
         taken.claim(alias, "alias", mine)
         person.aliases.append(PersonAlias(alias=alias, key=key(alias)))
         changes.append((revisions.ALIAS, None, alias))
-    flush_new(
-        session,
-        {
-            "person.key": f"person {person.name!r} already exists",
-            "person_alias.key": f"an alias of {person.name!r} now names another person",
-        },
-    )
+    flush_new(session, taken_messages(person.name))
     revisions.record(session, "person", person.id, changes)
     return person_view(person)
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tracker.core import catalog, merge, revisions
 from tracker.core.names import Namespace, issue_index, key, party_index
 from tracker.core.records import Revision
-from tracker.core.transfer.parse import ImportResult
+from tracker.core.transfer.parse import ImportResult, raced
 from tracker.db.models import (
     Issue,
     IssueAlias,
@@ -31,7 +31,7 @@ from tracker.db.models import (
     PartyAlias,
 )
 from tracker.db.schema import REVISION
-from tracker.errors import ImportFailed, TrackerError
+from tracker.errors import Conflict, ImportFailed, TrackerError
 
 Identity = tuple[str, str | None, str | None, dt.datetime, str]
 
@@ -248,7 +248,15 @@ def _sync(
             record.keywords, lambda k: Keyword(keyword=k, key=key(k)), lambda r: r.keyword
         )
         reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
-    catalog.flush_new(session, {})
+    catalog.flush_new(session, _taken(kind, record.slug))
+
+
+def _taken(kind: str, slug: str) -> dict[str, str]:
+    """What `flush_new` says when another command took a name meanwhile."""
+    return {
+        f"{kind}.slug": f"{kind} {slug!r} already exists",
+        f"{kind}_alias.key": f"an alias of {kind} {slug!r} now names another {kind}",
+    }
 
 
 def keep_history(session: Session, kind: str, record_id: int, history: Sequence[Revision]) -> None:
@@ -271,17 +279,21 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
                 None,
             )
             if found is None:
-                view = catalog.add_party(
-                    session, p["slug"], p.get("name") or "", p.get("kind"), aliases,
-                    p.get("description"), history=not history, taken=taken,
-                )  # fmt: skip
+                with raced():
+                    view = catalog.add_party(
+                        session, p["slug"], p.get("name") or "", p.get("kind"), aliases,
+                        p.get("description"), history=not history, taken=taken,
+                    )  # fmt: skip
                 result.parties_created.append(view.slug)
                 keep_history(session, "party", taken.parties.slugs[view.slug].id, history)
             elif history:
                 party = session.get(Party, found.id)
                 assert party is not None
-                _sync(session, "party", party, p["slug"], history)
+                with raced():
+                    _sync(session, "party", party, p["slug"], history)
                 taken = Namespace(session)  # its names may have changed
+        except Conflict:
+            raise
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None
 
@@ -301,10 +313,11 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 None,
             )
             if found is None:
-                view = catalog.add_issue(
-                    session, i["slug"], i.get("title") or "", i.get("proposition"),
-                    i.get("description"), keywords, history=not history, taken=taken,
-                )  # fmt: skip
+                with raced():
+                    view = catalog.add_issue(
+                        session, i["slug"], i.get("title") or "", i.get("proposition"),
+                        i.get("description"), keywords, history=not history, taken=taken,
+                    )  # fmt: skip
                 result.issues_created.append(view.slug)
                 mine = taken.issues.slugs[view.slug]
                 issue = session.get(Issue, mine.id)
@@ -314,12 +327,16 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                         taken.claim(alias, "alias", mine)
                         issue.aliases.append(IssueAlias(alias=alias, key=key(alias)))
                         taken.issues.aliases[key(alias)] = mine
-                catalog.flush_new(session, {})
+                with raced():
+                    catalog.flush_new(session, _taken("issue", issue.slug))
                 keep_history(session, "issue", issue.id, history)
             elif history:
                 issue = session.get(Issue, found.id)
                 assert issue is not None
-                _sync(session, "issue", issue, i["slug"], history)
+                with raced():
+                    _sync(session, "issue", issue, i["slug"], history)
                 taken = Namespace(session)
+        except Conflict:
+            raise
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None

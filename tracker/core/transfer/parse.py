@@ -30,7 +30,7 @@ from tracker.core.types import TEXT_FIELDS, IssueRef, PartyRef
 from tracker.core.values import TEXT_LIMIT, fingerprint_input, fingerprint_of, recorder
 from tracker.dates import utcnow
 from tracker.db.schema import NAME_LENGTH, STATEMENT
-from tracker.errors import AlreadyExists, Ambiguous, Conflict, ImportFailed
+from tracker.errors import Ambiguous, Conflict, ImportFailed, Taken
 
 # The statement columns an import writes, in the order of `Parser`'s tuples.
 INSERT_COLUMNS = (
@@ -102,14 +102,14 @@ class Names:
 
     def _new_party(self, name: str) -> Found:
         slug = slugify(name, "party")
-        with _raced(self.parties.index, slug):
+        with raced():
             catalog.add_party(self.session, slug, name.strip(), taken=self.taken)
         self.result.parties_created.append(slug)
         return self.taken.parties.slugs[slug].id, slug
 
     def _new_issue(self, name: str) -> Found:
         slug = slugify(name, "issue")
-        with _raced(self.issues.index, slug):
+        with raced():
             catalog.add_issue(self.session, slug, name.strip(), taken=self.taken)
         self.result.issues_created.append(slug)
         return self.taken.issues.slugs[slug].id, slug
@@ -133,15 +133,14 @@ class Names:
 
 
 @contextlib.contextmanager
-def _raced(index: NameIndex[Any], slug: str) -> Iterator[None]:
-    """A slug unknown when the import began but taken now was created by
-    another command at the same time: a Conflict (run again), not a bad row."""
+def raced() -> Iterator[None]:
+    """A name free when the import looked but taken when it wrote was
+    taken by another command at the same time: a Conflict (run again), not a
+    bad row."""
     try:
         yield
-    except AlreadyExists as err:
-        if index.find(slug) is None:
-            raise Conflict(f"{err}: another command created it at the same time") from None
-        raise
+    except Taken as err:
+        raise Conflict(f"{err}: another command created it at the same time") from None
 
 
 def slugify(name: str, kind: str) -> str:

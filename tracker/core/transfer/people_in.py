@@ -25,9 +25,9 @@ from tracker.core.transfer.catalog_in import (
     reconcile,
     union_history,
 )
-from tracker.core.transfer.parse import ImportResult
+from tracker.core.transfer.parse import ImportResult, raced
 from tracker.db.models import Affiliation, Person, PersonAlias
-from tracker.errors import ImportFailed, TrackerError
+from tracker.errors import Conflict, ImportFailed, TrackerError
 
 
 def _affiliation_rows(
@@ -87,7 +87,8 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
                         person.aliases.append(PersonAlias(alias=alias, key=key(alias)))
                 person.affiliations.extend(_affiliation_rows(session, _spans(p, where), where))
                 session.add(person)
-                catalog.flush_new(session, {})
+                with raced():
+                    catalog.flush_new(session, people.taken_messages(name))
                 if history:
                     keep_history(session, "person", person.id, history)
                 else:  # a file without history: made here and now
@@ -103,6 +104,8 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
                 known = session.get(Person, found.id)
                 assert known is not None
                 _sync_person(session, known, history, where)
+        except Conflict:
+            raise
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None
 
