@@ -154,3 +154,16 @@ def test_the_sections_are_read_as_written() -> None:
     assert anchor("tracker party add") == "tracker-party-add"
     assert anchor("The HTML pages") == "the-html-pages"
     assert mentions("`-f/--format`", "--format") and not mentions("`--all-of`", "--all")
+
+
+@pytest.mark.parametrize("path", LEAVES, ids=" ".join)
+def test_format_default_is_a_choice(path: CommandPath) -> None:
+    """A command's --format defaults to a format that prints its document
+    (the choices are found lazily: see `FormatChoice`)."""
+    option = next((p for p in COMMANDS[path].params if p.name == "fmt"), None)
+    if option is None:
+        pytest.skip("no --format")
+    assert isinstance(option.type, click.Choice)
+    if not isinstance(option.default, str):  # `read`: none given means review them
+        pytest.skip("no default format")
+    assert option.default in option.type.choices, (option.default, option.type.choices)

@@ -79,6 +79,9 @@ def top_level(modules: set[str]) -> set[str]:
     return {m.split(".")[0] for m in modules}
 
 
+JSON_FORMAT = "tracker.render.formats.json"  # to_json, for every command's --format json
+
+
 def test_add_stays_light(sqlite_db: str) -> None:
     """`tracker add` on a database at head imports neither alembic nor tabulate,
     nor jinja2 (the HTML pages' template engine)."""
@@ -92,6 +95,9 @@ def test_add_stays_light(sqlite_db: str) -> None:
     reader = top_level(modules) & {"trafilatura", "lxml", "syntok", "htmldate", "justext"}
     assert reader == set() and not any(m.startswith("tracker.read") for m in modules)
     assert not any(m.startswith("sqlalchemy.dialects.mysql") for m in modules)
+    # Nor the formats it does not print in, nor the catalog's records.
+    assert not any(m.startswith("tracker.render.formats.") for m in modules - {JSON_FORMAT})
+    assert "tracker.core.records" not in modules
 
 
 def test_only_html_imports_jinja2(sqlite_db: str) -> None:

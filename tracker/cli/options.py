@@ -162,6 +162,25 @@ def output_option() -> Callable[[F], F]:
     )
 
 
+class FormatChoice(click.Choice[str]):
+    """The formats that can print `document`, found when click first needs
+    them (to check a --format, for help or completion): finding them imports
+    every format module, which the other commands of the same module (`add`
+    beside `log`) should not pay for at start-up."""
+
+    def __init__(self, document: str) -> None:
+        self.document = document
+        self.case_sensitive = False
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return render.formats(self.document)
+
+    @choices.setter
+    def choices(self, value: tuple[str, ...]) -> None:
+        raise AttributeError("the formats are found in tracker.render, not set")
+
+
 def output_options(
     document: str | tuple[str, ...],
     *,
@@ -171,7 +190,11 @@ def output_options(
     """`--format`: every format that can print `document` ("report", ...; see
     `tracker.render`), or the formats given. Also `--tablefmt`, for commands
     that print tables, and `--output`, for those that can write a file."""
-    formats = render.formats(document) if isinstance(document, str) else document
+    if isinstance(document, str):
+        choice: click.Choice[str] = FormatChoice(document)
+        default = render.DEFAULT_FORMAT
+    else:
+        choice, default = click.Choice(document, case_sensitive=False), document[0]
 
     def decorate(f: F) -> F:
         if output:
@@ -188,8 +211,8 @@ def output_options(
             "--format",
             "-f",
             "fmt",
-            type=click.Choice(formats, case_sensitive=False),
-            default=formats[0],
+            type=choice,
+            default=default,
             show_default=True,
             help="Output format.",
         )(f)

@@ -18,6 +18,7 @@ from tracker.cli.options import (
     DATE,
     STANCE,
     STATEMENT_DATE,
+    FormatChoice,
     _check_tablefmt,
     app,
     emit,
@@ -89,7 +90,7 @@ def interactive() -> bool:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(render.formats("proposals"), case_sensitive=False),
+    type=FormatChoice("proposals"),
     help="Print the proposals in this format instead of reviewing them.",
 )
 @click.option(

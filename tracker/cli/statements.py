@@ -21,7 +21,6 @@ from tracker.cli.options import (
     required_text,
     style,
 )
-from tracker.core import revisions
 from tracker.core import statements as core
 from tracker.render import messages
 from tracker.stance import BASES
@@ -151,6 +150,8 @@ def show(statement_id: int, fmt: str, tablefmt: str | None) -> None:
     with app().db.session() as session:
         statement = core.get_statement(session, statement_id)
         logged = [(statement.id, statement.issue, statement.recorded_at)]
+        from tracker.core import revisions  # see core.statements.history
+
         wordings = revisions.earlier_wordings(session, logged)
     emit(render.statement(statement, fmt, style(tablefmt), wordings))
 

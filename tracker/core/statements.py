@@ -9,7 +9,6 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from tracker.core import revisions
 from tracker.core.names import resolve_issue, resolve_party, resolve_speaker
 from tracker.core.query import newest_first, oldest_first, stance_of, statement_select, to_view
 from tracker.core.types import Added, History, HistoryEntry, Retracted, StatementView
@@ -85,6 +84,9 @@ def history(session: Session, party: str, issue: str) -> History:
             continue
         entries.append(HistoryEntry(view, classify(current, view.score, activity=True)))
         current = view.score
+    # Here, not at the top: the catalog's records cost `add` 4 ms to load.
+    from tracker.core import revisions
+
     logged = ((e.statement.id, i.slug, e.statement.recorded_at) for e in entries)
     return History(p, i, tuple(entries), revisions.earlier_wordings(session, logged))
 

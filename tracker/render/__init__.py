@@ -40,7 +40,11 @@ if TYPE_CHECKING:  # fractions, which outlook_types imports, is not needed to st
     from tracker.core.outlook_types import Alignment, Outlook
     from tracker.read.types import Reading
 
-__all__ = ["Records", "ReportView", "Style", "formats", "to_json"]
+__all__ = ["DEFAULT_FORMAT", "Records", "ReportView", "Style", "formats", "to_json"]
+
+# What --format is when not given: a format that prints every document
+# (tests/test_render.py checks).
+DEFAULT_FORMAT = "table"
 
 
 @cache
