@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # fractions, which outlook_types imports, is not needed to st
 __all__ = ["DEFAULT_FORMAT", "Records", "ReportView", "Style", "formats", "to_json"]
 
 # What --format is when not given: a format that prints every document
-# (tests/test_render.py checks).
+# (tests/test_cli_docs.py checks each command).
 DEFAULT_FORMAT = "table"
 
 
