@@ -219,6 +219,10 @@ def floor_import(backend: Backend, url: str, path: Path) -> None:
     fingerprint column is NOT NULL, so it is filled, with one hash of the row."""
     conn = backend.connect(url)
     backend.begin(conn)
+    if backend.name == "sqlite":
+        # As tracker's import does: the search index is filled later, in one
+        # pass, not row by row through its trigger.
+        conn.execute("DROP TRIGGER IF EXISTS statement_search_insert")
     ids: dict[tuple[str, str], int] = {}
 
     def id_of(table: str, name: str) -> int:

@@ -101,6 +101,10 @@ def empty_tables(backend: str, engine: Engine) -> None:
                     text("SELECT setval(pg_get_serial_sequence(:table, 'id'), 1, false)"),
                     {"table": table},
                 )
+            # The search index's own tables (revision 0005), where there are.
+            for table in ("statement_search", "search_state"):
+                if conn.execute(text("SELECT to_regclass(:t)"), {"t": table}).scalar():
+                    conn.execute(text(f"DELETE FROM {table}"))
         else:
             conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
             for table in TABLES:

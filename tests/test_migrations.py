@@ -177,16 +177,26 @@ ROWS_AT["0003"] = {
          "fingerprint": ""},
     ],
 }  # fmt: skip
-ROWS_AT["0004"] = {
-    "statement": [
-        {"id": 5, "party_id": 2, "issue_id": 1, "score": 0,
-         "stated_on": dt.date(2025, 12, 2), "summary": "Logged once the ledger is guarded",
-         "quote": None, "speaker": None, "source": None, "basis": "stated",
-         "conditions": None, "recorded_at": dt.datetime(2025, 12, 2, 10, 0),
-         "recorded_by": "tester", "retracted_at": None, "retraction_reason": None,
-         "fingerprint": ""},
-    ],
-}  # fmt: skip
+
+
+def _statement(
+    id: int, party_id: int, issue_id: int, score: int, day: int, summary: str
+) -> dict[str, Any]:
+    """A statement row as a later revision's test logs it: only what differs."""
+    return {
+        "id": id, "party_id": party_id, "issue_id": issue_id, "score": score,
+        "stated_on": dt.date(2025, 12, day), "summary": summary, "quote": None,
+        "speaker": None, "source": None, "basis": "stated", "conditions": None,
+        "recorded_at": dt.datetime(2025, 12, day, 10, 0), "recorded_by": "tester",
+        "retracted_at": None, "retraction_reason": None, "fingerprint": "",
+    }  # fmt: skip
+
+
+ROWS_AT["0004"] = {"statement": [_statement(5, 2, 1, 0, 2, "Logged once the ledger is guarded")]}
+ROWS_AT["0005"] = {
+    "statement": [_statement(6, 1, 2, 1, 3, "Logged once PostgreSQL keeps its words")]
+}
+
 TABLE_ORDER = (
     "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",
     "issue_alias", "issue_keyword", "revision",

@@ -11,6 +11,7 @@ from tracker.cli import complete
 from tracker.cli.options import DATE, app, check_span, emit, output_options, style
 from tracker.core import search as core
 from tracker.errors import Invalid
+from tracker.render import messages
 
 
 @click.command()
@@ -56,7 +57,8 @@ def search(
     database = app().db
     with database.session() as session:
         behind = core.pending(session)
-    if behind:  # what a bulk import added, indexed once, in one pass (SQLite)
+    if behind:  # what a bulk import added, indexed once, in one pass
+        click.echo(messages.indexing_for_search(), err=True)
         with database.session(write=True) as session:
             core.catch_up(session)
     with database.session() as session:

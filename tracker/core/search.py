@@ -7,9 +7,10 @@ An issue's keywords widen a search: a statement on an issue one of whose
 keywords the query names is found too, after the statements whose own text
 matches.
 
-On SQLite a trigger keeps the index in step with every statement added, but
-a bulk import writes without it and leaves a mark (`search_state`), and the
-next search indexes what the import added, in one pass (`catch_up`).
+On SQLite and PostgreSQL a trigger keeps the index in step with every
+statement added, but a bulk import writes without it and leaves a mark
+(`search_state`), and the next search indexes what the import added, in one
+pass (`catch_up`; see `db/search.py`).
 """
 
 from __future__ import annotations
@@ -26,15 +27,9 @@ from tracker.core.names import key, resolve_issue, resolve_party
 from tracker.core.query import newest_first, statement_select, to_view
 from tracker.core.types import Found, StatementView, Term
 from tracker.db.schema import KEYWORD, STATEMENT
+from tracker.db.search import TEXT
 from tracker.errors import Invalid
 
-TEXT = ("summary", "quote", "speaker", "conditions")
-# PostgreSQL's document of a statement, exactly as migration 0003 indexes it.
-PG_DOCUMENT = (
-    "to_tsvector('simple', "
-    + " || ' ' || ".join(f"coalesce(statement.{c}, '')" for c in TEXT)
-    + ")"
-)
 _WORD = re.compile(r"\w+")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 
@@ -144,8 +139,8 @@ def _text_match(dialect: str, terms: Sequence[Term]) -> tuple[Any, Any, str]:
     if dialect == "postgresql":
         query = "to_tsquery('simple', :q)"
         return (
-            text(f"{PG_DOCUMENT} @@ {query}"),
-            text(f"ts_rank_cd({PG_DOCUMENT}, {query}) DESC"),
+            text(f"statement_search.document @@ {query}"),
+            text(f"ts_rank_cd(statement_search.document, {query}) DESC"),
             _pg_query(terms),
         )
     against = "MATCH (statement.search_text) AGAINST (:q IN BOOLEAN MODE)"
@@ -182,7 +177,9 @@ def search(
     match, rank, parameter = _text_match(dialect, terms)
     by_text = statement_select().where(match, *filters).order_by(rank, *newest_first(s))
     if dialect == "sqlite":
-        by_text = by_text.join(_SEARCH_TABLE, _SEARCH_TABLE.c.rowid == s.id)
+        by_text = by_text.join(_SQLITE_INDEX, _SQLITE_INDEX.c.rowid == s.id)
+    elif dialect == "postgresql":
+        by_text = by_text.join(_PG_INDEX, _PG_INDEX.c.id == s.id)
     if limit is not None:
         by_text = by_text.limit(limit)
     found = [to_view(row) for row in session.execute(by_text, {"q": parameter})]
@@ -192,7 +189,9 @@ def search(
     return Found(query, terms, tuple(found))
 
 
-_SEARCH_TABLE = table("statement_search", column("rowid"))
+# Each backend's index, where it is a table of its own (migrations 0003, 0005).
+_SQLITE_INDEX = table("statement_search", column("rowid"))
+_PG_INDEX = table("statement_search", column("id"))
 
 
 def _by_keyword(
@@ -217,18 +216,22 @@ def _by_keyword(
     return found if room is None else found[:room]
 
 
-# --- SQLite: what a bulk import left to index ------------------------------
+# --- what a bulk import left to index --------------------------------------
 
 
 def pending(session: Session) -> bool:
-    """Whether statements wait to be indexed (SQLite, after a bulk import)."""
-    if session.get_bind().dialect.name != "sqlite":
+    """Whether statements wait to be indexed (after a bulk import)."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
         return False
-    return session.scalar(text("SELECT pending_from FROM search_state")) is not None
+    return bool(session.scalar(text("SELECT count(*) FROM search_state")))
 
 
 def catch_up(session: Session) -> int:
-    """Index, in one pass, the statements a bulk import added; returns how many."""
+    """Index, in one pass, the statements bulk imports added; returns how many."""
+    if session.get_bind().dialect.name == "postgresql":
+        # With the rights of the function's owner: a reader's search may run it.
+        return int(session.scalar(text("SELECT statement_search_catch_up()")) or 0)
     start = session.scalar(text("SELECT min(pending_from) FROM search_state"))
     if start is None:
         return 0

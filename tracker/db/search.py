@@ -1,6 +1,11 @@
-"""The search index's moving part on SQLite: the trigger that keeps it in
-step with each statement added, which a bulk import lifts for its length
-(see `core/search.py`). Migration 0003 creates the same, in its own copy."""
+"""The search index's moving part: what keeps it in step with each statement
+added, which a bulk import turns off for its length, leaving a mark where
+its statements begin for the next search to index them in one pass (see
+`core/search.py`). On SQLite that is a trigger, lifted and made again
+(migration 0003 creates the same, in its own copy); on PostgreSQL the
+trigger of migration 0005 stands aside while the transaction sets
+`tracker.search` to `deferred`. MySQL and MariaDB index every row as it is
+written (a FULLTEXT index), so there is nothing to turn off."""
 
 from __future__ import annotations
 
@@ -15,15 +20,28 @@ _CREATE = (
 )
 
 
-def lift_sqlite_trigger(connection: Connection) -> None:
-    connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {SQLITE_INSERT_TRIGGER}")
+def defer(connection: Connection) -> None:
+    """Statements added from now on in this transaction are not indexed."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {SQLITE_INSERT_TRIGGER}")
+    elif dialect == "postgresql":
+        connection.exec_driver_sql("SET LOCAL tracker.search = 'deferred'")
 
 
-def restore_sqlite_trigger(connection: Connection, first_unindexed: int | None) -> None:
-    """The trigger back; statements from `first_unindexed` on (None: none) are
-    left for the next search to index."""
-    connection.exec_driver_sql(_CREATE)
-    if first_unindexed is not None:
-        connection.exec_driver_sql(
-            "INSERT INTO search_state (pending_from) VALUES (?)", (first_unindexed,)
-        )
+def resume(connection: Connection, first_unindexed: int | None) -> None:
+    """Statements are indexed as they are added again; those from
+    `first_unindexed` on (None: none) are left for the next search."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql(_CREATE)
+        if first_unindexed is not None:
+            connection.exec_driver_sql(
+                "INSERT INTO search_state (pending_from) VALUES (?)", (first_unindexed,)
+            )
+    elif dialect == "postgresql":
+        connection.exec_driver_sql("SET LOCAL tracker.search = ''")
+        if first_unindexed is not None:
+            connection.exec_driver_sql(
+                "SELECT statement_search_defer(%(first)s)", {"first": first_unindexed}
+            )

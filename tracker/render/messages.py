@@ -161,6 +161,10 @@ def upkeep_failed(reason: str) -> str:
     )
 
 
+def indexing_for_search() -> str:
+    return "Indexing the statements an import added, for search (once)..."
+
+
 def exported(count: int, output: Path) -> str:
     return f"Exported {count} statements to {output}"
 

@@ -43,8 +43,9 @@ class Writer:
     Into an empty SQLite table the statement indexes are dropped and built again
     at the end, inside the same transaction: one sort instead of a million
     random B-tree inserts. A failure or a kill rolls that back with the rest.
-    On SQLite the search index's trigger is lifted too: what the import adds
-    is indexed in one pass by the next search (`core/search.py`).
+    The search index does not follow the import row by row (on SQLite and
+    PostgreSQL): what it adds is indexed in one pass by the next search
+    (`db/search.py`, `core/search.py`).
     """
 
     def __init__(self, session: Session, result: ImportResult) -> None:
@@ -57,8 +58,7 @@ class Writer:
         self.keep_ids: bool | None = None  # decided by the first row
         self.rebuild: list[Index] = []
         self.sqlite = self.dialect.name == "sqlite"
-        if self.sqlite:
-            search.lift_sqlite_trigger(self.connection)
+        search.defer(self.connection)
         if self.sqlite and self.last_before == 0:
             self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
             for index in self.rebuild:
@@ -99,9 +99,7 @@ class Writer:
         self.result.retracted = self.retractions.applied
         for index in self.rebuild:
             index.create(self.connection)
-        if self.sqlite:
-            added = self.last_before + 1 if self.result.added else None
-            search.restore_sqlite_trigger(self.connection, added)
+        search.resume(self.connection, self.last_before + 1 if self.result.added else None)
         if self.keep_ids and self.dialect.name == "postgresql":
             self._advance_sequence()
 
