@@ -154,8 +154,9 @@ def test_review_accept_skip_edit_quit(
 ) -> None:
     monkeypatch.setattr(read_cli, "interactive", lambda: True)
     before = statement_count(catalog)
-    # Edit the first (stance by alias, a new summary, the rest as proposed), skip the second.
-    keys = "e\n\n\nagainst\n\nKyiv will not pull back.\n\n\n\n\n\ns\n"
+    # Edit the first (stance by alias, a new summary, the rest as proposed), skip the
+    # second. A key is taken as it is pressed, with no Enter; a field is a line.
+    keys = "e\n\nagainst\n\nKyiv will not pull back.\n\n\n\n\n\ns\n"
     done = catalog("read", str(article), "-d", "2025-12-01", "--source", "s", input=keys)
     assert "[refused]" in done.stdout  # the cue, marked where there is no colour
     assert "ukraine on donbas: rejects -> opposes, softened" in done.stdout
@@ -165,7 +166,7 @@ def test_review_accept_skip_edit_quit(
         "opposes", "Kyiv will not pull back.", "s",
     )  # fmt: skip
     # Accept the first, quit at the second: what was accepted stays.
-    done = catalog("read", str(article), "-d", "2025-12-01", input="a\nq\n")
+    done = catalog("read", str(article), "-d", "2025-12-01", input="aq")
     assert "Added statement #" in done.stdout and "Logged 1 of 1 proposal." in done.stdout
     assert statement_count(catalog) == before + 2
     # The first is held now (the same party, issue, stance, date and source): shown
@@ -175,11 +176,23 @@ def test_review_accept_skip_edit_quit(
     assert done.stdout.count("[a]ccept") == 1
 
 
+def test_review_ends_with_its_input(
+    catalog: Tracker, article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-D, or the end of piped keys, quits as q does: what was accepted
+    stays, and nothing is an error."""
+    monkeypatch.setattr(read_cli, "interactive", lambda: True)
+    before = statement_count(catalog)
+    done = catalog("read", str(article), "-d", "2025-12-01", input="a")
+    assert "Logged 1 of 1 proposal." in done.stdout
+    assert statement_count(catalog) == before + 1
+
+
 def test_an_edit_the_database_refuses_asks_again(
     catalog: Tracker, article: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(read_cli, "interactive", lambda: True)
-    keys = "e\nnobody\n\n\n\n\n\n\n\n\n\na\nq\n"
+    keys = "enobody\n\n\n\n\n\n\n\n\n\na\nq\n"
     done = catalog("read", str(article), "-d", "2025-12-01", input=keys)
     assert "unknown party 'nobody'" in done.stderr
     assert "Logged 1 of 1 proposal." in done.stdout

@@ -178,17 +178,14 @@ def _review(proposals: Sequence[Proposal], held: set[tuple[object, ...]]) -> Non
     from tracker.render import reading as shown
 
     logged = 0
+    keys = _Keys()
     for number, p in enumerate(proposals, 1):
         already = p.key() in held
         click.echo(shown.card(p, number, len(proposals), use_colour(), already))
         if already:
             continue
         while True:
-            key = click.prompt(
-                messages.review_prompt(),
-                type=click.Choice(["a", "e", "s", "q"]),
-                show_choices=False,
-            )
+            key = keys.next()
             if key == "q":
                 click.echo(messages.review_done(logged, number - 1))
                 return
@@ -204,6 +201,35 @@ def _review(proposals: Sequence[Proposal], held: set[tuple[object, ...]]) -> Non
             logged += 1
             break
     click.echo(messages.review_done(logged, len(proposals)))
+
+
+class _Keys:
+    """The review's keys, taken as they are pressed (no Enter). What one read
+    of the terminal returns (keys typed ahead, or pasted) is taken in order;
+    blanks, other keys and escape sequences (arrows) are passed over; the
+    end of the input (Ctrl-D) quits, keeping what was accepted."""
+
+    def __init__(self) -> None:
+        self.ahead = ""
+
+    def next(self) -> str:
+        click.echo(f"{messages.review_prompt()}: ", nl=False)
+        while True:
+            if not self.ahead:
+                try:
+                    self.ahead = click.getchar()
+                except EOFError:
+                    self.ahead = ""
+                if not self.ahead:
+                    click.echo("q")
+                    return "q"
+                if self.ahead.startswith("\x1b"):
+                    self.ahead = ""
+                    continue
+            key, self.ahead = self.ahead[0].lower(), self.ahead[1:]
+            if key in ("a", "e", "s", "q"):
+                click.echo(key)
+                return key
 
 
 def _optional(value: str | None) -> str | None:
