@@ -95,8 +95,13 @@ def test_keywords_widen_a_search(tracker: Tracker) -> None:
     # No statement says it, but it is a keyword of the issue "assets".
     assert [s["issue"] for s in found] == ["assets", "assets", "assets"]
     assert [s["stated_on"] for s in found] == ["2025-11-25", "2025-11-22", "2025-11-21"]
+    # Its words together name it too, quoted or not (the shell takes the quotes
+    # of `tracker search "reparations loan"`); apart, or one of them, they do not.
+    assert _found(tracker, "reparations loan") == found
+    assert _found(tracker, 'reparations "loan"') == found
+    assert _found(tracker, "loan reparations") == []
     loan = _found(tracker, "loan")
-    assert loan[0]["summary"] == "A loan backed by Russian money is on the table"
+    assert [s["summary"] for s in loan] == ["A loan backed by Russian money is on the table"]
 
 
 def test_matched_words_are_highlighted_on_a_terminal(

@@ -201,10 +201,15 @@ def _by_keyword(
     seen: set[int],
     room: int | None,
 ) -> list[StatementView]:
-    """Statements on the issues whose keywords are among the query's terms,
-    newest first, leaving out those already found."""
-    wanted = {" ".join(t.words) for t in terms if not t.prefix}
-    issue_ids = select(KEYWORD.c.issue_id).where(KEYWORD.c.key.in_([key(w) for w in wanted]))
+    """Statements on the issues with a keyword the query names, newest first,
+    leaving out those already found. The query names a keyword when the
+    keyword's words stand together in it, quoted or not: `frozen assets`
+    names "frozen assets", as `"frozen assets"` does."""
+    words = [w for t in terms if not t.prefix for w in t.words]
+    wanted = {
+        key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+    }
+    issue_ids = select(KEYWORD.c.issue_id).where(KEYWORD.c.key.in_(sorted(wanted)))
     query = (
         statement_select()
         .where(STATEMENT.c.issue_id.in_(issue_ids), *filters)
