@@ -21,13 +21,13 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import Engine, inspect, select, text
 
 from helpers import (
     BACKENDS,
@@ -42,7 +42,7 @@ from helpers import (
     tracker_command,
 )
 from tracker.core.values import fingerprint_input, fingerprint_of
-from tracker.db import HEAD, SCHEMA_REVISIONS, Database, SchemaState, migrate, resolve_url
+from tracker.db import HEAD, SCHEMA_REVISIONS, Database, SchemaState, migrate, resolve_url, steps
 from tracker.db.schema import ISSUE, PARTY, STATEMENT, metadata
 from tracker.resources import seed_file
 
@@ -330,6 +330,62 @@ def _check_head(db: str, export: str | None) -> None:
         assert Tracker(db)("export").stdout == export
 
 
+def _migrate(db: str, how: Callable[[Engine, str], None], revision: str) -> None:
+    """`migrate.upgrade` or `migrate.downgrade` to `revision`, in this process."""
+    database = Database(resolve_url(db))
+    try:
+        how(database.engine, revision)
+    finally:
+        database.dispose()
+
+
+def _steps_of(db: str, how: Callable[[Engine, str], None], revision: str) -> list[str]:
+    """The steps a migration to `revision` goes through, run uninterrupted."""
+    reached: list[str] = []
+    steps.hook = reached.append
+    try:
+        _migrate(db, how, revision)
+    finally:
+        steps.hook = None
+    return reached
+
+
+# The triggers a migration makes or drops, by backend.
+TRIGGERS = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+    "mysql": "SELECT trigger_name FROM information_schema.triggers "
+    "WHERE trigger_schema = DATABASE()",
+}
+
+
+def _snapshot(db: str) -> list[object]:
+    """What a migration leaves: every table's columns, indexes, foreign keys
+    and rows, and the triggers (not the shadow tables of SQLite's full-text
+    index, which hold its own encoding of what `statement` holds)."""
+    database = Database(resolve_url(db))
+    seen: list[object] = []
+    try:
+        with database.engine.connect() as conn:
+            found = inspect(conn)
+            quote = conn.dialect.identifier_preparer.quote
+            for name in sorted(found.get_table_names()):
+                if name.startswith("statement_search_"):
+                    continue
+                rows = conn.execute(text(f"SELECT * FROM {quote(name)}"))
+                seen += [
+                    name,
+                    [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(name)],
+                    sorted(map(repr, found.get_indexes(name))),
+                    sorted(map(repr, found.get_foreign_keys(name))),
+                    sorted(map(repr, rows)),
+                ]
+            seen.append(sorted(conn.execute(text(TRIGGERS[conn.dialect.name])).scalars()))
+    finally:
+        database.dispose()
+    return seen
+
+
 FINGERPRINTED = (
     "score", "stated_on", "summary", "quote", "speaker", "source", "basis", "conditions",
     "fingerprint",
@@ -366,24 +422,28 @@ def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path
         out = tracker("db", "upgrade").stdout
         assert out.endswith((f" -> {HEAD}\n", f" is already at {HEAD}\n")), out
 
-    # Creating a brand-new database (every revision), killed at each step.
-    created = migrate_killed_at(db, "", "upgrade")
-    assert any(s.startswith("0001 upgrade: create table") for s in created)
-    emptied = migrate_killed_at(db, "", "downgrade", "base", "--yes")
+    # Creating a brand-new database, killed at each step of 0001 (the later
+    # revisions' steps are killed below, on a database with statements), and
+    # taking 0001 down to nothing, killed at each of its steps.
+    first = SCHEMA_REVISIONS[0]
+    created = _steps_of(db, migrate.upgrade, first)
+    assert any(s.startswith(f"{first} upgrade: create table") for s in created)
+    expected = _snapshot(db)
+    emptied = _steps_of(db, migrate.downgrade, "base")
     for step in created:
         migrate_killed_at(db, step, "upgrade")
-        _check_stopped(db, backend, None, step[:4])
-        finish(db)
-        _check_head(db, None)
-        tracker("db", "downgrade", "base", "--yes")
-    # Down to base, killed at each step of 0001's downgrade.
-    for step in (s for s in emptied if s.startswith("0001")):
-        tracker("db", "upgrade")
+        _check_stopped(db, backend, None, first)
+        _migrate(db, migrate.upgrade, first)
+        assert _snapshot(db) == expected, step
+        _migrate(db, migrate.downgrade, "base")
+    _migrate(db, migrate.upgrade, first)
+    for step in emptied:
         migrate_killed_at(db, step, "downgrade", "base", "--yes")
-        _check_stopped(db, backend, HEAD, "0001")
-        finish(db)
-        _check_head(db, None)
-        tracker("db", "downgrade", "base", "--yes")
+        _check_stopped(db, backend, first, first)
+        _migrate(db, migrate.upgrade, first)
+        assert _snapshot(db) == expected, step
+    finish(db)
+    _check_head(db, None)
     # Each later revision on a database with statements (two batches of
     # fingerprints), down to the one before it and up again.
     tracker("import", str(seed_file()))
@@ -396,25 +456,31 @@ def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path
     tracker("db", "downgrade", SCHEMA_REVISIONS[0], "--yes")
     tracker("db", "upgrade")
     export = tracker("export").stdout
-    for n, revision in enumerate(SCHEMA_REVISIONS[1:], start=1):
-        before = SCHEMA_REVISIONS[n - 1]
-        down = migrate_killed_at(db, "", "downgrade", before, "--yes")
-        up = migrate_killed_at(db, "", "upgrade")
-        down = [s for s in down if s.startswith(revision)]
-        up = [s for s in up if s.startswith(revision)]
+    # Each later revision on its own, newest first: killed before each step
+    # of its downgrade and of its upgrade, then finished (to that revision,
+    # as `db upgrade` does) and compared with what an uninterrupted run left.
+    for n in range(len(SCHEMA_REVISIONS) - 1, 0, -1):
+        revision, before = SCHEMA_REVISIONS[n], SCHEMA_REVISIONS[n - 1]
+        expected = _snapshot(db)
+        down = _steps_of(db, migrate.downgrade, before)
+        up = _steps_of(db, migrate.upgrade, revision)
+        assert down and up and _snapshot(db) == expected
         if revision in ("0002", "0003"):  # those that rewrite fingerprints, in batches
             assert sum("fingerprints after id" in s for s in up) == 2, up
         for step in down:
             migrate_killed_at(db, step, "downgrade", before, "--yes")
-            _check_stopped(db, backend, HEAD, step[:4])
-            finish(db)
-            _check_head(db, export)
+            _check_stopped(db, backend, revision, revision)
+            _migrate(db, migrate.upgrade, revision)
+            assert _snapshot(db) == expected, step
         for step in up:
-            tracker("db", "downgrade", before, "--yes")
+            _migrate(db, migrate.downgrade, before)
             migrate_killed_at(db, step, "upgrade")
-            _check_stopped(db, backend, before, step[:4])
-            finish(db)
-            _check_head(db, export)
+            _check_stopped(db, backend, before, revision)
+            _migrate(db, migrate.upgrade, revision)
+            assert _snapshot(db) == expected, step
+        _migrate(db, migrate.downgrade, before)
+    finish(db)
+    _check_head(db, export)
     assert tracker("import", str(seed_file())).stdout.startswith(
         "Added 0 statements; skipped 24 already present"
     )
