@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -217,19 +218,40 @@ class _Keys:
         while True:
             if not self.ahead:
                 try:
-                    self.ahead = click.getchar()
+                    self.ahead = _pressed()
                 except EOFError:
                     self.ahead = ""
                 if not self.ahead:
-                    click.echo("q")
-                    return "q"
+                    self.ahead = "\x04"
                 if self.ahead.startswith("\x1b"):
                     self.ahead = ""
                     continue
             key, self.ahead = self.ahead[0].lower(), self.ahead[1:]
+            if key == "\x04":  # Ctrl-D, or the end of the input
+                key = "q"
             if key in ("a", "e", "s", "q"):
                 click.echo(key)
                 return key
+
+
+def _pressed() -> str:
+    """What the terminal has for us, one key at least. Not `click.getchar`:
+    it flushes the keys typed before it is called (TCSAFLUSH), and a key
+    pressed while a statement was being logged was lost."""
+    try:
+        import termios
+        import tty
+    except ImportError:  # no POSIX terminal (Windows)
+        return click.getchar()
+    if not sys.stdin.isatty():
+        return click.getchar()
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)  # keys already typed stay
+        return os.read(fd, 32).decode(sys.stdin.encoding or "utf-8", "replace")
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
 def _optional(value: str | None) -> str | None:
