@@ -218,10 +218,8 @@ class _Keys:
         while True:
             if not self.ahead:
                 try:
-                    self.ahead = _pressed()
+                    self.ahead = _pressed() or "\x04"  # nothing read: the input ended
                 except EOFError:
-                    self.ahead = ""
-                if not self.ahead:
                     self.ahead = "\x04"
                 if self.ahead.startswith("\x1b"):
                     self.ahead = ""

@@ -27,7 +27,7 @@ from tracker.core.names import key, resolve_issue, resolve_party
 from tracker.core.query import newest_first, statement_select, to_view
 from tracker.core.types import Found, StatementView, Term
 from tracker.db.schema import KEYWORD, STATEMENT
-from tracker.db.search import TEXT
+from tracker.db.search import DEFERRING, TEXT
 from tracker.errors import Invalid
 
 _WORD = re.compile(r"\w+")
@@ -226,8 +226,7 @@ def _by_keyword(
 
 def pending(session: Session) -> bool:
     """Whether statements wait to be indexed (after a bulk import)."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):
+    if session.get_bind().dialect.name not in DEFERRING:
         return False
     return bool(session.scalar(text("SELECT count(*) FROM search_state")))
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 TEXT = ("summary", "quote", "speaker", "conditions")
+# The backends whose import defers the index to the next search (the rest
+# index each row as it is written).
+DEFERRING = ("sqlite", "postgresql")
 SQLITE_INSERT_TRIGGER = "statement_search_insert"
 _CREATE = (
     f"CREATE TRIGGER {SQLITE_INSERT_TRIGGER} AFTER INSERT ON statement BEGIN "
