@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from tracker.cli import cli
 from tracker.core import positions
 from tracker.core.briefing import briefing
-from tracker.db import Database, resolve_url
+from tracker.db import Database, migrate, resolve_url
 from tracker.db.schema import ISSUE, PARTY, STATEMENT
 from tracker.render import page
 from tracker.resources import seed_file
@@ -84,6 +84,18 @@ def migrated(url: str) -> str:
     database.ensure_current()
     database.dispose()
     return url
+
+
+def migrate_to(engine: Engine, revision: str) -> None:
+    """Upgrade to `revision` under the migration lock, as `tracker db upgrade` does."""
+    with migrate.locked(engine) as conn:
+        migrate.upgrade_locked(conn, revision)
+
+
+def migrate_back(engine: Engine, revision: str) -> None:
+    """Downgrade to `revision` under the migration lock, as `tracker db downgrade` does."""
+    with migrate.locked(engine) as conn:
+        migrate.downgrade_locked(conn, revision)
 
 
 def empty_tables(backend: str, engine: Engine) -> None:

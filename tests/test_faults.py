@@ -34,6 +34,8 @@ from helpers import (
     TIMEOUT,
     Tracker,
     count,
+    migrate_back,
+    migrate_to,
     one_line,
     server_database,
     server_url,
@@ -331,7 +333,7 @@ def _check_head(db: str, export: str | None) -> None:
 
 
 def _migrate(db: str, how: Callable[[Engine, str], None], revision: str) -> None:
-    """`migrate.upgrade` or `migrate.downgrade` to `revision`, in this process."""
+    """`migrate_to` or `migrate_back` to `revision`, in this process."""
     database = Database(resolve_url(db))
     try:
         how(database.engine, revision)
@@ -426,21 +428,21 @@ def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path
     # revisions' steps are killed below, on a database with statements), and
     # taking 0001 down to nothing, killed at each of its steps.
     first = SCHEMA_REVISIONS[0]
-    created = _steps_of(db, migrate.upgrade, first)
+    created = _steps_of(db, migrate_to, first)
     assert any(s.startswith(f"{first} upgrade: create table") for s in created)
     expected = _snapshot(db)
-    emptied = _steps_of(db, migrate.downgrade, "base")
+    emptied = _steps_of(db, migrate_back, "base")
     for step in created:
         migrate_killed_at(db, step, "upgrade")
         _check_stopped(db, backend, None, first)
-        _migrate(db, migrate.upgrade, first)
+        _migrate(db, migrate_to, first)
         assert _snapshot(db) == expected, step
-        _migrate(db, migrate.downgrade, "base")
-    _migrate(db, migrate.upgrade, first)
+        _migrate(db, migrate_back, "base")
+    _migrate(db, migrate_to, first)
     for step in emptied:
         migrate_killed_at(db, step, "downgrade", "base", "--yes")
         _check_stopped(db, backend, first, first)
-        _migrate(db, migrate.upgrade, first)
+        _migrate(db, migrate_to, first)
         assert _snapshot(db) == expected, step
     finish(db)
     _check_head(db, None)
@@ -462,23 +464,23 @@ def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path
     for n in range(len(SCHEMA_REVISIONS) - 1, 0, -1):
         revision, before = SCHEMA_REVISIONS[n], SCHEMA_REVISIONS[n - 1]
         expected = _snapshot(db)
-        down = _steps_of(db, migrate.downgrade, before)
-        up = _steps_of(db, migrate.upgrade, revision)
+        down = _steps_of(db, migrate_back, before)
+        up = _steps_of(db, migrate_to, revision)
         assert down and up and _snapshot(db) == expected
         if revision in ("0002", "0003"):  # those that rewrite fingerprints, in batches
             assert sum("fingerprints after id" in s for s in up) == 2, up
         for step in down:
             migrate_killed_at(db, step, "downgrade", before, "--yes")
             _check_stopped(db, backend, revision, revision)
-            _migrate(db, migrate.upgrade, revision)
+            _migrate(db, migrate_to, revision)
             assert _snapshot(db) == expected, step
         for step in up:
-            _migrate(db, migrate.downgrade, before)
+            _migrate(db, migrate_back, before)
             migrate_killed_at(db, step, "upgrade")
             _check_stopped(db, backend, before, revision)
-            _migrate(db, migrate.upgrade, revision)
+            _migrate(db, migrate_to, revision)
             assert _snapshot(db) == expected, step
-        _migrate(db, migrate.downgrade, before)
+        _migrate(db, migrate_back, before)
     finish(db)
     _check_head(db, export)
     assert tracker("import", str(seed_file())).stdout.startswith(

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, inspect, text
 
-from helpers import Tracker, server_database
+from helpers import Tracker, migrate_back, migrate_to, server_database
 from tracker.db import HEAD, SCHEMA_REVISIONS, Database, migrate, resolve_url
 from tracker.db.schema import metadata
 
@@ -45,19 +45,21 @@ def engine_for(url: str) -> Database:
 
 
 def test_revisions_constant_matches_the_scripts() -> None:
-    assert migrate.heads() == [HEAD]
-    assert migrate.revisions_oldest_first() == list(SCHEMA_REVISIONS)
+    assert list(migrate.scripts().get_heads()) == [HEAD]
+    assert [r.revision for r in reversed(list(migrate.scripts().walk_revisions()))] == list(
+        SCHEMA_REVISIONS
+    )
 
 
 def test_upgrade_downgrade_upgrade(fresh: str) -> None:
     database = engine_for(fresh)
     engine = database.engine
-    migrate.upgrade(engine, "head")
+    migrate_to(engine, "head")
     names = set(inspect(engine).get_table_names())
     assert {n for n in names if not n.startswith(migrate.SEARCH_OBJECTS)} == TABLES
-    migrate.downgrade(engine, "base")
+    migrate_back(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-    migrate.upgrade(engine, "head")
+    migrate_to(engine, "head")
     with engine.connect() as conn:
         assert (
             compare_metadata(
@@ -284,9 +286,9 @@ def test_data_survives_every_migration(fresh: str) -> None:
     database = engine_for(fresh)
     engine = database.engine
     for revision in SCHEMA_REVISIONS:
-        migrate.upgrade(engine, revision)
+        migrate_to(engine, revision)
         _insert_rows(engine, ROWS_AT[revision])
-    migrate.upgrade(engine, "head")
+    migrate_to(engine, "head")
     for revision in SCHEMA_REVISIONS:
         for table, rows in ROWS_AT[revision].items():
             for row in rows:
@@ -305,12 +307,12 @@ def test_downgrade_one_step_and_back_keeps_older_rows(fresh: str) -> None:
     database = engine_for(fresh)
     engine = database.engine
     for n, revision in enumerate(SCHEMA_REVISIONS):
-        migrate.upgrade(engine, revision)
+        migrate_to(engine, revision)
         _insert_rows(engine, ROWS_AT[revision])
         if n == 0:
             continue
-        migrate.downgrade(engine, SCHEMA_REVISIONS[n - 1])
-        migrate.upgrade(engine, revision)
+        migrate_back(engine, SCHEMA_REVISIONS[n - 1])
+        migrate_to(engine, revision)
         for older in SCHEMA_REVISIONS[:n]:
             for table, rows in ROWS_AT[older].items():
                 for row in rows:
@@ -331,8 +333,8 @@ def test_downgrade_one_step_and_back_keeps_older_rows(fresh: str) -> None:
 
 def test_base_counts_as_new(fresh: str) -> None:
     database = engine_for(fresh)
-    migrate.upgrade(database.engine, "head")
-    migrate.downgrade(database.engine, "base")
+    migrate_to(database.engine, "head")
+    migrate_back(database.engine, "base")
     database.dispose()
     Tracker(fresh)("party", "list")  # created again at head, on first use
 
@@ -438,9 +440,9 @@ def test_a_reimport_after_0002_still_finds_what_was_there(fresh: str, tmp_path: 
     """0002 rewrote the fingerprints: a statement stored before it must still be
     found by a re-import after it."""
     database = engine_for(fresh)
-    migrate.upgrade(database.engine, "0001")
+    migrate_to(database.engine, "0001")
     _insert_rows(database.engine, ROWS_AT["0001"])
-    migrate.upgrade(database.engine, "head")
+    migrate_to(database.engine, "head")
     database.dispose()
     again = tmp_path / "again.csv"
     again.write_text(

@@ -15,8 +15,8 @@ from sqlalchemy import event
 
 from helpers import Tracker, one_line
 from htmlpage import Page
-from tracker.core import outlook
-from tracker.core.outlook_types import rounded
+from tracker.core import agreement as outlook
+from tracker.core.agreement_types import rounded
 from tracker.db import Database, resolve_url
 
 AS_OF = "2025-12-01"

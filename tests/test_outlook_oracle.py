@@ -28,7 +28,7 @@ from helpers import (
     raw_statement,
     rolled_back,
 )
-from tracker.core import outlook
+from tracker.core import agreement as outlook
 from tracker.db import Database
 
 PARTIES = ("p0", "p1", "p2", "p3", "p4")

@@ -302,7 +302,7 @@ def _search_index() -> None:
         if not _has_table("search_state"):
             steps.reached("create search_state")
             # A bulk import leaves the statements from `pending_from` on to be
-            # indexed in one pass, by the next search (see core/search.py).
+            # indexed in one pass, by the next search (see core/statement_search.py).
             op.execute("CREATE TABLE search_state (pending_from INTEGER)")
         names = set(sa.inspect(op.get_bind()).get_table_names())
         triggers = {

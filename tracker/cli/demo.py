@@ -11,8 +11,8 @@ import click
 from tracker import render
 from tracker.cli.options import emit, style
 from tracker.core import positions
+from tracker.core.agreement import outlook_of, standing
 from tracker.core.briefing import briefing
-from tracker.core.outlook import outlook_of, standing
 from tracker.core.statements import stated_range
 from tracker.core.transfer import import_file
 from tracker.db import Database

@@ -18,7 +18,7 @@ from tracker.core.names import check_slug
 from tracker.db import Database
 from tracker.errors import Invalid
 from tracker.files import atomic_output
-from tracker.render.text import check_tablefmt
+from tracker.render.textual import check_tablefmt
 
 F = TypeVar("F", bound=Callable[..., Any])
 

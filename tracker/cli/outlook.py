@@ -12,8 +12,8 @@ import click
 from tracker import render
 from tracker.cli.options import DATE, app, emit, output_options, style
 from tracker.cli.reports import ISSUES, KNOWN_AT, PARTIES
-from tracker.core import outlook as core
-from tracker.core.outlook_types import DEFAULT_THRESHOLD
+from tracker.core import agreement as core
+from tracker.core.agreement_types import DEFAULT_THRESHOLD
 
 
 class ThresholdType(click.ParamType[Fraction, Any]):

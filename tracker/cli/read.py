@@ -118,7 +118,7 @@ def read(
     and a key accepts, edits, skips or quits; elsewhere, or with --format,
     the proposals are printed. --format json is a file `tracker import` takes.
     """
-    from tracker.core import reading as core_reading
+    from tracker.core import reader_catalog as core_reading
     from tracker.core.names import resolve_issues, resolve_parties
     from tracker.read import propose, source
 
@@ -176,7 +176,7 @@ def _log_chosen(
 
 
 def _review(proposals: Sequence[Proposal], held: set[tuple[object, ...]]) -> None:
-    from tracker.render import reading as shown
+    from tracker.render import reader_layout as shown
 
     logged = 0
     keys = _Keys()

@@ -12,8 +12,8 @@ from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import DATE, INSTANT, app, emit, output_options, style
 from tracker.core import positions
+from tracker.core.agreement import standing
 from tracker.core.briefing import DEFAULT_TIMELINES, briefing
-from tracker.core.outlook import standing
 
 # Options report and diff share.
 KNOWN_AT = click.option(

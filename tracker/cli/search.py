@@ -9,7 +9,7 @@ import click
 from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import DATE, app, check_span, emit, output_options, style
-from tracker.core import search as core
+from tracker.core import statement_search as core
 from tracker.errors import Invalid
 from tracker.render import messages
 

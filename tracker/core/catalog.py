@@ -15,8 +15,9 @@ from tracker.core.records import IssueView, PartyView
 from tracker.core.types import IssueRef, PartyRef
 from tracker.core.values import clean_text
 from tracker.db.models import Issue, Keyword, Party, PartyAlias
-from tracker.db.schema import NAME_LENGTH, SLUG_LENGTH
+from tracker.db.schema import NAME_LENGTH
 from tracker.errors import AlreadyExists, Invalid, Taken
+from tracker.slugs import SLUG_LENGTH
 
 
 def text(value: str | None, what: str, *, required: bool = False, limit: int = 0) -> str | None:

@@ -22,8 +22,9 @@ from tracker.core.catalog import (
 from tracker.core.names import Namespace, check_slug, key
 from tracker.core.records import IssueView, PartyView
 from tracker.db.models import Issue, IssueAlias, Party, PartyAlias
-from tracker.db.schema import AFFILIATION, PERSON, SLUG_LENGTH, STATEMENT
+from tracker.db.schema import AFFILIATION, PERSON, STATEMENT
 from tracker.errors import NotFound, TrackerError
+from tracker.slugs import SLUG_LENGTH
 
 
 def _rename(

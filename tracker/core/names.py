@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
@@ -31,11 +30,9 @@ from tracker.db.schema import (
     PARTY,
     PERSON,
     PERSON_ALIAS,
-    SLUG_LENGTH,
 )
 from tracker.errors import AlreadyExists, Ambiguous, Invalid, NotFound
-
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+from tracker.slugs import SLUG_LENGTH, SLUG_RE
 
 Ref = TypeVar("Ref", PartyRef, IssueRef, PersonRef)
 PLURAL = {"party": "parties", "issue": "issues", "person": "people"}
@@ -268,10 +265,6 @@ def party_of(session: Session, person: PersonRef, on: dt.date) -> PartyRef:
 def resolve_issue(session: Session, name: str) -> IssueRef:
     """An issue by slug, alias or title."""
     return issue_index(session).resolve(name)
-
-
-def resolve_person(session: Session, name: str) -> PersonRef:
-    return person_index(session).resolve(name)
 
 
 def resolve_parties(

@@ -111,28 +111,10 @@ def scripts() -> ScriptDirectory:
     return ScriptDirectory.from_config(config())
 
 
-def heads() -> list[str]:
-    return list(scripts().get_heads())
-
-
-def revisions_oldest_first() -> list[str]:
-    return [rev.revision for rev in reversed(list(scripts().walk_revisions()))]
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    with locked(engine) as conn:
-        upgrade_locked(conn, revision)
-
-
 def downgrade_locked(conn: Connection, revision: str) -> None:
     from alembic import command
 
     command.downgrade(config(conn), revision)
-
-
-def downgrade(engine: Engine, revision: str) -> None:
-    with locked(engine) as conn:
-        downgrade_locked(conn, revision)
 
 
 def known(revision: str) -> bool:

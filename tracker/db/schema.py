@@ -34,6 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
+from tracker.slugs import SLUG_LENGTH
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -43,7 +45,6 @@ NAMING_CONVENTION = {
 }
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
-SLUG_LENGTH = 64
 # "Stance of P on I as of D": one index seek per pair, newest first. The last
 # two columns are not for ordering: they let a report read the visibility and
 # the score from the index alone, never from the table.

@@ -2,7 +2,7 @@
 (their affiliations are the catalog's own values, `core.records.Affiliation`).
 
 The reader is a pure function of this value and a text; it never opens the
-database. `tracker.core.reading.known_from_catalog` builds it from a session,
+database. `tracker.core.reader_catalog.known_from_catalog` builds it from a session,
 and the tests and `benchmarks/read_eval.py` build it from a JSON file in the
 export's shape (`from_json`)."""
 
@@ -45,12 +45,6 @@ class KnownPerson:
         if not covering:
             return None
         return max(covering, key=lambda a: a.start or dt.date.min).party
-
-    def role_on(self, day: dt.date) -> str | None:
-        for a in self.affiliations:
-            if a.covers(day) and a.role:
-                return a.role
-        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from tracker.read.sentences import split
 from tracker.read.source import Document
 from tracker.read.types import Proposal, Reading, Unknown
 from tracker.read.words import PROCESS_NOUNS
+from tracker.slugs import slug_from
 
 SUMMARY_WIDTH = 200
 # How sure a proposal is, by who holds it; then lowered for what was uncertain.
@@ -211,8 +212,7 @@ def _lowered(p: Proposal, base: float, cue: cues.Cue, term: Term, holder: Mentio
 
 
 def slug_of(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
-    return slug[:60].rstrip("-") or "party"
+    return slug_from(name) or "party"
 
 
 def _quoted(text: str) -> str:

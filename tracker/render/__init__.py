@@ -36,8 +36,8 @@ from tracker.core.types import Diff, History, Report, StatementView, Wordings
 from tracker.render.formats.json import to_json
 from tracker.render.style import AS_IS, PLAIN, Records, ReportView, Style
 
-if TYPE_CHECKING:  # fractions, which outlook_types imports, is not needed to start
-    from tracker.core.outlook_types import Alignment, Outlook
+if TYPE_CHECKING:  # fractions, which agreement_types imports, is not needed to start
+    from tracker.core.agreement_types import Alignment, Outlook
     from tracker.read.types import Reading
 
 __all__ = ["DEFAULT_FORMAT", "Records", "ReportView", "Style", "formats", "to_json"]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from tracker.core.types import STATEMENT_FIELDS, Cell, Diff, Report, StatementView, Wordings
-from tracker.render.text import markdown_text, paint, wrap
+from tracker.render.textual import markdown_text, paint, wrap
 from tracker.stance import CHANGES, MOVES
 from tracker.text import shorten, terminal_text
 

@@ -240,7 +240,7 @@ def review_done(logged: int, shown: int) -> str:
 
 def not_in_catalog(unknown: Sequence[Unknown]) -> str:
     """The names a text gave that the catalog lacks, each with the command that adds it."""
-    from tracker.render.reading import unknown_lines
+    from tracker.render.reader_layout import unknown_lines
 
     lines = [terminal_text(line) for line in unknown_lines(unknown)]
     return "Not in the catalog:\n" + "\n".join(f"  {line}" for line in lines)

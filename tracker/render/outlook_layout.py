@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from tracker.core.outlook_types import Alignment, IssueOutlook, Outlook, PairAlignment, rounded
+from tracker.core.agreement_types import Alignment, IssueOutlook, Outlook, PairAlignment, rounded
 from tracker.core.types import PartyRef
 from tracker.stance import label
 

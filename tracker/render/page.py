@@ -24,7 +24,14 @@ import jinja2
 from markupsafe import Markup
 
 from tracker import __version__
-from tracker.core.outlook_types import CLASSES, Alignment, Outlook, PairAlignment, Standing, rounded
+from tracker.core.agreement_types import (
+    CLASSES,
+    Alignment,
+    Outlook,
+    PairAlignment,
+    Standing,
+    rounded,
+)
 from tracker.core.types import Briefing, Diff, StatementView, Wordings
 from tracker.render.charts import PLOT_LEFT, WIDTH, Scale, chart, day, scale_of
 from tracker.stance import CHANGES, HARDENED, LABELS, MOVES, NEW, REVERSED, SOFTENED

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tracker.core.outlook_types import Standing
+    from tracker.core.agreement_types import Standing
     from tracker.core.types import Briefing
 
 

@@ -5,7 +5,6 @@ demand with --create-missing, and every value checked as `add` checks it."""
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic
@@ -13,7 +12,7 @@ from typing import Any, Generic
 from sqlalchemy.orm import Session
 
 from tracker.core import catalog
-from tracker.core.names import SLUG_RE, NameIndex, Namespace, Ref
+from tracker.core.names import NameIndex, Namespace, Ref
 from tracker.core.transfer.rows import (
     Cache,
     RowError,
@@ -31,6 +30,7 @@ from tracker.core.values import TEXT_LIMIT, fingerprint_input, fingerprint_of, r
 from tracker.dates import utcnow
 from tracker.db.schema import NAME_LENGTH, STATEMENT
 from tracker.errors import Ambiguous, Conflict, ImportFailed, Taken
+from tracker.slugs import SLUG_RE, slug_from
 
 # The statement columns an import writes, in the order of `Parser`'s tuples.
 INSERT_COLUMNS = (
@@ -144,7 +144,7 @@ def raced() -> Iterator[None]:
 
 
 def slugify(name: str, kind: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:64].strip("-")
+    slug = slug_from(name)
     if not SLUG_RE.fullmatch(slug):
         raise RowError(kind, f"cannot make a slug from {name!r}: add the {kind} first")
     return slug

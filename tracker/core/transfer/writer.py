@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
 from tracker.core.transfer.retractions import Retractions
 from tracker.core.transfer.rows import id_value
-from tracker.db import search
+from tracker.db import search_index
 from tracker.db.schema import STATEMENT
 from tracker.errors import DatabaseError
 
@@ -45,7 +45,7 @@ class Writer:
     random B-tree inserts. A failure or a kill rolls that back with the rest.
     The search index does not follow the import row by row (on SQLite and
     PostgreSQL): what it adds is indexed in one pass by the next search
-    (`db/search.py`, `core/search.py`).
+    (`db/search_index.py`, `core/statement_search.py`).
     """
 
     def __init__(self, session: Session, result: ImportResult) -> None:
@@ -58,7 +58,7 @@ class Writer:
         self.keep_ids: bool | None = None  # decided by the first row
         self.rebuild: list[Index] = []
         self.sqlite = self.dialect.name == "sqlite"
-        search.defer(self.connection)
+        search_index.defer(self.connection)
         if self.sqlite and self.last_before == 0:
             self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
             for index in self.rebuild:
@@ -99,7 +99,7 @@ class Writer:
         self.result.retracted = self.retractions.applied
         for index in self.rebuild:
             index.create(self.connection)
-        search.resume(self.connection, self.last_before + 1 if self.result.added else None)
+        search_index.resume(self.connection, self.last_before + 1 if self.result.added else None)
         if self.keep_ids and self.dialect.name == "postgresql":
             self._advance_sequence()
 

@@ -16,7 +16,7 @@ from tracker.stance import label
 from tracker.text import escape_formula, terminal_lines, write_csv
 
 if TYPE_CHECKING:
-    from tracker.core.outlook_types import Alignment, Outlook
+    from tracker.core.agreement_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading

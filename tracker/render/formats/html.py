@@ -9,7 +9,7 @@ from tracker.render.style import AS_IS, ReportView
 from tracker.text import terminal_lines
 
 if TYPE_CHECKING:
-    from tracker.core.outlook_types import Alignment, Outlook
+    from tracker.core.agreement_types import Alignment, Outlook
     from tracker.core.types import Diff, Report
     from tracker.render.style import Style
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.render.style import AS_IS, ReportView
 
 if TYPE_CHECKING:
-    from tracker.core.outlook_types import Alignment, Outlook
+    from tracker.core.agreement_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading

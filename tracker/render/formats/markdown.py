@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.render import layout, record
 from tracker.render.style import AS_IS, ReportView
-from tracker.render.text import highlight, markdown_text, tabulate
+from tracker.render.textual import highlight, markdown_text, tabulate
 
 if TYPE_CHECKING:
-    from tracker.core.outlook_types import Alignment, Outlook
+    from tracker.core.agreement_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -106,7 +106,7 @@ def search(found: Found, style: Style) -> str:
 
 
 def proposals(reading: Reading, style: Style) -> str:
-    from tracker.render import reading as shared
+    from tracker.render import reader_layout as shared
 
     parts = [f"**{markdown_text(shared.heading(reading))}**"]
     if reading.proposals:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.render import layout, record
 from tracker.render.style import AS_IS, ReportView
-from tracker.render.text import check_tablefmt, highlight, strip_colour, tabulate, wrap
+from tracker.render.textual import check_tablefmt, highlight, strip_colour, tabulate, wrap
 from tracker.text import shorten, terminal_text
 
 if TYPE_CHECKING:
-    from tracker.core.outlook_types import Alignment, Outlook
+    from tracker.core.agreement_types import Alignment, Outlook
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -167,7 +167,7 @@ def search(found: Found, style: Style) -> str:
 
 
 def proposals(reading: Reading, style: Style) -> str:
-    from tracker.render import reading as shared
+    from tracker.render import reader_layout as shared
 
     parts = [terminal_text(shared.heading(reading))]
     if reading.proposals:

@@ -1,7 +1,7 @@
 """The search index's moving part: what keeps it in step with each statement
 added, which a bulk import turns off for its length, leaving a mark where
 its statements begin for the next search to index them in one pass (see
-`core/search.py`). On SQLite that is a trigger, lifted and made again
+`core/statement_search.py`). On SQLite that is a trigger, lifted and made again
 (migration 0003 creates the same, in its own copy); on PostgreSQL the
 trigger of migration 0005 stands aside while the transaction sets
 `tracker.search` to `deferred`. MySQL and MariaDB index every row as it is

@@ -10,7 +10,7 @@ matches.
 On SQLite and PostgreSQL a trigger keeps the index in step with every
 statement added, but a bulk import writes without it and leaves a mark
 (`search_state`), and the next search indexes what the import added, in one
-pass (`catch_up`; see `db/search.py`).
+pass (`catch_up`; see `db/search_index.py`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tracker.core.names import key, resolve_issue, resolve_party
 from tracker.core.query import newest_first, statement_select, to_view
 from tracker.core.types import Found, StatementView, Term
 from tracker.db.schema import KEYWORD, STATEMENT
-from tracker.db.search import DEFERRING, TEXT
+from tracker.db.search_index import DEFERRING, TEXT
 from tracker.errors import Invalid
 
 _WORD = re.compile(r"\w+")

@@ -20,7 +20,7 @@ from fractions import Fraction
 from sqlalchemy.orm import Session
 
 from tracker.core import positions
-from tracker.core.outlook_types import (
+from tracker.core.agreement_types import (
     AGREED,
     CLASS_RANK,
     CONTESTED,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracker.render.text import paint
+from tracker.render.textual import paint
 from tracker.text import shorten, terminal_text
 
 if TYPE_CHECKING:
