@@ -9,72 +9,147 @@ drops it at the end, so a crashed earlier run or a dirty server breaks nothing.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import create_engine
 
-from helpers import BACKENDS, Tracker, empty_tables, migrated, server_database
+from helpers import (
+    BACKENDS,
+    Tracker,
+    close_database,
+    close_databases,
+    empty_tables,
+    migrated,
+    restore_snapshot,
+    server_database,
+    take_snapshot,
+)
 from tracker.db import Database, resolve_url
+from tracker.resources import seed_file
+
+# Where the test session keeps its temporary files when it chose the place.
+_RAM_DISK = pytest.StashKey[Path]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary files on a RAM disk where the machine has one: the tests'
+    SQLite databases are written and synced to disk thousands of times, and
+    a sync costs nothing there. Not when `--basetemp` was given, nor in an
+    xdist worker (the controller gives each its own folder under this one)."""
+    shm = Path("/dev/shm")
+    if config.option.basetemp or hasattr(config, "workerinput"):
+        return
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="tracker-tests-", dir=shm))
+        config.option.basetemp = str(folder)
+        config.stash[_RAM_DISK] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (folder := config.stash.get(_RAM_DISK, None)) is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test touches a user's files or database, or depends on their settings."""
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("TRACKER_USER", "tester")
     for name in ("NO_COLOR", "COLUMNS", "TRACKER_DEBUG"):
         monkeypatch.delenv(name, raising=False)
+    yield
+    close_databases()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def backend_template(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str]]:
-    """(backend, url) of a database at head, one per backend per test session."""
-    backend: str = request.param
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("template") / "template.db"
-        yield backend, migrated(str(path))
-        return
-    with server_database(backend) as url:
-        yield backend, migrated(url)
+class Template:
+    """One backend's databases at head for a test session: each test gets an
+    empty one, or one holding the seed, by a copy rather than by migrating or
+    importing again (a file copy on SQLite; emptied tables, or tables copied
+    back from a snapshot, in one database of the server's kept for the session)."""
+
+    def __init__(self, backend: str, url: str, folder: Path) -> None:
+        self.backend, self.url, self.folder = backend, url, folder
+        self.engine = None if backend == "sqlite" else create_engine(resolve_url(url))
+        self._seeded: str | None = None
+
+    def empty(self, tmp_path: Path) -> str:
+        if self.engine is None:
+            copy = tmp_path / "tracker.db"
+            shutil.copyfile(self.url, copy)
+            return str(copy)
+        empty_tables(self.backend, self.engine)
+        return self.url
+
+    def seed(self, db: str) -> None:
+        """Fill `db`, which `empty` gave, with the seed as `tracker import` writes it."""
+        if self._seeded is None:
+            self._seeded = self._import_seed()
+        if self.engine is None:
+            shutil.copyfile(self._seeded, db)
+        else:
+            restore_snapshot(self.backend, self.engine)
+
+    def _import_seed(self) -> str:
+        target = str(self.folder / "seeded.db") if self.engine is None else self.url
+        if self.engine is None:
+            shutil.copyfile(self.url, target)
+        else:
+            empty_tables(self.backend, self.engine)
+        # Recorded by the user every test runs as (`_isolated`).
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("TRACKER_USER", "tester")
+            Tracker(target)("import", str(seed_file()))
+        close_database(target)
+        if self.engine is not None:
+            take_snapshot(self.backend, self.engine)
+        return target
+
+    def dispose(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def template_engine(backend_template: tuple[str, str]) -> Iterator[Engine | None]:
-    """An engine on a server's template database, kept for the session: a new
-    connection for every test costs more than emptying the tables (PyMySQL
-    builds a TLS context for each)."""
-    backend, url = backend_template
+def sqlite_head(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database migrated to head once a session (per worker, under
+    xdist): `copy_of` it gives a new one without migrating again."""
+    return migrated(str(tmp_path_factory.mktemp("head") / "head.db"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_head: str
+) -> Iterator[Template]:
+    """One per backend per test session (per worker, under xdist)."""
+    backend: str = request.param
+    folder = tmp_path_factory.mktemp("template")
     if backend == "sqlite":
-        yield None
+        yield Template(backend, sqlite_head, folder)
         return
-    engine = create_engine(resolve_url(url))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
+    with server_database(backend) as url:
+        made = Template(backend, migrated(url), folder)
+        try:
+            yield made
+        finally:
+            made.dispose()
 
 
 @pytest.fixture
-def db(backend_template: tuple[str, str], template_engine: Engine | None, tmp_path: Path) -> str:
+def db(template: Template, tmp_path: Path) -> str:
     """An empty database at head, on each configured backend: a path or a URL."""
-    backend, url = backend_template
-    if template_engine is None:
-        copy = tmp_path / "tracker.db"
-        shutil.copyfile(url, copy)
-        return str(copy)
-    empty_tables(backend, template_engine)
-    return url
+    return template.empty(tmp_path)
 
 
 @pytest.fixture
-def backend(backend_template: tuple[str, str]) -> str:
-    return backend_template[0]
+def backend(template: Template) -> str:
+    return template.backend
 
 
 @pytest.fixture
@@ -89,11 +164,10 @@ def tracker(db: str) -> Tracker:
 
 
 @pytest.fixture
-def seeded(tracker: Tracker) -> Tracker:
-    from tracker.resources import seed_file
-
-    tracker("import", str(seed_file()))
-    return tracker
+def seeded(template: Template, db: str) -> Tracker:
+    """`db` holding the Ukraine scenario, as `tracker import seeds/...` leaves it."""
+    template.seed(db)
+    return Tracker(db)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -24,14 +25,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import strategies as st
-from sqlalchemy import URL, Engine, Insert, create_engine, insert, text
+from sqlalchemy import URL, Connection, Engine, Insert, create_engine, insert, text
 from sqlalchemy.orm import Session
 
 from tracker.cli import cli
+from tracker.cli.options import App
 from tracker.core import positions
 from tracker.core.briefing import briefing
 from tracker.db import Database, migrate, resolve_url
-from tracker.db.schema import ISSUE, PARTY, STATEMENT
+from tracker.db.schema import ISSUE, PARTY, STATEMENT, metadata
+from tracker.errors import TrackerError
 from tracker.render import page
 from tracker.resources import seed_file
 
@@ -41,11 +44,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 SERVER_ENV = {"postgresql": "TRACKER_TEST_POSTGRES_URL", "mysql": "TRACKER_TEST_MYSQL_URL"}
 BACKENDS = ("sqlite", "postgresql", "mysql")
-# Every table, children before their parents.
-TABLES = (
-    "statement", "revision", "affiliation", "person_alias", "person", "issue_keyword",
-    "issue_alias", "party_alias", "party", "issue",
-)  # fmt: skip
+# Every table the models define, children before their parents.
+TABLES = tuple(t.name for t in reversed(metadata.sorted_tables))
+# PostgreSQL's search index keeps tables of its own (revision 0005), outside the models.
+PG_SEARCH_TABLES = ("statement_search", "search_state")
+# Where a server's test database keeps a copy of its tables with the seed in
+# them: a schema of the same database on PostgreSQL (a query cannot cross
+# databases there), a database beside it on MySQL.
+SNAPSHOT = "seed_snapshot"
 
 
 def server_url(backend: str) -> URL | None:
@@ -53,17 +59,24 @@ def server_url(backend: str) -> URL | None:
     return resolve_url(value) if value else None
 
 
-@contextlib.contextmanager
-def server_database(backend: str) -> Iterator[str]:
-    """A new, empty database on the server, dropped afterwards. Yields its URL."""
+def _admin(backend: str) -> URL:
     admin_url = server_url(backend)
     if admin_url is None:
         pytest.skip(f"{backend}: set {SERVER_ENV[backend]} to run these tests on it")
+    return admin_url
+
+
+@contextlib.contextmanager
+def server_database(backend: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped afterwards. Yields its URL."""
+    admin_url = _admin(backend)
     name = f"tracker_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if backend == "postgresql":
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+            # A test database need not wait for its commits to reach the disk.
+            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         else:
             conn.execute(
                 text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
@@ -76,6 +89,7 @@ def server_database(backend: str) -> Iterator[str]:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             else:
                 conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+                conn.execute(text(f"DROP DATABASE IF EXISTS `{name}_{SNAPSHOT}`"))
         admin.dispose()
 
 
@@ -84,6 +98,12 @@ def migrated(url: str) -> str:
     database.ensure_current()
     database.dispose()
     return url
+
+
+def copy_of(head: str, path: Path) -> str:
+    """A new SQLite database at `path`, a copy of `head` (the `sqlite_head` fixture)."""
+    shutil.copyfile(head, path)
+    return str(path)
 
 
 def migrate_to(engine: Engine, revision: str) -> None:
@@ -98,6 +118,30 @@ def migrate_back(engine: Engine, revision: str) -> None:
         migrate.downgrade_locked(conn, revision)
 
 
+def _pg_tables(conn: Connection) -> tuple[str, ...]:
+    """The models' tables and, where they are, the search index's own."""
+    present = [
+        t
+        for t in PG_SEARCH_TABLES
+        if conn.execute(text("SELECT to_regclass(:t)"), {"t": t}).scalar()
+    ]
+    return (*present, *TABLES)
+
+
+def _restart_ids(conn: Connection) -> None:
+    """Each PostgreSQL sequence to follow its table's largest id, as in a database
+    that was only ever written to."""
+    for table in TABLES:
+        if "id" in metadata.tables[table].c:
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+                    f"coalesce(max(id), 0) + 1, false) FROM {table}"
+                ),
+                {"table": table},
+            )
+
+
 def empty_tables(backend: str, engine: Engine) -> None:
     """Empty every table of a server's database and restart the ids, as in a new database."""
     with engine.begin() as conn:
@@ -107,20 +151,61 @@ def empty_tables(backend: str, engine: Engine) -> None:
             # triggers refuse to delete statements: replica mode (a superuser's)
             # does not fire them.
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            for table in TABLES:
+            for table in _pg_tables(conn):
                 conn.execute(text(f"DELETE FROM {table}"))
-                conn.execute(
-                    text("SELECT setval(pg_get_serial_sequence(:table, 'id'), 1, false)"),
-                    {"table": table},
-                )
-            # The search index's own tables (revision 0005), where there are.
-            for table in ("statement_search", "search_state"):
-                if conn.execute(text("SELECT to_regclass(:t)"), {"t": table}).scalar():
-                    conn.execute(text(f"DELETE FROM {table}"))
+            _restart_ids(conn)
         else:
             conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
             for table in TABLES:
                 conn.execute(text(f"TRUNCATE TABLE {table}"))
+            conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
+
+
+def _columns(conn: Connection, table: str) -> str:
+    # Named, not `*`: MySQL's generated search column takes no value.
+    quote = conn.dialect.identifier_preparer.quote
+    return ", ".join(quote(c.name) for c in metadata.tables[table].c)
+
+
+def take_snapshot(backend: str, engine: Engine) -> None:
+    """Copy every table of a server's test database to its SNAPSHOT."""
+    with engine.begin() as conn:
+        if backend == "postgresql":
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SNAPSHOT} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {SNAPSHOT}"))
+            for table in _pg_tables(conn):
+                conn.execute(text(f"CREATE TABLE {SNAPSHOT}.{table} AS TABLE {table}"))
+        else:
+            side = f"`{engine.url.database}_{SNAPSHOT}`"
+            conn.execute(text(f"DROP DATABASE IF EXISTS {side}"))
+            conn.execute(text(f"CREATE DATABASE {side} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))
+            for table in TABLES:
+                conn.execute(
+                    text(
+                        f"CREATE TABLE {side}.{table} AS SELECT {_columns(conn, table)} FROM {table}"
+                    )
+                )
+
+
+def restore_snapshot(backend: str, engine: Engine) -> None:
+    """Every table of a server's test database as `take_snapshot` found it, ids included."""
+    empty_tables(backend, engine)
+    with engine.begin() as conn:
+        if backend == "postgresql":
+            # Replica mode: the rows are copied as they are, the search index's
+            # with them, and no trigger adds them a second time.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in reversed(_pg_tables(conn)):
+                conn.execute(text(f"INSERT INTO {table} SELECT * FROM {SNAPSHOT}.{table}"))
+            _restart_ids(conn)
+        else:
+            side = f"`{engine.url.database}_{SNAPSHOT}`"
+            conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
+            for table in reversed(TABLES):
+                columns = _columns(conn, table)
+                conn.execute(
+                    text(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {side}.{table}")
+                )
             conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
 
 
@@ -147,6 +232,36 @@ def count(db: str, table: str = "statement") -> int:
         return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
+# --- what a test needs of the machine -----------------------------------------------
+
+
+def cannot_run(reason: str) -> None:
+    """Skip a test the machine cannot run, except in CI (`CI=true`), where
+    every test must run: there it fails instead."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def unprivileged() -> Iterator[None]:
+    """Run the block as `nobody` (the effective user and group only) when the
+    tests run as root, to whom no file is read-only; as anyone else, as is."""
+    if os.geteuid() != 0:
+        yield
+        return
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    os.setegid(nobody.pw_gid)
+    os.seteuid(nobody.pw_uid)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
 # --- the command line -------------------------------------------------------------
 
 TIMEOUT = 300  # seconds: generous, for a loaded two-core machine
@@ -171,6 +286,35 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
         time.sleep(0.01)
 
 
+# The databases the commands of the running test have opened, by path or URL:
+# one engine each for all its commands, as a long-running process keeps, so
+# that no command pays for a new connection and for compiling its statements
+# again. Closed when the test ends (`close_databases`).
+_OPEN: dict[str, Database] = {}
+
+
+def shared_database(db: str) -> Database | None:
+    """None for a `--db` value that is itself wrong: the command says so."""
+    found = _OPEN.get(db)
+    if found is None:
+        try:
+            found = _OPEN[db] = Database(resolve_url(db))
+        except TrackerError:
+            return None
+    return found
+
+
+def close_database(db: str) -> None:
+    """Close `db` (on SQLite: its write-ahead log goes into the file, which can then be copied)."""
+    if (found := _OPEN.pop(db, None)) is not None:
+        found.dispose()
+
+
+def close_databases() -> None:
+    while _OPEN:
+        _OPEN.popitem()[1].dispose()
+
+
 class Tracker:
     """Runs the CLI in-process against one database, like a user would type it."""
 
@@ -182,7 +326,12 @@ class Tracker:
         self, *args: str, input: str | None = None, ok: bool = True, color: bool = False
     ) -> Result:
         result = self.runner.invoke(
-            cli, ["--db", self.db, *args], input=input, catch_exceptions=True, color=color
+            cli,
+            ["--db", self.db, *args],
+            input=input,
+            catch_exceptions=True,
+            color=color,
+            obj=App.sharing(database) if (database := shared_database(self.db)) else None,
         )
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import PROPOSITION, Tracker, one_line, setup_pair, statement_count
+from helpers import PROPOSITION, Tracker, copy_of, one_line, setup_pair, statement_count
 
 
 def _json(tracker: Tracker, *args: str) -> Any:
@@ -227,6 +227,7 @@ def test_history_in_every_format(tracker: Tracker, fmt: str) -> None:
 DAYS = ["2025-11-01", "2025-11-10", "2025-11-20", "2025-11-30"]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -244,13 +245,14 @@ DAYS = ["2025-11-01", "2025-11-10", "2025-11-20", "2025-11-30"]
     )
 )
 def test_a_merge_gives_what_logging_under_into_would_have(
-    tmp_path: Path, said: list[tuple[bool, str, str, str, bool]]
+    tmp_path: Path, sqlite_head: str, said: list[tuple[bool, str, str, str, bool]]
 ) -> None:
     import uuid
 
     folder = tmp_path / uuid.uuid4().hex
     folder.mkdir()
-    merged, direct = Tracker(str(folder / "merged.db")), Tracker(str(folder / "direct.db"))
+    merged = Tracker(copy_of(sqlite_head, folder / "merged.db"))
+    direct = Tracker(copy_of(sqlite_head, folder / "direct.db"))
     for t in (merged, direct):
         t("party", "add", "b", "--name", "Party B")
         t("issue", "add", "donbas", "--title", "Donbas")

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from helpers import Tracker, golden_seed, server_database
+from helpers import Tracker, copy_of, golden_seed, server_database
 
 BACKENDS = ["sqlite", "postgresql", "mysql"]
 
 
-def _database(backend: str, tmp_path: Path, name: str, stack: Any) -> Tracker:
+def _database(backend: str, tmp_path: Path, name: str, stack: Any, head: str) -> Tracker:
     if backend == "sqlite":
-        return Tracker(str(tmp_path / f"{name}.db"))
+        return Tracker(copy_of(head, tmp_path / f"{name}.db"))
     return Tracker(stack.enter_context(server_database(backend)))
 
 
@@ -37,10 +37,10 @@ def _without_ids(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _team_file(tmp_path: Path) -> Path:
+def _team_file(tmp_path: Path, head: str) -> Path:
     """What both analysts start from: the seed, with one duplicate party (us-gov)
     that one of them will merge, as an export (histories included)."""
-    start = Tracker(str(tmp_path / "start.db"))
+    start = Tracker(copy_of(head, tmp_path / "start.db"))
     start("import", str(golden_seed(tmp_path)))
     start("party", "add", "us-gov", "--name", "US government (duplicate)")
     start(
@@ -61,14 +61,14 @@ def _team_file(tmp_path: Path) -> Path:
     ("a_backend", "b_backend"), [("sqlite", "sqlite"), ("postgresql", "mysql")]
 )
 def test_two_databases_agree_after_exchanging_exports(
-    tmp_path: Path, a_backend: str, b_backend: str
+    tmp_path: Path, a_backend: str, b_backend: str, sqlite_head: str
 ) -> None:
     import contextlib
 
-    team = _team_file(tmp_path)
+    team = _team_file(tmp_path, sqlite_head)
     with contextlib.ExitStack() as stack:
-        a = _database(a_backend, tmp_path, "a", stack)
-        b = _database(b_backend, tmp_path, "b", stack)
+        a = _database(a_backend, tmp_path, "a", stack, sqlite_head)
+        b = _database(b_backend, tmp_path, "b", stack, sqlite_head)
         for analyst in (a, b):
             analyst("import", str(team))
         # Alice's week.
@@ -135,10 +135,10 @@ def test_two_databases_agree_after_exchanging_exports(
     assert "us-gov" not in {s["party"] for s in doc["statements"]}
 
 
-def test_a_retraction_travels_once(tracker: Tracker, tmp_path: Path) -> None:
+def test_a_retraction_travels_once(tracker: Tracker, tmp_path: Path, sqlite_head: str) -> None:
     """The same statement in two databases: her retraction of it, imported,
     retracts it here, with her time and reason; a second import does nothing."""
-    team = Tracker(str(tmp_path / "team.db"))
+    team = Tracker(copy_of(sqlite_head, tmp_path / "team.db"))
     team("import", str(golden_seed(tmp_path)))
     shared = _export(team, tmp_path / "shared.json")
     tracker("import", str(shared))
@@ -187,12 +187,12 @@ def _pages(tracker: Tracker, kind: str, slug: str) -> dict[str, Any]:
 
 
 def test_a_merged_records_history_is_never_read_as_the_survivors(
-    tracker: Tracker, tmp_path: Path
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
 ) -> None:
     """Merging `truce` (made later, its own title and proposition) into
     `ceasefire` keeps truce's history but leaves ceasefire's fields and
     wordings as they were, here and in a colleague's database that replays it."""
-    colleague = Tracker(str(tmp_path / "colleague.db"))
+    colleague = Tracker(copy_of(sqlite_head, tmp_path / "colleague.db"))
     for t in (tracker, colleague):
         t("party", "add", "poland", "--name", "Poland")
         t("party", "add", "pl", "--name", "Polska")
@@ -223,7 +223,7 @@ def test_a_merged_records_history_is_never_read_as_the_survivors(
 
 
 def test_a_later_making_of_the_same_record_changes_nothing(
-    tracker: Tracker, tmp_path: Path
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
 ) -> None:
     """I import the seed and reword donbas; a colleague imports the seed later
     (its records made again, at her time). Her export, imported here, must not
@@ -232,7 +232,7 @@ def test_a_later_making_of_the_same_record_changes_nothing(
 
     tracker("import", str(seed_file()))
     tracker("issue", "edit", "donbas", "--proposition", "Ukraine cedes Donetsk", "--force")
-    colleague = Tracker(str(tmp_path / "colleague.db"))
+    colleague = Tracker(copy_of(sqlite_head, tmp_path / "colleague.db"))
     colleague("import", str(seed_file()))
     tracker("import", str(_export(colleague, tmp_path / "hers.json")))
     page = _pages(tracker, "issue", "donbas")

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import re
+import resource
 import signal
 import sqlite3
 import stat
@@ -33,6 +34,8 @@ from helpers import (
     BACKENDS,
     TIMEOUT,
     Tracker,
+    cannot_run,
+    close_database,
     count,
     migrate_back,
     migrate_to,
@@ -43,6 +46,7 @@ from helpers import (
     start,
     tracker_command,
 )
+from tracker.cli import cli
 from tracker.core.values import fingerprint_input, fingerprint_of
 from tracker.db import HEAD, SCHEMA_REVISIONS, Database, SchemaState, migrate, resolve_url, steps
 from tracker.db.schema import ISSUE, PARTY, STATEMENT, metadata
@@ -52,9 +56,23 @@ pytestmark = pytest.mark.slow
 HEADER = "party,issue,stance,stated_on,summary"
 
 
-def run(db: str, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    db: str, *args: str, input: str | None = None, file_limit: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`tracker ARGS` as a process; with `file_limit`, under `ulimit -f` of that many bytes."""
+
+    def limit() -> None:  # in the child, before it runs tracker
+        assert file_limit is not None
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+
     return subprocess.run(
-        tracker_command(db, *args), capture_output=True, text=True, input=input, timeout=TIMEOUT
+        tracker_command(db, *args),
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=TIMEOUT,
+        preexec_fn=None if file_limit is None else limit,
     )
 
 
@@ -73,9 +91,17 @@ def scratch_files(folder: Path) -> list[str]:
     )
 
 
+# What a write past the end of a small disk fails with: ENOSPC on a full
+# tmpfs; EFBIG under `ulimit -f`, where no tmpfs can be mounted.
+FULL = ("No space left on device", "File too large")
+
+
 @contextlib.contextmanager
-def small_disk(tmp_path: Path, size: str) -> Iterator[Path]:
-    """A folder on a tmpfs of `size`: a disk that fills up. Needs root."""
+def small_disk(tmp_path: Path, size: int) -> Iterator[tuple[Path, int | None]]:
+    """A folder where writing more than `size` bytes fails, and the file-size
+    limit to run commands under for that (None: none needed): a tmpfs of that
+    size where one can be mounted (as root), else the folder as it is with
+    `ulimit -f`, which every user can set, so the test runs everywhere."""
     folder = tmp_path / "small-disk"
     folder.mkdir()
     mounted = subprocess.run(
@@ -84,9 +110,10 @@ def small_disk(tmp_path: Path, size: str) -> Iterator[Path]:
         check=False,
     )
     if mounted.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
+        yield folder, size
+        return
     try:
-        yield folder
+        yield folder, None
     finally:
         subprocess.run(["umount", str(folder)], check=True)
 
@@ -242,52 +269,60 @@ def test_backup_of_a_damaged_database_is_refused(sqlite_db: str, tmp_path: Path)
     assert not target.exists() and scratch_files(tmp_path) == []
 
 
-def test_backup_onto_a_full_disk(seeded: Tracker, backend: str, tmp_path: Path) -> None:
-    with small_disk(tmp_path, "16k") as disk:
-        target = disk / "backup.out"
-        done = run(seeded.db, "db", "backup", str(target))
-        assert done.returncode == 1
-        assert done.stderr.startswith(f"Error: cannot write the backup {target}: "), done.stderr
-        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-        assert list(disk.iterdir()) == []
-        done = run(seeded.db, "export", "-o", str(disk / "export.json"))
-        assert done.returncode == 1
-        assert done.stderr.startswith("Error: No space left on device"), done.stderr
-        assert list(disk.iterdir()) == []
+@pytest.mark.parametrize("how", ["tmpfs", "ulimit"])
+def test_backup_onto_a_full_disk(seeded: Tracker, backend: str, tmp_path: Path, how: str) -> None:
+    if how == "tmpfs":
+        with small_disk(tmp_path, 16 * 1024) as (disk, limit):
+            if limit is not None:
+                cannot_run("cannot mount a tmpfs here (needs root): the ulimit case runs instead")
+            _backup_onto_a_full_disk(seeded, disk, limit)
+    else:
+        disk = tmp_path / "limited"
+        disk.mkdir()
+        # The limit is every file's the process writes: above the 32 KiB of
+        # SQLite's shared-memory file, below the seed's backup and export.
+        _backup_onto_a_full_disk(seeded, disk, 40 * 1024)
+
+
+def _backup_onto_a_full_disk(seeded: Tracker, disk: Path, limit: int | None) -> None:
+    target = disk / "backup.out"
+    done = run(seeded.db, "db", "backup", str(target), file_limit=limit)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"Error: cannot write the backup {target}: "), done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert list(disk.iterdir()) == []
+    done = run(seeded.db, "export", "-o", str(disk / "export.json"), file_limit=limit)
+    assert done.returncode == 1
+    assert done.stderr.startswith(tuple(f"Error: {m}" for m in FULL)), done.stderr
+    assert list(disk.iterdir()) == []
 
 
 # --- migrations killed at every step ------------------------------------------------
 
-# Runs tracker with a hook on every migration step (`tracker.db.steps.hook`):
-# it names each step on stderr, and kills the process (SIGKILL, nothing
-# caught) at the step named by its first argument.
-KILLER = r"""
-import os, signal, sys
-from tracker.db import steps
-from tracker.cli import main
 
-target = sys.argv.pop(1)
+def migrate_killed_at(db: str, step: str, *args: str) -> None:
+    """Runs `tracker db ARGS` in a child process killed (SIGKILL, nothing
+    caught) at the migration step `step` (`tracker.db.steps.hook`). The child
+    is forked from this process, its modules already loaded: a kill costs the
+    migration's work up to the step, not a new interpreter's start."""
+    pid = os.fork()
+    if pid == 0:  # the child; it never returns
+        code = 1
+        try:
 
-def hook(label):
-    print(f"step: {label}", file=sys.stderr, flush=True)
-    if label == target:
-        os.kill(os.getpid(), signal.SIGKILL)
+            def hook(label: str) -> None:
+                if label == step:
+                    os.kill(os.getpid(), signal.SIGKILL)
 
-steps.hook = hook
-main()
-"""
-
-
-def migrate_killed_at(db: str, step: str, *args: str) -> list[str]:
-    """Runs `tracker db ARGS`, killed at `step` ('' for none); the steps it reached."""
-    proc = subprocess.run(
-        [sys.executable, "-c", KILLER, step, "--db", db, "db", *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert proc.returncode == (-signal.SIGKILL if step else 0), proc.stderr
-    return [line[6:] for line in proc.stderr.splitlines() if line.startswith("step: ")]
+            steps.hook = hook
+            # Its own engine: none of the parent's connections is used here.
+            cli.main(["--db", db, "db", *args], prog_name="tracker", standalone_mode=False)
+        except BaseException:
+            code = 2
+        finally:
+            os._exit(code)  # not killed: the step was never reached
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (step, status)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -412,21 +447,13 @@ def _check_stopped(db: str, backend: str, revision: str | None, migration: str) 
         assert refused.endswith(message), refused
 
 
-def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path) -> None:
-    """Each migration, up and down, killed (SIGKILL) before each of its steps
-    in turn: the database is left as it was, or (MySQL, MariaDB) refused as
-    interrupted by every command; `db upgrade` then finishes it, to the very
-    schema and fingerprints of a migration never interrupted."""
+def test_creating_a_database_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path) -> None:
+    """Creating a brand-new database (revision 0001), killed (SIGKILL) before
+    each of its steps in turn, and taking it down to nothing, likewise: the
+    database is left as it was, or (MySQL, MariaDB) refused as interrupted by
+    every command; `db upgrade` then finishes it, to the very schema of a
+    migration never interrupted."""
     backend, db = new_db
-    tracker = Tracker(db)
-
-    def finish(db: str) -> None:
-        out = tracker("db", "upgrade").stdout
-        assert out.endswith((f" -> {HEAD}\n", f" is already at {HEAD}\n")), out
-
-    # Creating a brand-new database, killed at each step of 0001 (the later
-    # revisions' steps are killed below, on a database with statements), and
-    # taking 0001 down to nothing, killed at each of its steps.
     first = SCHEMA_REVISIONS[0]
     created = _steps_of(db, migrate_to, first)
     assert any(s.startswith(f"{first} upgrade: create table") for s in created)
@@ -444,44 +471,60 @@ def test_migrations_killed_at_every_step(new_db: tuple[str, str], tmp_path: Path
         _check_stopped(db, backend, first, first)
         _migrate(db, migrate_to, first)
         assert _snapshot(db) == expected, step
-    finish(db)
+    _finish(Tracker(db))
     _check_head(db, None)
-    # Each later revision on a database with statements (two batches of
-    # fingerprints), down to the one before it and up again.
+
+
+def _finish(tracker: Tracker) -> None:
+    out = tracker("db", "upgrade").stdout
+    assert out.endswith((f" -> {HEAD}\n", f" is already at {HEAD}\n")), out
+
+
+@pytest.mark.parametrize("revision", SCHEMA_REVISIONS[1:])
+def test_migrations_killed_at_every_step(
+    new_db: tuple[str, str], tmp_path: Path, revision: str
+) -> None:
+    """One revision after the first, on a database with statements (two
+    batches of fingerprints where it rewrites them), down to the one before
+    it and up again, killed before each step of each way in turn; then
+    finished (to that revision, as `db upgrade` does) and compared with what
+    an uninterrupted run left; at the end, at head, the same export."""
+    backend, db = new_db
+    before = SCHEMA_REVISIONS[SCHEMA_REVISIONS.index(revision) - 1]
+    tracker = Tracker(db)
     tracker("import", str(seed_file()))
-    path = tmp_path / "more.csv"
-    lines = [HEADER] + [f"ukraine,donbas,open,2025-11-20,row {n}" for n in range(6_000)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tracker("import", str(path))
+    rewrites = revision in ("0002", "0003")  # those that rewrite fingerprints, in batches
+    if rewrites:
+        path = tmp_path / "more.csv"
+        lines = [HEADER] + [f"ukraine,donbas,open,2025-11-20,row {n}" for n in range(6_000)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tracker("import", str(path))
     # What a downgrade drops (0003's people, keywords, histories) stays
     # dropped: the export to come back to is the one after a plain round trip.
-    tracker("db", "downgrade", SCHEMA_REVISIONS[0], "--yes")
-    tracker("db", "upgrade")
+    close_database(db)
+    _migrate(db, migrate_back, before)
+    _finish(tracker)
     export = tracker("export").stdout
-    # Each later revision on its own, newest first: killed before each step
-    # of its downgrade and of its upgrade, then finished (to that revision,
-    # as `db upgrade` does) and compared with what an uninterrupted run left.
-    for n in range(len(SCHEMA_REVISIONS) - 1, 0, -1):
-        revision, before = SCHEMA_REVISIONS[n], SCHEMA_REVISIONS[n - 1]
-        expected = _snapshot(db)
-        down = _steps_of(db, migrate_back, before)
-        up = _steps_of(db, migrate_to, revision)
-        assert down and up and _snapshot(db) == expected
-        if revision in ("0002", "0003"):  # those that rewrite fingerprints, in batches
-            assert sum("fingerprints after id" in s for s in up) == 2, up
-        for step in down:
-            migrate_killed_at(db, step, "downgrade", before, "--yes")
-            _check_stopped(db, backend, revision, revision)
-            _migrate(db, migrate_to, revision)
-            assert _snapshot(db) == expected, step
-        for step in up:
-            _migrate(db, migrate_back, before)
-            migrate_killed_at(db, step, "upgrade")
-            _check_stopped(db, backend, before, revision)
-            _migrate(db, migrate_to, revision)
-            assert _snapshot(db) == expected, step
+    close_database(db)
+    _migrate(db, migrate_back, revision)
+    expected = _snapshot(db)
+    down = _steps_of(db, migrate_back, before)
+    up = _steps_of(db, migrate_to, revision)
+    assert down and up and _snapshot(db) == expected
+    if rewrites:
+        assert sum("fingerprints after id" in s for s in up) == 2, up
+    for step in down:
+        migrate_killed_at(db, step, "downgrade", before, "--yes")
+        _check_stopped(db, backend, revision, revision)
+        _migrate(db, migrate_to, revision)
+        assert _snapshot(db) == expected, step
+    for step in up:
         _migrate(db, migrate_back, before)
-    finish(db)
+        migrate_killed_at(db, step, "upgrade")
+        _check_stopped(db, backend, before, revision)
+        _migrate(db, migrate_to, revision)
+        assert _snapshot(db) == expected, step
+    _finish(tracker)
     _check_head(db, export)
     assert tracker("import", str(seed_file())).stdout.startswith(
         "Added 0 statements; skipped 24 already present"

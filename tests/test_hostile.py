@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Tracker, empty_database, one_line, setup_pair, statement_count
+from helpers import Tracker, copy_of, empty_database, one_line, setup_pair, statement_count
 from tracker.text import escape_formula, unescape_formula
 
 FORMULAS = [
@@ -83,7 +83,7 @@ def test_report_csv_makes_every_slug_safe() -> None:
 
 
 def test_csv_export_escapes_formulas_and_import_round_trips(
-    tracker: Tracker, backend: str, db: str, tmp_path: Path
+    tracker: Tracker, backend: str, db: str, tmp_path: Path, sqlite_head: str
 ) -> None:
     setup_pair(tracker)
     tracker("import", write(tmp_path, "in.json", json.dumps(statements_doc(FORMULAS))))
@@ -105,7 +105,7 @@ def test_csv_export_escapes_formulas_and_import_round_trips(
     # Into an empty database of the same kind, and out again: the same file.
     exported = write(tmp_path, "first.csv", first)
     if backend == "sqlite":
-        other = Tracker(str(tmp_path / "other.db"))
+        other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     else:
         empty_database(backend, db)
         other = tracker

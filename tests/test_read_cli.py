@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,7 +146,12 @@ def test_a_url(sqlite_db: str) -> None:
         assert f"cannot fetch {base}/gone: HTTP 404" in missing
         huge = one_line(tracker.fails("read", f"{base}/huge", "-d", "2025-12-01"))
         assert "larger than" in huge
-    refused = one_line(tracker.fails("read", f"{base}/article", "-d", "2025-12-01"))
+    # A port bound and never listened on refuses, where a closed server's
+    # port may be taken again meanwhile by another test's server.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        refused = one_line(tracker.fails("read", f"{base}/article", "-d", "2025-12-01"))
     assert f"cannot fetch {base}/article" in refused
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Tracker, one_line, setup_pair, statement_count
+from helpers import Tracker, copy_of, one_line, setup_pair, statement_count
 from tracker.resources import seed_file
 
 HEADER = "party,issue,stance,stated_on,summary"
@@ -30,7 +30,7 @@ def test_seed_imports_and_reimport_adds_nothing(tracker: Tracker) -> None:
     assert statement_count(tracker) == 24
 
 
-def test_json_round_trip(seeded: Tracker, tmp_path: Path, backend: str) -> None:
+def test_json_round_trip(seeded: Tracker, tmp_path: Path, sqlite_head: str, backend: str) -> None:
     first = tmp_path / "first.json"
     seeded("export", "--output", str(first))
     doc = json.loads(first.read_text(encoding="utf-8"))
@@ -40,19 +40,19 @@ def test_json_round_trip(seeded: Tracker, tmp_path: Path, backend: str) -> None:
     assert parties["ukraine"]["aliases"][:2] == ["Kyiv", "Kiev"]
     assert [s["id"] for s in doc["statements"]] == list(range(1, 25))
     # Into an empty database, then out again: the same file.
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     other("import", str(first))
     second = tmp_path / "second.json"
     other("export", "--output", str(second))
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
 
-def test_csv_round_trip(seeded: Tracker, tmp_path: Path) -> None:
+def test_csv_round_trip(seeded: Tracker, tmp_path: Path, sqlite_head: str) -> None:
     first = tmp_path / "first.csv"
     seeded("export", "--format", "csv", "--output", str(first))
     rows = list(csv.DictReader(first.open(encoding="utf-8")))
     assert len(rows) == 24 and rows[0]["party"] == "united-states"
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     other("import", str(first), "--create-missing")
     second = tmp_path / "second.csv"
     other("export", "--format", "csv", "--output", str(second))
@@ -211,7 +211,9 @@ def test_failure_late_in_a_big_file_changes_nothing(tracker: Tracker, tmp_path: 
     assert statement_count(tracker) == 0
 
 
-def test_identical_statements_round_trip(tracker: Tracker, tmp_path: Path) -> None:
+def test_identical_statements_round_trip(
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
+) -> None:
     """Two identical statements logged with `add` survive export and import;
     importing the file again adds nothing."""
     setup_pair(tracker)
@@ -219,7 +221,7 @@ def test_identical_statements_round_trip(tracker: Tracker, tmp_path: Path) -> No
         tracker("add", "ukraine", "donbas", "open", "-s", "same", "--date", "2025-11-30")
     first = tmp_path / "first.json"
     tracker("export", "--output", str(first))
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     assert other("import", str(first)).stdout.startswith("Added 2 statements")
     assert other("import", str(first)).stdout == "Added 0 statements; skipped 2 already present.\n"
     second = tmp_path / "second.json"
@@ -318,7 +320,7 @@ def test_an_export_without_formula_escaping_imports_back_with_the_flag(
     assert mangled.startswith("Would add 2 statements")
 
 
-def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
+def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path, sqlite_head: str) -> None:
     """JSON keys have no order: statements before the parties and issues they
     name import as if they came after (they wait in a temporary file)."""
     doc = json.loads(seed_file().read_text(encoding="utf-8"))
@@ -328,7 +330,7 @@ def test_json_keys_in_any_order(tracker: Tracker, tmp_path: Path) -> None:
     assert out.startswith("Added 24 statements; created parties ukraine, russia")
     listed = json.loads(tracker("party", "list", "--format", "json").stdout)
     assert [p["aliases"] for p in listed] == [p["aliases"] for p in doc["parties"]]
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     other("import", str(seed_file()))
 
     def exported(t: Tracker) -> dict[str, list[dict[str, Any]]]:
@@ -389,26 +391,26 @@ def test_json_failure_after_the_statements_changes_nothing(
     assert json.loads(tracker("party", "list", "--format", "json").stdout) == []
 
 
-def test_import_from_standard_input(tracker: Tracker, tmp_path: Path) -> None:
+def test_import_from_standard_input(tracker: Tracker, tmp_path: Path, sqlite_head: str) -> None:
     """`tracker import -` reads standard input, CSV or JSON, told apart by
     their first bytes (nothing is sought back)."""
     setup_pair(tracker)
     csv_text = f"{HEADER}\nukraine,donbas,open,2025-11-30,from a pipe\n"
     assert tracker("import", "-", input=csv_text).stdout == "Added 1 statement.\n"
     exported = tracker("export").stdout
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     assert other("import", "-", input=exported).stdout.startswith("Added 1 statement;")
     assert other("export").stdout == exported
     empty = tracker("import", "-", input="  \n", ok=False)
     assert empty.exit_code == 1 and one_line(empty.stderr).endswith("standard input is empty\n")
 
 
-def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path) -> None:
+def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path, sqlite_head: str) -> None:
     """Ids follow the order statements were written; an export lists them in
     the order they were recorded, which can differ (concurrent writers, or
     a file's own recorded_at). A restore into an empty database keeps every
     id, exports the very same file, and later statements get new ids."""
-    source = Tracker(str(tmp_path / "source.db"))
+    source = Tracker(copy_of(sqlite_head, tmp_path / "source.db"))
     setup_pair(source)
     rows = [
         f"ukraine,donbas,{stance},2025-11-0{day},said on {day},2025-12-{30 - day}T10:00:00Z"
@@ -428,7 +430,7 @@ def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path) -> None:
     assert added["id"] == 4
     # A CSV export restores its ids too.
     csv_export = source("export", "--format", "csv").stdout
-    again = Tracker(str(tmp_path / "again.db"))
+    again = Tracker(copy_of(sqlite_head, tmp_path / "again.db"))
     setup_pair(again)
     again("import", write(tmp_path, "backup.csv", csv_export))
     assert again("export", "--format", "csv").stdout == csv_export

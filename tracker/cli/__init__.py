@@ -154,7 +154,9 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
     Compare:  tracker diff 2025-11-20 2025-12-02
     Try it:   tracker demo
     """
-    obj = App(db_option)
+    # A caller that runs many commands in one process passes its own App
+    # (`App.sharing`) as the context's object.
+    obj = ctx.obj if isinstance(ctx.obj, App) else App(db_option)
     ctx.obj = obj
     ctx.call_on_close(obj.close)
 

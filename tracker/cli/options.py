@@ -29,6 +29,16 @@ class App:
 
     db_option: str | None
     _db: Database | None = field(default=None, repr=False)
+    _owned: bool = field(default=True, repr=False)
+
+    @classmethod
+    def sharing(cls, database: Database) -> App:
+        """An invocation on a database its caller keeps open from one command
+        to the next (its engine, its pool, its compiled statements), as a
+        process running many commands does; the schema is checked once a
+        command all the same, and the database is not closed with it."""
+        database.check_again()
+        return cls(None, database, _owned=False)
 
     @property
     def db(self) -> Database:
@@ -42,7 +52,7 @@ class App:
         return self._db
 
     def close(self) -> None:
-        if self._db is not None:
+        if self._db is not None and self._owned:
             self._db.dispose()
 
 

@@ -32,6 +32,11 @@ class Database:
         self._engine: Engine | None = None
         self._checked = False
 
+    def check_again(self) -> None:
+        """Have the next session check the schema again (another process may
+        have migrated it since)."""
+        self._checked = False
+
     @classmethod
     def from_option(cls, value: str | None) -> Database:
         return cls(resolve_url(value))
