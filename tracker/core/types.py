@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from operator import attrgetter
 from typing import Any
 
 from tracker.stance import TRENDS, label
@@ -77,30 +77,7 @@ class StatementView:
         return self.retracted_at is not None
 
     def to_json(self) -> dict[str, Any]:
-        (
-            id_, party, issue, score, stated_on, summary, quote, speaker, source, basis,
-            conditions, recorded_at, recorded_by, retracted_at, reason,
-        ) = _view_values(self)  # fmt: skip
-        # Written out, not built from STATEMENT_FIELDS: an export calls this a
-        # million times. A test checks the keys are STATEMENT_FIELDS, in order.
-        return {
-            "id": id_,
-            "party": party,
-            "issue": issue,
-            "stance": label(score),
-            "score": score,
-            "stated_on": stated_on.isoformat(),
-            "summary": summary,
-            "quote": quote,
-            "speaker": speaker,
-            "source": source,
-            "basis": basis,
-            "conditions": conditions,
-            "recorded_at": iso_instant(recorded_at),
-            "recorded_by": recorded_by,
-            "retracted_at": iso_instant(retracted_at),
-            "retraction_reason": reason,
-        }
+        return _statement_json(self)
 
     def to_row(self) -> list[Any]:
         """The JSON shape's values, in STATEMENT_FIELDS order (a CSV row)."""
@@ -108,13 +85,40 @@ class StatementView:
 
 
 VIEW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(StatementView))
-_view_values = attrgetter(*VIEW_FIELDS)
 # SPEC's statement: the view's fields with the stance label before its score.
 STATEMENT_FIELDS: tuple[str, ...] = (
     *VIEW_FIELDS[: VIEW_FIELDS.index("score")],
     "stance",
     *VIEW_FIELDS[VIEW_FIELDS.index("score") :],
 )
+
+
+def _json_writer() -> Callable[[StatementView], dict[str, Any]]:
+    """`StatementView.to_json`, written from the view's fields: one dict
+    display, each field converted for JSON (a day in ISO, an instant in UTC
+    ISO, the stance's label before its score), compiled once. An export calls
+    it a million times: it is as fast as the same code written out by hand,
+    and a field added to the view is in the JSON with nothing else to change."""
+    convert = {"dt.date": "{}.isoformat()", "dt.datetime": "iso_instant({})"}
+    convert["dt.datetime | None"] = convert["dt.datetime"]
+    items = []
+    for f in fields(StatementView):
+        value = f"s.{f.name}"
+        kind = str(f.type)
+        if "dt." in kind and kind not in convert:
+            raise TypeError(f"StatementView.{f.name}: no JSON form for {kind}")
+        if f.name == "score":
+            items.append(f'"stance": label({value})')
+        items.append(f'"{f.name}": ' + convert.get(kind, "{}").format(value))
+    source = "def to_json(s):\n    return {" + ", ".join(items) + "}\n"
+    namespace: dict[str, Any] = {"label": label, "iso_instant": iso_instant}
+    exec(source, namespace)
+    writer: Callable[[StatementView], dict[str, Any]] = namespace["to_json"]
+    return writer
+
+
+_statement_json = _json_writer()
+
 # The free text of a statement, in the analyst's or the speaker's words.
 TEXT_FIELDS: tuple[str, ...] = ("summary", "quote", "speaker", "source", "conditions")
 
