@@ -9,6 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_BACK = "".join(
+    f"(?<!{verb} )"
+    for verb in (
+        "pull", "pulls", "pulled", "pulling", "scale", "scaled", "scaling", "step", "stepped",
+        "fall", "fell", "come", "came", "go", "went", "roll", "rolled", "cut", "turn", "turned",
+        "hold", "held", "get", "got", "bring", "brought", "way",
+    )
+)  # fmt: skip
+
 _CUES: tuple[tuple[int, str], ...] = (
     # rejects
     (-2, r"refus\w*|reject\w*|rul(?:e|es|ed|ing) out|red[ -]lines?|never|non-negotiable"),
@@ -16,8 +25,12 @@ _CUES: tuple[tuple[int, str], ...] = (
     (-2, r"unacceptable|out of the question|under no circumstances|veto(?:ed|es)?"),
     # opposes
     (-1, r"oppos\w*|criticis\w*|criticiz\w*|(?:warn|caution)\w* against|object\w* to"),
-    (-1, r"push\w* back|pushback|against|resist\w*|denounc\w*|condemn\w*|dismiss\w*"),
-    (-1, r"balk\w*|soften\w*|water\w* down|concerns? (?:about|over)|reservations"),
+    (-1, r"push\w* back|pushback|resist\w*|denounc\w*|condemn\w*|dismiss\w*"),
+    # "against" of a stance ("is against", "voted against"), not of a thing ("sanctions against").
+    (-1, r"(?:is|are|was|were|be|been|remains?|firmly|strongly|squarely) against"),
+    (-1, r"(?:vot|argu|spok|speak|campaign|lobbi|turn)\w* against|came out against"),
+    (-1, r"balk\w*|soften\w*|water\w* down|reservations"),
+    (-1, r"concerns? (?:about|over|related to|regarding|with|at)"),
     (-1, r"(?:sceptical|skeptical|wary) (?:of|about)|disagree\w*|objection\w*"),
     # open
     (0, r"open to|consider\w*|weigh\w*|unresolved|undecided|unsettled|left open|leaves? open"),
@@ -26,10 +39,18 @@ _CUES: tuple[tuple[int, str], ...] = (
     (0, r"no final(?:i[sz]ed)? (?:plan|deal|agreement|decision)|up for (?:discussion|negotiation)"),
     (0, r"(?:remain|remains|remained) open|to be (?:negotiated|discussed)|on the table"),
     # supports
-    (1, r"back(?:s|ed|ing)?(?! down)(?! off)(?! away)(?! to)|support\w*|welcom\w*|endors\w*"),
+    # "back" of backing, not of moving ("pull back from", "scaling back").
+    (1, _BACK + r"back(?:s|ed|ing)?(?! down)(?! off)(?! away)(?! to)(?! from)"),
+    (1, r"support\w*|welcom\w*|endors\w*"),
     (1, r"agree(?:s|d|ing)?(?! with)|approv\w*|accept\w*|in favou?r of|favou?r\w*|embrac\w*"),
-    (1, r"call(?:s|ed|ing)? for|propos\w*|urg(?:e|es|ed|ing)|pledg\w*|commit(?:s|ted|ting)?"),
+    (1, r"call(?:s|ed|ing)? for|propos(?:e|es|ed|ing)|urg(?:e|es|ed|ing)|pledg\w*"),
+    (1, r"commit(?:s|ted|ting)?"),
     (1, r"wants?|wanted|seek(?:s|ing)?|sought|offer(?:s|ed|ing)?"),
+    # What a party signs or concludes it accepts; what it threatens it backs.
+    (1, r"sign(?:s|ed|ing)?|initial(?:l)?ed|ratif(?:y|ies|ied|ying)|assent\w*"),
+    (1, r"reach(?:es|ed)? (?:an |a )?(?:agreement|deal|accord|settlement)"),
+    (1, r"threat(?:en\w*|s)? (?:to|with)|(?:willing|ready|prepared)(?:ness)? to"),
+    (1, r"aim(?:s|ed|ing)? (?:to|at|for)|intend(?:s|ed)? to|plan(?:s|ned)? to"),
     # demands
     (2, r"insist\w*|demand\w*|must|as (?:a )?conditions?|precondition\w*|requir\w*"),
     (2, r"(?:has|have|had) to|non-starter without|only if|only with|conditional on"),
@@ -46,7 +67,8 @@ NEGATORS = re.compile(
     r"cede\w*|ceding|surrender\w*|restrict\w*|limit\w*|ban|bans|banned|banning|bar|barred|"
     r"barring|curb\w*|block\w*|prevent\w*|lift\w*|eas(?:e|es|ed|ing)|remov\w*|end(?:s|ed|ing)?|"
     r"without|solely|alone|over the heads? of|forc(?:e|es|ed|ing) \w+ to|impos\w*|"
-    r"exclud\w*|deny|denies|denied|denying|cap|caps|capped|reduc\w*|scrap\w*)(?!\w)",
+    r"exclud\w*|deny|denies|denied|denying|cap|caps|capped|reduc\w*|scrap\w*|stop\w*|halt\w*|"
+    r"ceas(?:e|es|ed|ing)|suspend\w*|lower(?:s|ed|ing)?|freez\w*|froze|dismantl\w*)(?!\w)",
     re.IGNORECASE,
 )
 NEGATION = re.compile(
@@ -59,14 +81,34 @@ PROVISIONS = re.compile(
     r"(?<!\w)(?:(?:would|will|could)(?: have)? (?:\w+ )?(?:requir\w*|limit\w*|forc\w*|"
     r"oblige?\w*|give\w*|grant\w*|allow\w*|lift\w*|restrict\w*|bar\w*|ban\w*|see|mean|"
     r"leave|let|cap\w*|guarantee\w*|recogni[sz]e\w*|cede|hand)|includ\w*|call\w* for|"
-    r"provid\w* for|foresee\w*|envisag\w*|stipulat\w*|requir\w*|propos\w*|offer\w*)(?!\w)",
+    r"provid\w* for|foresee\w*|envisag\w*|stipulat\w*|requir\w*|propos\w*|offer\w*|"
+    r"roadmap (?:to|for)|"
+    # Any act a draft or a phase of it "would" bring: "the first phase would include ...".
+    r"(?:would|will)(?: also| then| still| now)? (?!be\b|not\b|have\b|take\b)[a-z]+)(?!\w)",
     re.IGNORECASE,
 )
+_CLAUSE_END = re.compile(r";|(?<!\w)(?:while|whereas|but|although|though|because)(?!\w)")
 PLANS = re.compile(
     r"(?<!\w)(?:plan|plans|draft|drafts|proposal|proposals|framework|blueprint|roadmap|"
     r"road map|initiative|compromise)(?!\w)",
     re.IGNORECASE,
 )
+# What its parties agreed is theirs as a draft is its authors'.
+AGREEMENTS = re.compile(
+    r"(?<!\w)(?:agreement|agreements|deal|accord|accords|treaty|treaties|memorandum|"
+    r"declaration|communiqu[eé]|arrangement)(?!\w)",
+    re.IGNORECASE,
+)
+# A draft named again: "It required ...", "the first phase would ...", "the deal would ...".
+REFERENCE = re.compile(
+    r"(?i)(?<!\w)(?:it|this|these|the (?:first|second|third|final|next|last) phase|"
+    r"phase (?:one|two|three|1|2|3)|the (?:deal|agreement|accord|treaty|plan|proposal|framework|"
+    r"arrangement|offer|draft))(?!\w)"
+)
+
+
+# A demand put on someone else: "X said Y must ..." is X's.
+MODAL = re.compile(r"(?i)must|(?:has|have|had) to|non-starter|only (?:if|with)|conditional")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +118,8 @@ class Cue:
     text: str
     score: int
     negated: bool
+    # An issue's own verb ("the PLO renounced terrorism") speaks of that issue only.
+    issue: str | None = None
 
     @property
     def effective(self) -> int:
@@ -91,6 +135,8 @@ def find(text: str) -> list[Cue]:
     one ("refused to agree to ...") is the earlier one's, and left out."""
     cues: list[Cue] = []
     for m in CUE.finditer(text):
+        if _in_name(text, m.start()):
+            continue  # "the Agreed Framework", "Most Favored Nation"
         group = next(name for name, value in m.groupdict().items() if value is not None)
         score = _CUES[int(group[1:])][0]
         before = text[max(0, m.start() - 24) : m.start()]
@@ -105,11 +151,19 @@ def find(text: str) -> list[Cue]:
     return cues
 
 
+def _in_name(text: str, at: int) -> bool:
+    """Whether a capitalised word inside a sentence is part of a name."""
+    if not text[at : at + 1].isupper():
+        return False
+    before = text[:at].rstrip()
+    return bool(before) and before[-1] not in '.:;!?"“‘(—–-'
+
+
 # Words that keep what the proposition takes away ("keep sanctions" against
 # "sanctions are lifted").
 RETAINERS = re.compile(
     r"(?<!\w)(?:keep\w*|kept|retain\w*|maintain\w*|hold on to|holding on to|preserv\w*|"
-    r"extend\w*|tighten\w*|expand\w*|hold\w* (?:on|onto))(?!\w)",
+    r"extend\w*|tighten\w*|expand\w*|hold\w* (?:on|onto)|stay(?:s|ed|ing)?)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -133,6 +187,7 @@ def scope(text: str, cue_end: int, term_start: int, term_end: int) -> str:
     after it ("force Kyiv to accept"). A term before its cue is governed by
     its own words only."""
     after = " ".join(text[term_end:].split()[:3])
+    after = re.split(r"(?<!\w)(?:and|or)(?!\w)|,|;", after)[0]  # "statehood and withdrawal"
     if term_start < cue_end:
         return text[term_start:term_end] + " " + after
     between = text[cue_end:term_start]
@@ -151,3 +206,20 @@ def provision(text: str, cue: Cue, plan_at: int | None) -> bool:
     return bool(PROVISIONS.match(text, cue.start)) or bool(
         PROVISIONS.search(text[plan_at : cue.end])
     )
+
+
+def plan_at(text: str) -> tuple[int | None, bool]:
+    """Where a draft is named as the subject of what follows ("a plan that
+    would limit ..."): the first plan noun with a provision verb after it;
+    and whether it is a draft named before, referred to again ("It
+    required ...", "Here's what it would include: ...")."""
+    for m in PLANS.finditer(text):
+        after = text[m.end() : m.end() + 120]
+        provision = PROVISIONS.search(after)
+        if provision is not None and not _CLAUSE_END.search(after[: provision.start()]):
+            return m.start(), False
+    for m in REFERENCE.finditer(text):
+        provision = PROVISIONS.match(text, m.end() + 1)
+        if provision is not None and text[m.end() : m.end() + 1] == " ":
+            return m.start(), True
+    return None, False

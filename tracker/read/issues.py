@@ -64,14 +64,21 @@ class _Matcher:
     issue: KnownIssue
     phrases: list[tuple[re.Pattern[str], float]]
     words: dict[str, float]  # stem -> weight
+    acts: frozenset[str] = frozenset()  # stems of the proposition's words
 
 
 class Issues:
     def __init__(self, known: Known, names: Names) -> None:
-        self.matchers = [self._matcher(i, names) for i in known.issues]
+        # A proper name in several propositions ("Gaza" in four) tells none of them apart.
+        shared: dict[str, int] = {}
+        for issue in known.issues:
+            for word in {stem(w) for w, _ in _content(issue.proposition or "", names)}:
+                shared[word] = shared.get(word, 0) + 1
+        common = frozenset(w for w, n in shared.items() if n > 1)
+        self.matchers = [self._matcher(i, names, common) for i in known.issues]
 
     @staticmethod
-    def _matcher(issue: KnownIssue, names: Names) -> _Matcher:
+    def _matcher(issue: KnownIssue, names: Names, common: frozenset[str]) -> _Matcher:
         phrases: list[tuple[re.Pattern[str], float]] = []
         for keyword in issue.keywords:
             if keyword.strip():
@@ -93,6 +100,7 @@ class Issues:
                 continue
             proper = (
                 word[:1].isupper()
+                and stem(word) not in common
                 and not proposition.startswith(word)
                 and word.casefold() not in names.words
                 and word not in NOT_NAMES
@@ -100,7 +108,12 @@ class Issues:
             weight = PROPER if proper else PROPOSITION_WORD if len(word) >= 5 else 0
             if weight:
                 words[stem(word)] = max(words.get(stem(word), 0), weight)
-        return _Matcher(issue, phrases, words)
+        acts = frozenset(stem(w) for w, party in _content(proposition, names) if not party)
+        return _Matcher(issue, phrases, words, acts)
+
+    def acts(self, slug: str) -> frozenset[str]:
+        """The stems of an issue's proposition, what a party does to it."""
+        return next((m.acts for m in self.matchers if m.issue.slug == slug), frozenset())
 
     def find(self, text: str) -> list[Term]:
         """The terms of each issue the sentence touches, in the text's order."""

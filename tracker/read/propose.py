@@ -7,11 +7,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from tracker.read import cues, forms
-from tracker.read.analysis import REPORTED, SPEECH, Analysis, analyse, holders, plan_authors
+from tracker.read import clauses, cues, forms
+from tracker.read.analysis import REPORTED, SPEECH, Analysis, analyse
+from tracker.read.holders import holders
 from tracker.read.issues import Issues, Term
 from tracker.read.known import Known
 from tracker.read.mentions import Mention, Names, People
+from tracker.read.plans import plan_authors
 from tracker.read.sentences import split
 from tracker.read.source import Document
 from tracker.read.types import Proposal, Reading, Unknown
@@ -62,13 +64,27 @@ def _best(found: list[Proposal]) -> tuple[Proposal, ...]:
     return tuple(best[k] for k in order)
 
 
-def _governing(a: Analysis, term: Term) -> cues.Cue | None:
-    """The cue a term answers to: the nearest before it, else the first after."""
-    before = [c for c in a.cues if c.end <= term.start]
+def _governing(a: Analysis, term: Term) -> tuple[cues.Cue | None, bool]:
+    """The cue a term answers to, in the term's clause: the nearest before
+    it, else the first after; in a clause with no cue nor subject of its own,
+    the nearest before. And whether the term is the condition of that cue
+    ("would reopen the canal if the army pulled back")."""
+    part = clauses.at(a.parts, term.start)
+    mine = [c for c in a.cues if c.issue in (None, term.issue)]
+    if part.kind == clauses.CONDITION:
+        before = [c for c in mine if c.end <= part.start]
+        return (before[-1], True) if before else (None, False)
+    inside = [c for c in mine if part.start <= c.start < part.end]
+    before = [c for c in inside if c.end <= term.start]
     if before:
-        return before[-1]
-    after = [c for c in a.cues if c.start >= term.end]
-    return after[0] if after else None
+        return before[-1], False
+    after = [c for c in inside if c.start >= term.end]
+    if after:
+        return after[0], False
+    if any(part.start <= m.start < term.start for m in a.actors()):
+        return None, False
+    earlier = [c for c in mine if c.end <= part.start]
+    return (earlier[-1], False) if earlier else (None, False)
 
 
 def _provision(a: Analysis, term: Term) -> re.Match[str] | None:
@@ -111,7 +127,7 @@ def _sentence(
                         None,
                     )
                 )
-        cue = _governing(a, term)
+        cue, condition = _governing(a, term)
         if cue is None or (provision is not None and cue.start >= provision.start()):
             continue
         if plan_score is not None and a.plan_at is not None and cue.end <= a.plan_at:
@@ -122,7 +138,11 @@ def _sentence(
             if cues.turns(cues.scope(a.text, cue.end, term.start, term.end), wording[issue]):
                 score = -score
         conditions = None
-        if score > 0:
+        if condition:
+            if score <= 0:
+                continue
+            score = 2  # what a party's offer is conditioned on, it demands
+        elif score > 0:
             conditions = _process(a.text, cue, wording[issue])
             if conditions is not None:
                 score = 0
@@ -152,6 +172,8 @@ def _process(text: str, cue: cues.Cue, issue_words: str) -> str | None:
 def _basis(a: Analysis, holder: Mention) -> tuple[str, float]:
     if holder.person is not None:
         return "stated", BASE["person"]
+    if holder.kind == "voice":
+        return "stated", BASE["party"]  # "we" of a statement its authors sign
     on_record = (
         a.speaker is holder or re.search(r"(?i)\bpublicly\b", a.text) or SPEECH.search(a.text)
     )
@@ -201,7 +223,7 @@ def _lowered(p: Proposal, base: float, cue: cues.Cue, term: Term, holder: Mentio
         confidence -= 0.15
     if cue.start > term.start:
         confidence -= 0.1
-    if holder.kind == "pronoun":
+    if holder.kind in ("pronoun", "group"):
         confidence -= 0.1
     if p.conditions is not None:
         confidence -= 0.05

@@ -24,6 +24,18 @@ ACTOR_NOUNS = words(
     """
 )
 
+# Nouns of a stance or an act: the party before them holds it ("Iran's
+# refusal", "Israel's withdrawal", "U.S. concerns", "the Israeli proposal").
+STANCE_NOUNS = words(
+    """
+    refusal refusals acceptance rejection insistence demand demands proposal proposals offer
+    offers commitment commitments support opposition objection objections concern concerns
+    reservations position positions pledge promise withdrawal recognition agreement consent
+    plan draft initiative veto aim goal goals policy diplomacy view views stance approval
+    renunciation decision
+    """
+)
+
 # Words of a role between a party and a person's name ("US presidential envoy").
 ROLE_WORDS = ACTOR_NOUNS | words(
     """
@@ -94,7 +106,7 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "i
 
 def stem(word: str) -> str:
     """A crude stem: "territorial" and "territory" both give "territor"."""
-    w = word.lower().replace("’", "'").removesuffix("'s")
+    w = word.lower().replace("’", "'").removesuffix("'s").replace("iz", "is")
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
