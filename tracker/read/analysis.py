@@ -75,13 +75,13 @@ def analyse(
         if s.index == 0 or s.paragraph != sentences[s.index - 1].paragraph:
             voices.paragraph(s, mentions)
         if not s.heading:
+            voices.remember(s, [m for m in mentions if m.actor and m.party])
             mentions = sorted(mentions + voices.mentions(s, mentions), key=lambda m: m.start)
         terms = [] if s.heading else issues.find(s.text)
         found = cues.find(s.text) if terms else []
         a = Analysis(s, mentions, terms, found, *cues.plan_at(s.text))
         a.parts = tuple(clauses.split(s.text, [(m.start, m.end) for m in a.actors()]))
         a.cues = sorted(a.cues + _acts(a, issues), key=lambda c: c.start)
-        voices.remember(s, a.actors())
         out.append(a)
     _speakers(out)
     return out, people
@@ -136,8 +136,12 @@ def _acts(a: Analysis, issues: Issues) -> list[cues.Cue]:
         after = [t for t in toks if t[0] >= m.end][:5]
         negated = False
         will: int | None = None
+        prev = "’s" if a.text[m.end : m.end + 2] in ("’s", "'s") else ""
         for start, end, tok in after:
             word = tok.lower()
+            if word in _NOT and prev in ("has", "have", "had"):
+                break  # "had never established": a fact of the past, no stance
+            prev = word
             if word in _AUX:
                 negated = negated or word in _NOT
                 if word in _WILL and will is None:
@@ -145,7 +149,9 @@ def _acts(a: Analysis, issues: Issues) -> list[cues.Cue]:
                 continue
             if any(s <= start < e for s, e in taken):
                 break
-            acted = [i for i in touched if stem(tok) in issues.acts(i)]
+            # A verb ("renounced", "halts", "would reopen"), or a noun after "'s" ("Israel's withdrawal").
+            verb = (word.endswith(("ed", "s")) and not word.endswith("ss")) or prev in _AUX
+            acted = [i for i in touched if stem(tok) in issues.acts(i)] if verb else []
             for issue in acted:
                 out.append(cues.Cue(start, end, tok, 1, negated, issue))
             if not acted and will is not None and tok.isalpha() and word not in _NOT_ACTS:

@@ -25,7 +25,9 @@ _OPENERS = re.compile(
     r";|\s[—–]\s|\s-\s|(?<!\w)(?:but|while|whereas|although|though|because)(?!\w)", re.IGNORECASE
 )
 _AND = re.compile(r",\s+(?:and|but|or)\s+", re.IGNORECASE)
-_CONDITION = re.compile(r"(?<!\w)(?:if|unless|provided that|as long as|so long as)(?!\w)", re.I)
+_CONDITION = re.compile(
+    r"(?<!\w)(?:if|unless|whether|provided that|as long as|so long as)(?!\w)", re.IGNORECASE
+)
 _RELATIVE = re.compile(r",\s+(?:which|who|whom|whose)(?!\w)", re.IGNORECASE)
 _SUBJECT_WORDS = re.compile(
     r"\s*(?:the\s+)?(?:he|she|it|they|we|i|both|each|neither|either)(?!\w)", re.IGNORECASE
@@ -53,12 +55,23 @@ def _own_subject(text: str, at: int, subjects: Sequence[tuple[int, int]]) -> boo
     )
 
 
+def _listed(text: str, comma: int, subjects: Sequence[tuple[int, int]]) -> bool:
+    """Whether ", and" closes a list of names ("the United States, Japan, and
+    South Korea would provide"): a name ends at the comma, itself after a comma."""
+    for start, end in subjects:
+        if end == comma:
+            return re.search(r",\s*(?:the\s+)?$", text[:start]) is not None
+    return False
+
+
 def split(text: str, subjects: Sequence[tuple[int, int]] = ()) -> list[Clause]:
     """The clauses of a sentence, in order; `subjects` are the spans of the
     names that can open a clause (the sentence's actors)."""
     cuts: list[tuple[int, int]] = [(m.start(), m.end()) for m in _OPENERS.finditer(text)]
     cuts += [
-        (m.start(), m.end()) for m in _AND.finditer(text) if _own_subject(text, m.end(), subjects)
+        (m.start(), m.end())
+        for m in _AND.finditer(text)
+        if _own_subject(text, m.end(), subjects) and not _listed(text, m.start(), subjects)
     ]
     special: list[tuple[int, int, str]] = []
     for m in _CONDITION.finditer(text):

@@ -31,6 +31,7 @@ _CUES: tuple[tuple[int, str], ...] = (
     (-1, r"(?:vot|argu|spok|speak|campaign|lobbi|turn)\w* against|came out against"),
     (-1, r"balk\w*|soften\w*|water\w* down|reservations"),
     (-1, r"concerns? (?:about|over|related to|regarding|with|at)"),
+    (-1, r"(?:displeasure|dissatisfaction|unhappiness|frustration|anger) (?:with|over|at|about)"),
     (-1, r"(?:sceptical|skeptical|wary) (?:of|about)|disagree\w*|objection\w*"),
     # open
     (0, r"open to|consider\w*|weigh\w*|unresolved|undecided|unsettled|left open|leaves? open"),
@@ -45,12 +46,13 @@ _CUES: tuple[tuple[int, str], ...] = (
     (1, r"agree(?:s|d|ing)?(?! with)|approv\w*|accept\w*|in favou?r of|favou?r\w*|embrac\w*"),
     (1, r"call(?:s|ed|ing)? for|propos(?:e|es|ed|ing)|urg(?:e|es|ed|ing)|pledg\w*"),
     (1, r"commit(?:s|ted|ting)?"),
-    (1, r"wants?|wanted|seek(?:s|ing)?|sought|offer(?:s|ed|ing)?"),
+    (1, r"wants?|wanted|seek(?:s|ing)?|sought|offer(?:s|ed|ing)?|ask(?:s|ed|ing)? for"),
+    (1, r"acknowledg\w*|focus(?:es|ed|ing)? on|prioriti[sz]\w*"),
     # What a party signs or concludes it accepts; what it threatens it backs.
     (1, r"sign(?:s|ed|ing)?|initial(?:l)?ed|ratif(?:y|ies|ied|ying)|assent\w*"),
     (1, r"reach(?:es|ed)? (?:an |a )?(?:agreement|deal|accord|settlement)"),
     (1, r"threat(?:en\w*|s)? (?:to|with)|(?:willing|ready|prepared)(?:ness)? to"),
-    (1, r"aim(?:s|ed|ing)? (?:to|at|for)|intend(?:s|ed)? to|plan(?:s|ned)? to"),
+    (1, r"aim(?:s|ed|ing)? (?:to|at|for)|intend(?:s|ed)? to|intention to|plan(?:s|ned)? to"),
     # demands
     (2, r"insist\w*|demand\w*|must|as (?:a )?conditions?|precondition\w*|requir\w*"),
     (2, r"(?:has|have|had) to|non-starter without|only if|only with|conditional on"),
@@ -68,7 +70,8 @@ NEGATORS = re.compile(
     r"barring|curb\w*|block\w*|prevent\w*|lift\w*|eas(?:e|es|ed|ing)|remov\w*|end(?:s|ed|ing)?|"
     r"without|solely|alone|over the heads? of|forc(?:e|es|ed|ing) \w+ to|impos\w*|"
     r"exclud\w*|deny|denies|denied|denying|cap|caps|capped|reduc\w*|scrap\w*|stop\w*|halt\w*|"
-    r"ceas(?:e|es|ed|ing)|suspend\w*|lower(?:s|ed|ing)?|freez\w*|froze|dismantl\w*)(?!\w)",
+    r"ceas(?:e|es|ed|ing)|suspend\w*|lower(?:s|ed|ing)?|freez\w*|froze|dismantl\w*|abrogat\w*|"
+    r"terminat\w*|annul\w*|revok\w*|expel\w*|expulsion|oust\w*|barriers?|obstacles?)(?!\w)",
     re.IGNORECASE,
 )
 NEGATION = re.compile(
@@ -135,20 +138,48 @@ def find(text: str) -> list[Cue]:
     one ("refused to agree to ...") is the earlier one's, and left out."""
     cues: list[Cue] = []
     for m in CUE.finditer(text):
-        if _in_name(text, m.start()):
-            continue  # "the Agreed Framework", "Most Favored Nation"
+        if _in_name(text, m.start()) or _not_a_stance(text, m):
+            continue
         group = next(name for name, value in m.groupdict().items() if value is not None)
         score = _CUES[int(group[1:])][0]
         before = text[max(0, m.start() - 24) : m.start()]
-        if cues and m.start() - cues[-1].end <= 12 and not re.search(r"[,;]", before[-12:]):
-            continue  # "refused to agree", "insist on backing"
         negated = (bool(NEGATION.search(before[-14:])) and score != -2) or (
             bool(re.search(r"(?<!\w)(?:not|n't)\s+$", before)) and score == -2
         )
         if re.match(r"(?i)(?:will|would|could|can|cannot|can't|won't|wouldn't)", m.group()):
             negated = False  # "would not accept" is its own rejection
-        cues.append(Cue(m.start(), m.end(), m.group(), score, negated))
+        cue = Cue(m.start(), m.end(), m.group(), score, negated)
+        if cues and m.start() - cues[-1].end <= 12 and not re.search(r"[,;]", before[-12:]):
+            # "refused to agree" is the refusal; "intend to consider" is the considering.
+            if not INTENT.fullmatch(cues[-1].text):
+                continue
+            cue = Cue(cue.start, cue.end, cue.text, score, negated or cues.pop().negated)
+        cues.append(cue)
     return cues
+
+
+# Cues that say only that a party means to do what the next one says.
+INTENT = re.compile(
+    r"(?i)(?:intend(?:s|ed)?|plan(?:s|ned)?|aim(?:s|ed|ing)?|want(?:s|ed)?|seek(?:s|ing)?|"
+    r"(?:willing|ready|prepared)(?:ness)?|agree(?:s|d)?|commit(?:s|ted)?|intention) to"
+)
+
+
+def _not_a_stance(text: str, m: re.Match[str]) -> bool:
+    """A cue word that says no stance of a subject: "had never established"
+    (a fact of the past), "the treaty, originally signed in 1954" (a
+    participle after its noun), "the current offer" (a noun)."""
+    before = text[: m.start()]
+    word = m.group().lower()
+    if word == "never" and re.search(r"(?i)(?<!\w)(?:has|have|had)\s+$", before):
+        return True
+    if word.endswith("ed") and re.search(
+        r",\s+(?:originally|first|formerly|previously|jointly|already|once)\s+$", before
+    ):
+        return True
+    nouns = ("offer", "offers", "demand", "demands", "support", "proposal")
+    determiner = r"(?i)(?<!\w)(?:the|a|an|this|that|these|their|its|current|new|latest|final)\s+$"
+    return word in nouns and re.search(determiner, before) is not None
 
 
 def _in_name(text: str, at: int) -> bool:

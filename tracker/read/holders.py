@@ -10,6 +10,7 @@ import re
 from tracker.read import clauses, cues
 from tracker.read.analysis import COORDINATION, Analysis
 from tracker.read.mentions import Mention
+from tracker.read.words import ROLE_WORDS
 
 
 def holders(a: Analysis, cue: cues.Cue) -> list[Mention]:
@@ -27,7 +28,7 @@ def holders(a: Analysis, cue: cues.Cue) -> list[Mention]:
         # ", which had opposed ...": the noun the clause follows holds it.
         before = [m for m in a.actors() if part.start - 2 <= m.end <= part.start]
         return before[-1:]
-    agent = _agent(a, cue)
+    agent = _agent(a, cue) or _owner(a, cue)
     if agent:
         return agent
     own = _subject(a, max(part.start, a.said_at), cue.start)
@@ -46,6 +47,22 @@ def holders(a: Analysis, cue: cues.Cue) -> list[Mention]:
     return []
 
 
+_NOUNS = re.compile(
+    r"(?i)(?:concerns?|refusals?|rejection|acceptance|insistence|demands?|support|opposition|"
+    r"objections?|reservations|threats?|commitments?|pledges?|offers?|proposals?|willingness|"
+    r"readiness|intention|displeasure|dissatisfaction)\b"
+)
+
+
+def _owner(a: Analysis, cue: cues.Cue) -> list[Mention]:
+    """The party a noun of a stance belongs to: "U.S. concerns regarding",
+    "Iran's refusal to", "Israeli objections to"."""
+    if not _NOUNS.match(cue.text):
+        return []
+    right = [m for m in a.actors() if 0 <= cue.start - m.end <= 3]
+    return right[-1:]
+
+
 def _agent(a: Analysis, cue: cues.Cue) -> list[Mention]:
     """The agent of a passive stance ("was rejected by the Israelis")."""
     if not re.search(
@@ -59,6 +76,21 @@ def _agent(a: Analysis, cue: cues.Cue) -> list[Mention]:
     return _subject(a, at, at + 60)[:1] if any(m.start == at for m in a.actors()) else []
 
 
+_TITLED = re.compile(r"^\W*(?:,|and|or|,? and)\s+(?:the\s+)?((?:[\w.’'-]+\s+){1,4})$")
+
+
+def _coordinated(between: str, m: Mention) -> bool:
+    """Whether the words between two names coordinate them: "and", a comma,
+    and before a person the words of their title ("Nixon and Soviet General
+    Secretary Leonid Brezhnev")."""
+    if COORDINATION.match(between):
+        return True
+    titled = _TITLED.match(between)
+    if titled is None or m.person is None:
+        return False
+    return all(w[:1].isupper() or w.lower() in ROLE_WORDS for w in titled.group(1).split())
+
+
 def _subject(a: Analysis, start: int, end: int) -> list[Mention]:
     """The first actor between start and end, and those coordinated with it."""
     before = [m for m in a.actors() if start <= m.start and m.end <= end]
@@ -67,7 +99,7 @@ def _subject(a: Analysis, start: int, end: int) -> list[Mention]:
     group = [before[0]]
     for m in before[1:]:
         between = a.text[group[-1].end : m.start]
-        if COORDINATION.match(between) or (m.person and m.party == group[-1].party):
+        if _coordinated(between, m) or (m.person and m.party == group[-1].party):
             group.append(m)
         else:
             break

@@ -96,8 +96,8 @@ class Issues:
                 words[stem(word)] = max(words.get(stem(word), 0), TITLE_WORD)
         proposition = issue.proposition or ""
         for word, is_party in _content(proposition, names):
-            if is_party:
-                continue
+            if is_party or word.casefold() in names.words:
+                continue  # "United" of "The United States keeps ..." says nothing of the issue
             proper = (
                 word[:1].isupper()
                 and stem(word) not in common

@@ -142,7 +142,7 @@ def _sentence(
             if score <= 0:
                 continue
             score = 2  # what a party's offer is conditioned on, it demands
-        elif score > 0:
+        elif score == 2:
             conditions = _process(a.text, cue, wording[issue])
             if conditions is not None:
                 score = 0
