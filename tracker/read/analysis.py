@@ -40,7 +40,7 @@ class Analysis:
     terms: list[Term]
     cues: list[cues.Cue]
     plan_at: int | None
-    plan_again: bool = False  # the draft is named before, referred to here ("It required")
+    plan_kind: str = cues.DRAFT  # a draft, an agreement, or one named before ("It required")
     speaker: Mention | None = None  # who speaks the sentence, if anyone does
     said_at: int = 0  # where the speech verb ends
     parts: tuple[Clause, ...] = ()
@@ -141,11 +141,11 @@ def _acts(a: Analysis, issues: Issues) -> list[cues.Cue]:
             word = tok.lower()
             if word in _NOT and prev in ("has", "have", "had"):
                 break  # "had never established": a fact of the past, no stance
-            prev = word
             if word in _AUX:
                 negated = negated or word in _NOT
                 if word in _WILL and will is None:
                     will = start
+                prev = word
                 continue
             if any(s <= start < e for s, e in taken):
                 break

@@ -239,18 +239,29 @@ def provision(text: str, cue: Cue, plan_at: int | None) -> bool:
     )
 
 
-def plan_at(text: str) -> tuple[int | None, bool]:
+DRAFT, AGREEMENT, AGAIN = "draft", "agreement", "again"
+
+
+def plan_at(text: str) -> tuple[int | None, str]:
     """Where a draft is named as the subject of what follows ("a plan that
     would limit ..."): the first plan noun with a provision verb after it;
-    and whether it is a draft named before, referred to again ("It
-    required ...", "Here's what it would include: ...")."""
-    for m in PLANS.finditer(text):
-        after = text[m.end() : m.end() + 120]
-        provision = PROVISIONS.search(after)
-        if provision is not None and not _CLAUSE_END.search(after[: provision.start()]):
-            return m.start(), False
+    and what it is: a draft, an agreement (whose parties the sentence must
+    name), or a draft named before and referred to again ("It required
+    ...", "Here's what it would include: ...", "Under its terms, ...")."""
+    for kind, nouns in ((DRAFT, PLANS), (AGREEMENT, AGREEMENTS)):
+        for m in nouns.finditer(text):
+            after = text[m.end() : m.end() + 120]
+            provision = PROVISIONS.search(after)
+            if provision is not None and not _CLAUSE_END.search(after[: provision.start()]):
+                return m.start(), kind
     for m in REFERENCE.finditer(text):
         provision = PROVISIONS.match(text, m.end() + 1)
         if provision is not None and text[m.end() : m.end() + 1] == " ":
-            return m.start(), True
-    return None, False
+            return m.start(), AGAIN
+    terms = _TERMS.search(text)  # "Under its terms, Ukraine would cede ..."
+    if terms is not None and PROVISIONS.search(text, terms.end()) is not None:
+        return terms.start(), AGAIN
+    return None, DRAFT
+
+
+_TERMS = re.compile(r"(?i)(?<!\w)under (?:its|the|their|the plan's|the deal's) terms(?!\w)")

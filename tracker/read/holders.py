@@ -48,18 +48,25 @@ def holders(a: Analysis, cue: cues.Cue) -> list[Mention]:
 
 
 _NOUNS = re.compile(
-    r"(?i)(?:concerns?|refusals?|rejection|acceptance|insistence|demands?|support|opposition|"
-    r"objections?|reservations|threats?|commitments?|pledges?|offers?|proposals?|willingness|"
-    r"readiness|intention|displeasure|dissatisfaction)\b"
+    r"(?i)(?:concerns?|refusals?|rejection|acceptance|insistence|opposition|objections?|"
+    r"reservations|commitments?|willingness|readiness|intention|displeasure|dissatisfaction)\b"
 )
+# Words that are nouns of a stance after "'s" or an adjective, and verbs after a subject.
+_EITHER = re.compile(r"(?i)(?:support|demands?|offers?|proposals?|pledges?|threats?)\b")
 
 
 def _owner(a: Analysis, cue: cues.Cue) -> list[Mention]:
     """The party a noun of a stance belongs to: "U.S. concerns regarding",
-    "Iran's refusal to", "Israeli objections to"."""
-    if not _NOUNS.match(cue.text):
+    "Iran's refusal to", "Israeli objections to", "Egypt's demand"."""
+    noun = _NOUNS.match(cue.text) is not None
+    if not noun and _EITHER.match(cue.text) is None:
         return []
-    right = [m for m in a.actors() if 0 <= cue.start - m.end <= 3]
+    right = [
+        m
+        for m in a.actors()
+        if 0 <= cue.start - m.end <= 3
+        and (noun or m.kind == "adjective" or a.text[m.end : cue.start].strip() in ("’s", "'s"))
+    ]
     return right[-1:]
 
 

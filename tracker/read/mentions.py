@@ -17,12 +17,12 @@ from tracker.read import forms
 from tracker.read.known import Known, KnownPerson
 from tracker.read.words import (
     ACTOR_NOUNS,
-    INSTITUTION_ENDS,
     LOCATIVE,
     NOT_NAMES,
     PRONOUNS,
     ROLE_WORDS,
     STANCE_NOUNS,
+    THINGS,
     TITLES,
     is_capitalised,
     tokens,
@@ -261,14 +261,19 @@ def _name_runs(
             k += 1
         if (
             2 <= len(run) <= 4
-            and run[-1][2] not in INSTITUTION_ENDS
+            and not any(_word(t[2]) in THINGS for t in run)
             and not any(names.target(t[2]) for t in run)
             and not (n == 0 and run[0][2] in NOT_NAMES)
         ):
             role = _role_before(toks, n)
-            runs.append((run[0][0], run[-1][1], text[run[0][0] : run[-1][1]], role))
+            name = re.sub(r"[’']s$", "", text[run[0][0] : run[-1][1]])  # "Donald Trump’s"
+            runs.append((run[0][0], run[0][0] + len(name), name, role))
         n = max(k, n + 1)
     return runs
+
+
+def _word(token: str) -> str:
+    return re.sub(r"[’']s$", "", token)
 
 
 _NOT_ROLE = frozenset({"the", "a", "its", "his", "her", "their", "led", "by", "new", "former"})

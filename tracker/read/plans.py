@@ -97,11 +97,14 @@ def plan_authors(analyses: list[Analysis]) -> list[list[str]]:
     named_at = -RECENT - 1
     out: list[list[str]] = []
     for n, a in enumerate(analyses):
-        named = [] if a.sentence.heading else _named_authors(a) or _agreement_parties(a)
-        if named:
-            current, named_at = named, n
-        if a.plan_again and n - named_at > RECENT:
-            a.plan_at = None
+        drafters = [] if a.sentence.heading else _named_authors(a)
+        parties = [] if a.sentence.heading or drafters else _agreement_parties(a)
+        if drafters or parties:
+            current, named_at = drafters or parties, n
+        if (a.plan_kind == cues.AGAIN and n - named_at > RECENT) or (
+            a.plan_kind == cues.AGREEMENT and not parties
+        ):
+            a.plan_at = None  # no draft named of late, or an agreement whose parties are not named
         out.append(current)
     return out
 

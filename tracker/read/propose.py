@@ -75,7 +75,8 @@ def _governing(a: Analysis, term: Term) -> tuple[cues.Cue | None, bool]:
         before = [c for c in mine if c.end <= part.start]
         return (before[-1], True) if before else (None, False)
     inside = [c for c in mine if part.start <= c.start < part.end]
-    before = [c for c in inside if c.end <= term.start]
+    # Before the term, or inside it ("renounced terrorism" is a term of its own issue).
+    before = [c for c in inside if c.start < term.end and (c.end <= term.start or c.issue)]
     if before:
         return before[-1], False
     after = [c for c in inside if c.start >= term.end]
@@ -91,7 +92,7 @@ def _provision(a: Analysis, term: Term) -> re.Match[str] | None:
     """The draft's provision a term falls under ("would require Ukraine to cede")."""
     if a.plan_at is None or term.start < a.plan_at:
         return None
-    found = [p for p in cues.PROVISIONS.finditer(a.text, a.plan_at) if p.end() <= term.start]
+    found = [p for p in cues.PROVISIONS.finditer(a.text, a.plan_at) if p.start() < term.start]
     return found[-1] if found else None
 
 
@@ -99,10 +100,12 @@ def _sentence(
     a: Analysis, authors: list[str], wording: dict[str, str], day: dt.date, source: str | None
 ) -> list[Proposal]:
     out: list[Proposal] = []
-    by_issue: dict[str, list[Term]] = {}
+    # An issue's surest term in each clause: "X withdrew from the Golan, but Y did not
+    # withdraw from the Golan" holds two stances.
+    by_issue: dict[tuple[str, int], list[Term]] = {}
     for term in a.terms:
-        by_issue.setdefault(term.issue, []).append(term)
-    for issue, terms in by_issue.items():
+        by_issue.setdefault((term.issue, clauses.at(a.parts, term.start).start), []).append(term)
+    for (issue, _), terms in by_issue.items():
         term = max(terms, key=lambda t: (t.weight, -t.start))
         provision = _provision(a, term)
         plan_score: int | None = None
@@ -244,10 +247,15 @@ def _quoted(text: str) -> str:
 def _unknown(analyses: list[Analysis], people: People, known: Known) -> tuple[Unknown, ...]:
     """Parties and people the text names that the catalog lacks, most named first."""
     parties: dict[str, tuple[forms.Entry, int]] = {}
+    named: dict[str, int] = {}  # people, by the mentions outside an issue's terms
     for a in analyses:
         if a.sentence.heading:
             continue
         for m in a.mentions:
+            if any(t.start <= m.start < t.end for t in a.terms):
+                continue  # "NATO" of "NATO membership", "Philadelphi" of "Philadelphi Corridor"
+            if m.kind == "local" and m.person is not None:
+                named[m.person] = named.get(m.person, 0) + 1
             if m.kind == "other":
                 entry = forms.entry_for((m.text,))
                 if entry is not None:
@@ -264,7 +272,7 @@ def _unknown(analyses: list[Analysis], people: People, known: Known) -> tuple[Un
     ]
     known_people = {p.name.casefold() for p in known.people}
     for name, n in people.counts.items():
-        if name.casefold() in known_people:
+        if name.casefold() in known_people or not named.get(name):
             continue
         party, role = people.learned[name]
         command = f"tracker person add {_quoted(name)} --party {party or 'PARTY'}"

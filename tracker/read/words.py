@@ -68,9 +68,29 @@ INSTITUTION_ENDS = words(
     """
 )
 
+# A capitalised run holding one of these is a thing, a document or a place,
+# not a person ("Joint Declaration", "Gaza Strip", "Foreign Affairs").
+THINGS = INSTITUTION_ENDS | words(
+    """
+    Statement Statements Declaration Communiqué Agreement Agreements Accord Accords Framework
+    Protocol Memorandum Arrangement Arrangements Corridor Strip Peninsula Heights Mount
+    Plantation City College Convention Talks War Act Directive Regulation Mechanism Reform
+    Means Games Diplomacy Affairs Resolution Missile Missiles Explosions Equipment Bodies
+    Annex Nation Trade Call Briefing Remarks Section Initiative Doctrine Process Program
+    Programme Strategy Canal Zone Camp Island Islands Valley Gulf Bay Lake Desert Province
+    County State Asia Africa Europe America Americas East West Middle Central Pacific
+    Atlantic Arctic Plaza Building Center Centre Station Port Route Road Bridge Dam Base
+    Fleet Command Navy Regime Government Administration Authority Chamber Senate Congress
+    Bloc Coalition Foundation Review Press Television Radio Peace Security Cooperation
+    Relations Development Energy Climate Nuclear Defense Defence Economic Rights Recognition
+    New North South Northern Southern Upper Lower Greater Wadi
+    """
+)
+
 # Capitalised words that begin sentences or name times, never people.
 NOT_NAMES = words(
     """
+    No Between Both Each Every All Two Three Four Most Many Some Other
     The A An On In At As And But Or If When While After Before Since During Under Over This
     That These Those It Its He She They We I You His Her Their Our Your There Here Monday
     Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
