@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from tracker.read import clauses, cues
 from tracker.read.clauses import Clause
+from tracker.read.cues import DRAFT
 from tracker.read.issues import Issues, Term
 from tracker.read.mentions import Mention, Names, People
 from tracker.read.sentences import Sentence
@@ -40,7 +41,7 @@ class Analysis:
     terms: list[Term]
     cues: list[cues.Cue]
     plan_at: int | None
-    plan_kind: str = cues.DRAFT  # a draft, an agreement, or one named before ("It required")
+    plan_kind: str = DRAFT  # a draft, an agreement, or one named before ("It required")
     speaker: Mention | None = None  # who speaks the sentence, if anyone does
     said_at: int = 0  # where the speech verb ends
     parts: tuple[Clause, ...] = ()
