@@ -309,3 +309,19 @@ def test_names_that_are_no_unknown_people_or_parties() -> None:
         "said Olena Petrenko, Ukraine's deputy foreign minister."
     )
     assert {u.name for u in found.unknown} == {"Olena Petrenko"}
+
+
+def test_a_comma_between_two_clauses_and_it() -> None:
+    """Two clauses joined by a comma have each their subject; "it" before a
+    verb is the party the sentence, or the one before, was about."""
+    found = pairs(
+        proposals(
+            "Ukraine backed security guarantees for Kyiv, Russia rejected them outright. "
+            "Germany said little. It opposed sanctions on Russia."
+        )
+    )
+    assert found.get(("ukraine", "security-guarantees")) == "supports"
+    assert ("russia", "security-guarantees") not in found or found[
+        ("russia", "security-guarantees")
+    ] != "supports"
+    assert found.get(("germany", "sanctions")) == "opposes"

@@ -76,8 +76,10 @@ def analyse(
         if s.index == 0 or s.paragraph != sentences[s.index - 1].paragraph:
             voices.paragraph(s, mentions)
         if not s.heading:
-            voices.remember(s, [m for m in mentions if m.actor and m.party])
+            actors = [m for m in mentions if m.actor and m.party]
+            voices.remember(s, actors)
             mentions = sorted(mentions + voices.mentions(s, mentions), key=lambda m: m.start)
+            voices.about(s, actors)
         terms = [] if s.heading else issues.find(s.text)
         found = cues.find(s.text) if terms else []
         a = Analysis(s, mentions, terms, found, *cues.plan_at(s.text))

@@ -64,6 +64,26 @@ def _listed(text: str, comma: int, subjects: Sequence[tuple[int, int]]) -> bool:
     return False
 
 
+_VERB_AFTER = re.compile(
+    r"\s+(?:also\s+|then\s+|later\s+|quickly\s+|had\s+|has\s+|have\s+|would\s+|will\s+)?"
+    r"[a-z]+(?:ed|es)(?!\w)"
+)
+
+
+def _spliced(text: str, subjects: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Commas that join two clauses, each with its own subject: "Zelenskyy
+    asked for air defence, President Trump agreed to help"."""
+    out = []
+    for start, end in subjects:
+        comma = re.search(r",\s+(?:[A-Z][\w.]*\s+){0,3}$", text[:start])
+        if comma is None or _VERB_AFTER.match(text, end) is None:
+            continue
+        if re.search(r"(?:and|or)\s+$", text[:start]) or _listed(text, comma.start(), subjects):
+            continue
+        out.append((comma.start(), comma.end()))
+    return out
+
+
 def split(text: str, subjects: Sequence[tuple[int, int]] = ()) -> list[Clause]:
     """The clauses of a sentence, in order; `subjects` are the spans of the
     names that can open a clause (the sentence's actors)."""
@@ -73,6 +93,7 @@ def split(text: str, subjects: Sequence[tuple[int, int]] = ()) -> list[Clause]:
         for m in _AND.finditer(text)
         if _own_subject(text, m.end(), subjects) and not _listed(text, m.start(), subjects)
     ]
+    cuts += _spliced(text, subjects)
     special: list[tuple[int, int, str]] = []
     for m in _CONDITION.finditer(text):
         special.append((m.start(), m.end(), CONDITION))

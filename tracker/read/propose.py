@@ -64,28 +64,27 @@ def _best(found: list[Proposal]) -> tuple[Proposal, ...]:
     return tuple(best[k] for k in order)
 
 
-def _governing(a: Analysis, term: Term) -> tuple[cues.Cue | None, bool]:
+def _governing(a: Analysis, term: Term) -> cues.Cue | None:
     """The cue a term answers to, in the term's clause: the nearest before
     it, else the first after; in a clause with no cue nor subject of its own,
-    the nearest before. And whether the term is the condition of that cue
-    ("would reopen the canal if the army pulled back")."""
+    the nearest before. A term in a condition ("if Russia accepts a
+    ceasefire") answers to none."""
     part = clauses.at(a.parts, term.start)
     mine = [c for c in a.cues if c.issue in (None, term.issue)]
     if part.kind == clauses.CONDITION:
-        before = [c for c in mine if c.end <= part.start]
-        return (before[-1], True) if before else (None, False)
+        return None
     inside = [c for c in mine if part.start <= c.start < part.end]
     # Before the term, or inside it ("renounced terrorism" is a term of its own issue).
     before = [c for c in inside if c.start < term.end and (c.end <= term.start or c.issue)]
     if before:
-        return before[-1], False
+        return before[-1]
     after = [c for c in inside if c.start >= term.end]
     if after:
-        return after[0], False
+        return after[0]
     if any(part.start <= m.start < term.start for m in a.actors()):
-        return None, False
+        return None
     earlier = [c for c in mine if c.end <= part.start]
-    return (earlier[-1], False) if earlier else (None, False)
+    return earlier[-1] if earlier else None
 
 
 def _provision(a: Analysis, term: Term) -> re.Match[str] | None:
@@ -130,7 +129,7 @@ def _sentence(
                         None,
                     )
                 )
-        cue, condition = _governing(a, term)
+        cue = _governing(a, term)
         if cue is None or (provision is not None and cue.start >= provision.start()):
             continue
         if plan_score is not None and a.plan_at is not None and cue.end <= a.plan_at:
@@ -141,11 +140,7 @@ def _sentence(
             if cues.turns(cues.scope(a.text, cue.end, term.start, term.end), wording[issue]):
                 score = -score
         conditions = None
-        if condition:
-            if score <= 0:
-                continue
-            score = 2  # what a party's offer is conditioned on, it demands
-        elif score == 2:
+        if score == 2:
             conditions = _process(a.text, cue, wording[issue])
             if conditions is not None:
                 score = 0

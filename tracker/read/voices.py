@@ -1,6 +1,6 @@
 """Who "we", "I" and "they" are: the authors a statement's title names
 ("Joint Statement from the United States, Egypt, and Qatar", "Remarks by
-President Biden", "We, the President of France, ..."), the speaker a
+President Biden"), the speaker a
 transcript's label names ("THE PRESIDENT:"), and the group of parties last
 named together ("The United States and Ukraine agreed ... They will ...",
 "the two leaders", "both sides")."""
@@ -21,8 +21,6 @@ _TITLE = re.compile(
 _TITLE_END = re.compile(
     r"(?i)\s(?:on|announcing|regarding|about|at|in|following|marking|to|before|after|with)\s"
 )
-# "We, the President of France, ...": the authors in apposition.
-_WE_APPOSITION = re.compile(r"^\W*We,\s")
 _LABEL = re.compile(r"^([A-Z][A-Z .’'-]{1,60}):\s")
 _FIRST = re.compile(r"(?<![\w’'])(?:we|our|us|i|my|me)(?![\w’'])", re.IGNORECASE)
 _GROUP = re.compile(
@@ -30,6 +28,12 @@ _GROUP = re.compile(
     r"the (?:two|three|four) (?:sides|parties|leaders|governments|countries|nations|presidents|"
     r"delegations)|the (?:parties|presidents|leaders))(?!\w)"
 )
+# "it" as a party's pronoun: before a verb ("It argued", "it would withdraw").
+_IT = re.compile(
+    r"(?<![\w’'])[Ii]t(?=\s+(?:(?:would|will|could|did|does|had|has)\s+(?:not\s+|never\s+)?[a-z]+|"
+    r"(?:also\s+|then\s+|later\s+|instead\s+|repeatedly\s+|publicly\s+)?[a-z]+(?:ed|es))(?!\w))"
+)
+_OPENING = re.compile(r"^(?:[^,]{0,60},\s*)?(?:the\s+)?$", re.IGNORECASE)
 _COORDINATED = re.compile(r"^\W*(?:,|and|or|as well as|together with|,? and)?\s*(?:the\s+)?$")
 
 
@@ -67,6 +71,7 @@ class Voices:
     labelled: bool = False
     last_group: list[Mention] = field(default_factory=list)
     group_paragraph: int = -1
+    subject: Mention | None = None  # the party the last sentence was about
 
     def first(self, s: Sentence, mentions: list[Mention]) -> None:
         """Learn the authors from the text's first sentence (its title)."""
@@ -94,18 +99,18 @@ class Voices:
         """Mentions for "we", "our", "I" and for "they", "the two leaders"."""
         taken = [(m.start, m.end) for m in found]
         out: list[Mention] = []
-        if _WE_APPOSITION.match(s.text) and s.index < 3:
-            comma = re.search(r",\s+(?:met|have|are|were|met|today|note|welcome)", s.text)
-            stop = comma.start() if comma else len(s.text)
-            named = _parties([m for m in found if m.start < stop])
-            if named:
-                self.authors = named
         voice = self.speaker if self.labelled else self.authors
         for m in _FIRST.finditer(s.text):
             if any(a <= m.start() < b for a, b in taken) or s.in_quote(m.start()):
                 continue
             for who in voice or ():
                 out.append(self._at(who, m.start(), m.end(), "voice"))
+        for m in _IT.finditer(s.text):
+            mine = [x for x in found if x.actor and x.party and x.end <= m.start()]
+            opening = [x for x in mine if _OPENING.match(s.text[: x.start])]
+            it = opening[0] if opening else self.subject
+            if it is not None and not any(a <= m.start() < b for a, b in taken):
+                out.append(self._at(it, m.start(), m.end(), "group"))
         if self.last_group and s.paragraph - self.group_paragraph <= 2:
             for m in _GROUP.finditer(s.text):
                 if any(a <= m.start() < b for a, b in taken):
@@ -115,10 +120,16 @@ class Voices:
         return out
 
     def remember(self, s: Sentence, actors: list[Mention]) -> None:
+        """The group a sentence names, for its own "they" and the next sentences'."""
         named = group(s.text, [m for m in actors if m.kind not in ("voice", "group")])
         if named:
             self.last_group = named
             self.group_paragraph = s.paragraph
+
+    def about(self, s: Sentence, actors: list[Mention]) -> None:
+        """The party a sentence opens with, for the next sentence's "it"."""
+        opening = [m for m in actors if m.person is None and _OPENING.match(s.text[: m.start])]
+        self.subject = opening[0] if opening else None
 
     @staticmethod
     def _at(who: Mention, start: int, end: int, kind: str) -> Mention:
