@@ -325,3 +325,14 @@ def test_a_comma_between_two_clauses_and_it() -> None:
         ("russia", "security-guarantees")
     ] != "supports"
     assert found.get(("germany", "sanctions")) == "opposes"
+
+
+def test_a_drafts_description_goes_on() -> None:
+    """Sentences just after a draft is laid out, with no subject of their own
+    before "would", are its provisions too."""
+    found = proposals(
+        "The United States has put forward a new plan. Under its terms, Russia would keep "
+        "Donetsk. Sanctions on Russia would be lifted in stages. Ukraine rejected it."
+    )
+    us = {(p.issue, p.stance, p.basis) for p in found.proposals if p.party == "united-states"}
+    assert ("sanctions", "supports", "inferred") in us

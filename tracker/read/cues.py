@@ -86,8 +86,10 @@ PROVISIONS = re.compile(
     r"leave|let|cap\w*|guarantee\w*|recogni[sz]e\w*|cede|hand)|includ\w*|call\w* for|"
     r"provid\w* for|foresee\w*|envisag\w*|stipulat\w*|requir\w*|propos\w*|offer\w*|"
     r"roadmap (?:to|for)|"
-    # Any act a draft or a phase of it "would" bring: "the first phase would include ...".
-    r"(?:would|will)(?: also| then| still| now)? (?!be\b|not\b|have\b|take\b)[a-z]+)(?!\w)",
+    # Any act a draft or a phase of it "would" bring: "the first phase would include ...",
+    # "hostages would be released".
+    r"(?:would|will)(?: also| then| still| now)? (?:be [a-z]+ed|(?!be\b|not\b|have\b|take\b)[a-z]+))"
+    r"(?!\w)",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r";|(?<!\w)(?:while|whereas|but|although|though|because)(?!\w)")
@@ -239,7 +241,7 @@ def provision(text: str, cue: Cue, plan_at: int | None) -> bool:
     )
 
 
-DRAFT, AGREEMENT, AGAIN = "draft", "agreement", "again"
+DRAFT, AGREEMENT, AGAIN, CONTINUED = "draft", "agreement", "again", "continued"
 
 
 def plan_at(text: str) -> tuple[int | None, str]:
@@ -261,7 +263,18 @@ def plan_at(text: str) -> tuple[int | None, str]:
     terms = _TERMS.search(text)  # "Under its terms, Ukraine would cede ..."
     if terms is not None and PROVISIONS.search(text, terms.end()) is not None:
         return terms.start(), AGAIN
+    for m in REFERENCE.finditer(text, 0, 40):  # "Then phase two: ... forces would withdraw"
+        if _WOULD.search(text, m.end()) is not None:
+            return m.start(), AGAIN
+    would = _WOULD.search(text)  # the description of a draft goes on: "Aid would surge ..."
+    if would is not None:
+        return 0, CONTINUED
     return None, DRAFT
+
+
+_WOULD = re.compile(
+    r"(?<!\w)would(?: also| then| still)? (?:be [a-z]+ed|(?!be\b|not\b|have\b)[a-z]+)(?!\w)"
+)
 
 
 _TERMS = re.compile(r"(?i)(?<!\w)under (?:its|the|their|the plan's|the deal's) terms(?!\w)")

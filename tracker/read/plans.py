@@ -94,17 +94,27 @@ def plan_authors(analyses: list[Analysis]) -> list[list[str]]:
     named in the sentences just before, or none."""
     fallback = _eliminated(analyses)
     current = [fallback] if fallback else []
-    named_at = -RECENT - 1
+    named_at = last = -RECENT - 1
     out: list[list[str]] = []
     for n, a in enumerate(analyses):
         drafters = [] if a.sentence.heading else _named_authors(a)
         parties = [] if a.sentence.heading or drafters else _agreement_parties(a)
         if drafters or parties:
             current, named_at = drafters or parties, n
-        if (a.plan_kind == cues.AGAIN and n - named_at > RECENT) or (
-            a.plan_kind == cues.AGREEMENT and not parties
+        # A draft's description goes on ("Aid would surge ...") just after it, with no subject.
+        continued = a.plan_kind == cues.CONTINUED and (
+            n - last > 2
+            or n - named_at > 4 * RECENT
+            or any(m.start < a.text.find("would") for m in a.actors())
+        )
+        if (
+            (a.plan_kind == cues.AGAIN and n - named_at > RECENT)
+            or (a.plan_kind == cues.AGREEMENT and not parties)
+            or continued
         ):
             a.plan_at = None  # no draft named of late, or an agreement whose parties are not named
+        if a.plan_at is not None:
+            last = n
         out.append(current)
     return out
 

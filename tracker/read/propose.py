@@ -91,8 +91,14 @@ def _provision(a: Analysis, term: Term) -> re.Match[str] | None:
     """The draft's provision a term falls under ("would require Ukraine to cede")."""
     if a.plan_at is None or term.start < a.plan_at:
         return None
-    found = [p for p in cues.PROVISIONS.finditer(a.text, a.plan_at) if p.start() < term.start]
-    return found[-1] if found else None
+    found = list(cues.PROVISIONS.finditer(a.text, a.plan_at))
+    before = [p for p in found if p.start() < term.start]
+    if before:
+        return before[-1]
+    # The term as the provision's subject: "Humanitarian assistance would surge".
+    part = clauses.at(a.parts, term.start)
+    after = [p for p in found if term.end <= p.start() < part.end]
+    return after[0] if after else None
 
 
 def _sentence(
