@@ -68,7 +68,7 @@ NEGATORS = re.compile(
     r"(?<!\w)(?:abandon\w*|give up|giving up|gave up|renounc\w*|drop\w*|withdraw\w*|"
     r"cede\w*|ceding|surrender\w*|restrict\w*|limit\w*|ban|bans|banned|banning|bar|barred|"
     r"barring|curb\w*|block\w*|prevent\w*|lift\w*|eas(?:e|es|ed|ing)|remov\w*|end(?:s|ed|ing)?|"
-    r"without|solely|alone|over the heads? of|forc(?:e|es|ed|ing) \w+ to|impos\w*|"
+    r"without|solely|alone|over the heads? of|forc(?:e|es|ed|ing) \w+ to|"
     r"exclud\w*|deny|denies|denied|denying|cap|caps|capped|reduc\w*|scrap\w*|stop\w*|halt\w*|"
     r"ceas(?:e|es|ed|ing)|suspend\w*|lower(?:s|ed|ing)?|freez\w*|froze|dismantl\w*|abrogat\w*|"
     r"terminat\w*|annul\w*|revok\w*|expel\w*|expulsion|oust\w*|barriers?|obstacles?)(?!\w)",

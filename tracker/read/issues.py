@@ -16,9 +16,8 @@ from tracker.read.words import NOT_NAMES, stem, tokens, words
 STOP = words(
     """
     the a an of on in for to and or its it their his her is are be may can will would should
-    with from by as at that this which who part still holds subject after before receives
-    receive join joins used use terms any all more most some other own than ukraine's kyiv's
-    europe's
+    with from by as at that this which who still subject after before receives receive join
+    joins used use terms any all more most some other own than
     """
 )
 
@@ -55,7 +54,8 @@ def _content(text: str, names: Names) -> list[tuple[str, bool]]:
     for _, _, tok in tokens(text):
         if not tok[:1].isalnum() or tok.lower() in STOP or len(tok) < 3:
             continue
-        out.append((tok, names.target(tok) is not None))
+        bare = tok.removesuffix("’s").removesuffix("'s")  # "Ukraine's" is a party's name too
+        out.append((tok, names.target(bare) is not None))
     return out
 
 
