@@ -325,6 +325,16 @@ def test_a_comma_between_two_clauses_and_it() -> None:
         ("russia", "security-guarantees")
     ] != "supports"
     assert found.get(("germany", "sanctions")) == "opposes"
+    # "it would be against ... to ..." holds nobody: the one who says it does.
+    said = one(
+        proposals(
+            "EU foreign policy chief Kaja Kallas warned it would be against European "
+            "interests to force Kyiv to accept terms negotiated without it."
+        ),
+        "eu",
+        "settlement-consent",
+    )
+    assert said.speaker == "Kaja Kallas"
 
 
 def test_a_drafts_description_goes_on() -> None:

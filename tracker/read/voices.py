@@ -28,9 +28,11 @@ _GROUP = re.compile(
     r"the (?:two|three|four) (?:sides|parties|leaders|governments|countries|nations|presidents|"
     r"delegations)|the (?:parties|presidents|leaders))(?!\w)"
 )
-# "it" as a party's pronoun: before a verb ("It argued", "it would withdraw").
+# "it" as a party's pronoun: before a verb ("It argued", "it would withdraw"); not
+# "it would be against European interests to ...", which holds nobody.
 _IT = re.compile(
-    r"(?<![\w’'])[Ii]t(?=\s+(?:(?:would|will|could|did|does|had|has)\s+(?:not\s+|never\s+)?[a-z]+|"
+    r"(?<![\w’'])[Ii]t(?=\s+(?:(?:would|will|could|did|does|had|has)\s+(?:not\s+|never\s+)?"
+    r"(?!be\b|been\b)[a-z]+|"
     r"(?:also\s+|then\s+|later\s+|instead\s+|repeatedly\s+|publicly\s+)?[a-z]+(?:ed|es))(?!\w))"
 )
 _OPENING = re.compile(r"^(?:[^,]{0,60},\s*)?(?:the\s+)?$", re.IGNORECASE)
