@@ -223,3 +223,135 @@ def test_the_seed_article() -> None:
     score = read_eval.score(case, read_eval.read(case))
     assert score.matched >= score.gold - 2 and score.precision >= 0.9
     assert score.stance_exact >= 0.8
+
+
+def test_a_stance_is_its_clauses_own() -> None:
+    """A cue governs the issues of its own clause, and that clause's subject
+    holds it; a condition holds no position, a relative clause its noun's."""
+    found = pairs(
+        proposals(
+            "Russia rejected a ceasefire along the line of contact, "
+            "and Ukraine backed security guarantees."
+        )
+    )
+    assert found == {
+        ("russia", "donbas"): "rejects",
+        ("ukraine", "security-guarantees"): "supports",
+    }
+    assert pairs(proposals("If Russia accepts a ceasefire, Ukraine will talk.")) == {}
+    held = pairs(proposals("Macron met the Kremlin envoy, who rejected security guarantees."))
+    assert ("france", "security-guarantees") not in held
+
+
+def test_the_subject_of_the_cue_not_the_nearest_name() -> None:
+    found = pairs(
+        proposals(
+            "French President Emmanuel Macron met reporters. According to a French official, "
+            "the president endorsed the proposal on frozen assets that Moscow had tabled."
+        )
+    )
+    assert found.get(("france", "frozen-assets")) == "supports"
+    assert ("russia", "frozen-assets") not in found
+
+
+def test_an_agreement_between_a_list_of_parties() -> None:
+    found = pairs(
+        proposals("France, Germany and the United Kingdom agreed to use frozen Russian assets.")
+    )
+    assert {p for p, _ in found} == {"france", "germany", "united-kingdom"}
+    deal = proposals(
+        "The agreement reached between Ukraine, France and Germany would require security "
+        "guarantees. Under its terms, Ukraine would join NATO."
+    )
+    assert {(p.party, p.issue, p.basis) for p in deal.proposals} >= {
+        ("france", "security-guarantees", "inferred"),
+        ("germany", "nato-membership", "inferred"),
+    }
+
+
+def test_what_a_party_did_in_so_many_words() -> None:
+    """Past tense and nominal forms: a party doing what the proposition says."""
+    catalog = known.from_json(
+        {
+            "parties": [{"slug": "plo", "name": "PLO"}, {"slug": "israel", "name": "Israel"}],
+            "issues": [
+                {"slug": "terror", "title": "Renouncing terrorism",
+                 "proposition": "The PLO renounces terrorism"},
+                {"slug": "golan", "title": "The Golan",
+                 "proposition": "Israel withdraws from the Golan Heights"},
+            ],
+        }
+    )  # fmt: skip
+    found = proposals(
+        "In 1993 the PLO renounced terrorism. Israel’s withdrawal from the Golan Heights "
+        "was discussed, but Israel did not withdraw from the Golan.",
+        catalog=catalog,
+    )
+    assert {(p.party, p.issue, p.stance) for p in found.proposals} == {
+        ("plo", "terror", "supports"),
+        ("israel", "golan", "supports"),
+        ("israel", "golan", "opposes"),
+    }
+
+
+def test_we_and_they() -> None:
+    """ "We" of a joint statement is its authors; "the two leaders" the parties
+    named together last."""
+    statement = proposals(
+        "Joint Statement from France and Germany\n\n"
+        "We support the use of frozen Russian assets for Ukraine."
+    )
+    assert {p.party for p in statement.proposals} == {"france", "germany"}
+    call = proposals(
+        "Emmanuel Macron and Kaja Kallas spoke on Monday. "
+        "The two leaders backed security guarantees for Ukraine."
+    )
+    assert {(p.party, p.issue) for p in call.proposals} == {
+        ("france", "security-guarantees"),
+        ("eu", "security-guarantees"),
+    }
+
+
+def test_names_that_are_no_unknown_people_or_parties() -> None:
+    found = proposals(
+        "The Joint Declaration on Foreign Affairs was read. Ukraine still seeks NATO membership, "
+        "said Olena Petrenko, Ukraine's deputy foreign minister."
+    )
+    assert {u.name for u in found.unknown} == {"Olena Petrenko"}
+
+
+def test_a_comma_between_two_clauses_and_it() -> None:
+    """Two clauses joined by a comma have each their subject; "it" before a
+    verb is the party the sentence, or the one before, was about."""
+    found = pairs(
+        proposals(
+            "Ukraine backed security guarantees for Kyiv, Russia rejected them outright. "
+            "Germany said little. It opposed sanctions on Russia."
+        )
+    )
+    assert found.get(("ukraine", "security-guarantees")) == "supports"
+    assert ("russia", "security-guarantees") not in found or found[
+        ("russia", "security-guarantees")
+    ] != "supports"
+    assert found.get(("germany", "sanctions")) == "opposes"
+    # "it would be against ... to ..." holds nobody: the one who says it does.
+    said = one(
+        proposals(
+            "EU foreign policy chief Kaja Kallas warned it would be against European "
+            "interests to force Kyiv to accept terms negotiated without it."
+        ),
+        "eu",
+        "settlement-consent",
+    )
+    assert said.speaker == "Kaja Kallas"
+
+
+def test_a_drafts_description_goes_on() -> None:
+    """Sentences just after a draft is laid out, with no subject of their own
+    before "would", are its provisions too."""
+    found = proposals(
+        "The United States has put forward a new plan. Under its terms, Russia would keep "
+        "Donetsk. Sanctions on Russia would be lifted in stages. Ukraine rejected it."
+    )
+    us = {(p.issue, p.stance, p.basis) for p in found.proposals if p.party == "united-states"}
+    assert ("sanctions", "supports", "inferred") in us

@@ -86,6 +86,27 @@ def test_accept_logs_like_add_and_skips_what_is_held(catalog: Tracker, article: 
     assert "'x'" in catalog.fails("read", str(article), "-d", "2025-12-01", "--accept", "x", code=2)
 
 
+def test_min_confidence_leaves_out_the_less_sure(catalog: Tracker, article: Path) -> None:
+    def confidences(*more: str) -> list[float]:
+        out = catalog("read", str(article), "-d", "2025-12-01", "-f", "json", *more).stdout
+        return [s["confidence"] for s in json.loads(out)["statements"]]
+
+    every = confidences()
+    assert len(every) == 2 and min(every) < max(every)
+    assert confidences("--min-confidence", str(max(every))) == [max(every)]
+    assert confidences("--min-confidence", "0") == every
+    bad = catalog.fails("read", str(article), "--min-confidence", "2", code=2)
+    assert "--min-confidence" in bad and "2.0" in bad
+
+
+def test_accept_all_warns_once_that_it_logs_unreviewed(catalog: Tracker, article: Path) -> None:
+    done = catalog("read", str(article), "-d", "2025-12-01", "--source", "s", "--accept", "all")
+    [warning] = [line for line in done.stderr.splitlines() if line.strip()]
+    assert "retract" in warning and "--min-confidence" in warning
+    chosen = catalog("read", str(article), "-d", "2025-12-01", "--source", "t", "--accept", "1")
+    assert chosen.stderr == ""
+
+
 def test_the_date(catalog: Tracker, article: Path, tmp_path: Path) -> None:
     message = catalog.fails("read", str(article), code=2)
     assert "found no date in" in message and "give --date YYYY-MM-DD" in message

@@ -88,6 +88,14 @@ def interactive() -> bool:
     help="Log these proposals (numbers from 1, or all) without asking.",
 )
 @click.option(
+    "--min-confidence",
+    "min_confidence",
+    type=click.FloatRange(0, 1),
+    default=0,
+    metavar="X",
+    help="Only proposals whose confidence is at least X (0 to 1).",
+)
+@click.option(
     "--format",
     "-f",
     "fmt",
@@ -107,6 +115,7 @@ def read(
     parties: Sequence[str],
     issues: Sequence[str],
     accept: str | list[int] | None,
+    min_confidence: float,
     fmt: str | None,
     tablefmt: str | None,
 ) -> None:
@@ -136,10 +145,16 @@ def read(
         only_parties = [p.slug for p in resolve_parties(session, parties) or []]
         only_issues = [i.slug for i in resolve_issues(session, issues) or []]
         found = propose.read(doc, known, day, cite, only_parties, only_issues)
+        if min_confidence:
+            found = dataclasses.replace(
+                found, proposals=tuple(p for p in found.proposals if p.confidence >= min_confidence)
+            )
         held = core_reading.held(session, found.proposals)
     if fmt is not None or (accept is None and not interactive()):
         emit(render.proposals(found, fmt or "table", style(tablefmt)))
     if accept is not None:
+        if accept == ACCEPT_ALL:
+            click.echo(messages.accept_all_warning(), err=True)
         _log_chosen(found.proposals, accept, held)
     elif fmt is None and interactive():
         _review(found.proposals, held)

@@ -5,13 +5,16 @@ text, who a draft's author is and who each quotation's speaker is."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-from tracker.read import cues
+from tracker.read import clauses, cues
+from tracker.read.clauses import Clause
+from tracker.read.cues import DRAFT
 from tracker.read.issues import Issues, Term
 from tracker.read.mentions import Mention, Names, People
 from tracker.read.sentences import Sentence
+from tracker.read.voices import Voices
+from tracker.read.words import stem, tokens
 
 SPEECH = re.compile(
     r"(?<!\w)(?:said|says|say|told|tells|warned|warns|added|adds|stated|states|argued|argues|"
@@ -26,9 +29,6 @@ REPORTED = re.compile(
     re.IGNORECASE,
 )
 BOUNDARY = re.compile(r";| — | – |(?<!\w)(?:while|whereas|but|although|though|because)(?!\w)")
-CLAUSE_END = re.compile(r";|(?<!\w)(?:while|whereas|but|although|though|because)(?!\w)")
-# Where a new clause, with a subject of its own, may begin.
-CLAUSE = re.compile(BOUNDARY.pattern + r"|, and |, but ")
 COORDINATION = re.compile(
     r"^\W*(?:,|and|or|as well as|together with|along with|,? and)?\s*(?:the\s+)?$"
 )
@@ -41,7 +41,10 @@ class Analysis:
     terms: list[Term]
     cues: list[cues.Cue]
     plan_at: int | None
+    plan_kind: str = DRAFT  # a draft, an agreement, or one named before ("It required")
     speaker: Mention | None = None  # who speaks the sentence, if anyone does
+    said_at: int = 0  # where the speech verb ends
+    parts: tuple[Clause, ...] = ()
 
     @property
     def text(self) -> str:
@@ -64,44 +67,128 @@ def analyse(
 ) -> tuple[list[Analysis], People]:
     """Each sentence taken apart, and the people the text introduced."""
     people = People(names)
+    voices = Voices()
     out: list[Analysis] = []
     for s in sentences:
         mentions = people.read(s.text, s.heading, names.find(s.text))
+        if s.index == 0:
+            voices.first(s, mentions)
+        if s.index == 0 or s.paragraph != sentences[s.index - 1].paragraph:
+            voices.paragraph(s, mentions)
+        if not s.heading:
+            actors = [m for m in mentions if m.actor and m.party]
+            voices.remember(s, actors)
+            mentions = sorted(mentions + voices.mentions(s, mentions), key=lambda m: m.start)
+            voices.about(s, actors)
         terms = [] if s.heading else issues.find(s.text)
         found = cues.find(s.text) if terms else []
-        out.append(Analysis(s, mentions, terms, found, _plan_at(s.text)))
+        a = Analysis(s, mentions, terms, found, *cues.plan_at(s.text))
+        a.parts = tuple(clauses.split(s.text, [(m.start, m.end) for m in a.actors()]))
+        a.cues = sorted(a.cues + _acts(a, issues), key=lambda c: c.start)
+        out.append(a)
     _speakers(out)
     return out, people
 
 
-def _plan_at(text: str) -> int | None:
-    """Where a draft is named as the subject of what follows ("a plan that
-    would limit ..."): the first plan noun with a provision verb after it."""
-    for m in cues.PLANS.finditer(text):
-        after = text[m.end() : m.end() + 120]
-        provision = cues.PROVISIONS.search(after)
-        if provision is not None and not CLAUSE_END.search(after[: provision.start()]):
-            return m.start()
-    return None
+# Words between a party and what it did: "Israel had finally withdrawn", "Egypt would reopen".
+_AUX = frozenset(
+    [
+        "has",
+        "have",
+        "had",
+        "would",
+        "will",
+        "also",
+        "then",
+        "finally",
+        "quickly",
+        "later",
+        "eventually",
+        "subsequently",
+        "formally",
+        "officially",
+        "fully",
+        "already",
+        "to",
+        "did",
+        "does",
+        "do",
+        "not",
+        "never",
+        "itself",
+        "’s",
+        "'s",
+    ]
+)
+_NOT = frozenset({"not", "never"})
+_WILL = frozenset({"will", "would", "shall"})
+_NOT_ACTS = frozenset({"be", "have", "not", "like", "need", "want", "say", "see", "take"})
+
+
+def _acts(a: Analysis, issues: Issues) -> list[cues.Cue]:
+    """A party doing what an issue's proposition says, in so many words: "the
+    PLO renounced terrorism", "Egypt would reopen the canal", "Israel's
+    withdrawal from Gaza" (a noun of the act after its party)."""
+    touched = {t.issue for t in a.terms}
+    if not touched:
+        return []
+    toks = tokens(a.text)
+    taken = [(c.start, c.end) for c in a.cues]
+    out: list[cues.Cue] = []
+    for m in a.actors():
+        after = [t for t in toks if t[0] >= m.end][:5]
+        negated = False
+        will: int | None = None
+        prev = "’s" if a.text[m.end : m.end + 2] in ("’s", "'s") else ""
+        for start, end, tok in after:
+            word = tok.lower()
+            if word in _NOT and prev in ("has", "have", "had"):
+                break  # "had never established": a fact of the past, no stance
+            if word in _AUX:
+                negated = negated or word in _NOT
+                if word in _WILL and will is None:
+                    will = start
+                prev = word
+                continue
+            if any(s <= start < e for s, e in taken):
+                break
+            # A verb ("renounced", "halts", "would reopen"), or a noun after "'s" ("Israel's withdrawal").
+            verb = (word.endswith(("ed", "s")) and not word.endswith("ss")) or prev in _AUX
+            acted = [i for i in touched if stem(tok) in issues.acts(i)] if verb else []
+            for issue in acted:
+                out.append(cues.Cue(start, end, tok, 1, negated, issue))
+            if not acted and will is not None and tok.isalpha() and word not in _NOT_ACTS:
+                # A commitment: "the United States will help restore ...", "Japan would provide"
+                out.append(cues.Cue(will, end, a.text[will:end], 1, negated))
+            break
+    return out
 
 
 def speech_subject(a: Analysis, before: int | None = None) -> Mention | None:
     """The person or party who "said", "warned", "told" in the sentence:
     named just before the verb, or just after it ("said Macron")."""
+    found = _speech(a, before)
+    return found[0] if found else None
+
+
+def _speech(a: Analysis, before: int | None = None) -> tuple[Mention, int] | None:
+    """The speaker and where their speech verb ends."""
     for verb in SPEECH.finditer(a.text):
         if before is not None and verb.start() > before:
             break
-        if a.sentence.in_quote(verb.start()):
-            continue
+        if a.sentence.in_quote(verb.start()) or any(
+            m.start <= verb.start() < m.end for m in a.mentions
+        ):
+            continue  # "States" of "the United States" says nothing
         candidates = [m for m in a.actors() if m.end <= verb.start()]
         if candidates:
             last = candidates[-1]
             between = a.text[last.end : verb.start()]
             if len(between.split()) <= 6 and not BOUNDARY.search(between):
-                return _group_head(a, last)
+                return _group_head(a, last), verb.end()
         after = [m for m in a.actors() if m.start >= verb.end()]
         if after and len(a.text[verb.end() : after[0].start].split()) <= 1:
-            return after[0]
+            return after[0], after[0].end
     return None
 
 
@@ -120,7 +207,9 @@ def _speakers(analyses: list[Analysis]) -> None:
     attributes ("... strictly speaking. It can only be ...," Macron said),
     that speaker; after "he warned:", the one who warned."""
     for a in analyses:
-        a.speaker = speech_subject(a)
+        found = _speech(a)
+        if found is not None:
+            a.speaker, a.said_at = found
     for n, a in enumerate(analyses):
         if a.speaker is not None or not a.sentence.quoted:
             continue
@@ -130,117 +219,3 @@ def _speakers(analyses: list[Analysis]) -> None:
             if b.speaker is not None:
                 a.speaker = b.speaker
                 break
-
-
-def holders(a: Analysis, cue: cues.Cue) -> list[Mention]:
-    """Who holds the stance a cue carries: the speaker, for a cue inside a
-    quotation or after a speech verb; else the subject of the cue's clause,
-    with the parties coordinated with it ("France, Germany and the UK
-    backed ..."); else the sentence's subject ("X welcomed the talks but
-    criticised ...")."""
-    if a.speaker is not None and (
-        a.sentence.in_quote(cue.start) or a.speaker.end <= cue.start or a.sentence.continues
-    ):
-        return [a.speaker]
-    start = max((m.end() for m in CLAUSE.finditer(a.text, 0, cue.start)), default=0)
-    return _subject(a, start, cue.start) or _subject(a, 0, cue.start)
-
-
-def _subject(a: Analysis, start: int, end: int) -> list[Mention]:
-    """The first actor between start and end, and those coordinated with it."""
-    before = [m for m in a.actors() if start <= m.start and m.end <= end]
-    if not before:
-        return []
-    group = [before[0]]
-    for m in before[1:]:
-        between = a.text[group[-1].end : m.start]
-        if COORDINATION.match(between) or (m.person and m.party == group[-1].party):
-            group.append(m)
-        else:
-            break
-    # A party named with its person ("EU foreign policy chief Kaja Kallas") is one holder.
-    by_party: dict[str, Mention] = {}
-    for m in group:
-        assert m.party is not None
-        if m.party not in by_party or (m.person and not by_party[m.party].person):
-            by_party[m.party] = m
-    return list(by_party.values())
-
-
-AUTHORING = re.compile(
-    r"(?<!\w)(?:tabled|tables|drafted|drafts|drew up|put forward|puts forward|proposed|proposes|"
-    r"presented|presents|circulated|circulates|unveiled|unveils|submitted|submits)(?!\w)",
-    re.IGNORECASE,
-)
-
-
-def _named_authors(a: Analysis) -> list[str]:
-    """The parties a sentence names as a draft's authors: "the US plan",
-    "a plan drafted by Washington", "France and Germany tabled a proposal"."""
-    for plan in cues.PLANS.finditer(a.text):
-        for m in a.mentions:
-            gap = a.text[m.end : plan.start()]
-            if (
-                m.party
-                and m.end <= plan.start()
-                and re.fullmatch(r"(?:’s|'s)?\s+(?:[\w‑-]+\s+){0,2}", gap)
-            ):
-                return [m.party]
-            after = a.text[plan.end() : m.start]
-            if (
-                m.party
-                and m.start >= plan.end()
-                and re.fullmatch(
-                    r"\s+(?:drafted|proposed|written|put forward|presented|tabled|circulated)"
-                    r"\s+by\s+(?:the\s+)?",
-                    after,
-                )
-            ):
-                return [m.party]
-        # "a proposed framework": an adjective, not who proposed it.
-        verbs = [
-            v
-            for v in AUTHORING.finditer(a.text, 0, plan.start())
-            if not re.search(r"(?i)(?<!\w)(?:a|an|the|its|their)\s+$", a.text[: v.start()])
-        ]
-        if verbs and len(a.text[verbs[-1].end() : plan.start()].split()) <= 4:
-            group = _subject(a, 0, verbs[-1].start())
-            if group:
-                return [m.party for m in group if m.party]
-    return []
-
-
-def plan_authors(analyses: list[Analysis]) -> list[list[str]]:
-    """For each sentence, the parties whose draft it quotes: those it names;
-    else those named last before it; else the one party that works on plans
-    in the text and neither pushes back against them nor is the target of
-    their provisions."""
-    fallback = _eliminated(analyses)
-    current = [fallback] if fallback else []
-    out: list[list[str]] = []
-    for a in analyses:
-        named = [] if a.sentence.heading else _named_authors(a)
-        if named:
-            current = named
-        out.append(current)
-    return out
-
-
-def _eliminated(analyses: list[Analysis]) -> str | None:
-    near: Counter[str] = Counter()
-    excluded: set[str] = set()
-    for a in analyses:
-        if a.sentence.heading or not cues.PLANS.search(a.text):
-            continue
-        for m in a.actors():
-            near[m.party or ""] += 1
-        for cue in a.cues:
-            if cue.effective < 0:
-                for m in holders(a, cue):
-                    excluded.add(m.party or "")
-        for p in cues.PROVISIONS.finditer(a.text):
-            for m in a.mentions:
-                if m.party and 0 <= m.start - p.end() <= 12:
-                    excluded.add(m.party)
-    left = [(n, party) for party, n in near.items() if party and party not in excluded]
-    return max(left)[1] if left else None

@@ -54,6 +54,7 @@ Lithuania|Lithuanian|Vilnius|state
 Mexico|Mexican|Mexico City|state
 Moldova|Moldovan|Chisinau,Chișinău|state
 Netherlands,the Netherlands,Holland|Dutch|The Hague|state
+North Korea,DPRK|North Korean|Pyongyang|state
 Norway|Norwegian|Oslo|state
 Pakistan|Pakistani|Islamabad|state
 Poland|Polish|Warsaw|state
@@ -66,6 +67,7 @@ Serbia|Serbian|Belgrade|state
 Slovakia|Slovak|Bratislava|state
 South Africa|South African|Pretoria|state
 South Korea|South Korean|Seoul|state
+Soviet Union,USSR|Soviet|Moscow,Kremlin|state
 Spain|Spanish|Madrid|state
 Sweden|Swedish|Stockholm|state
 Switzerland|Swiss|Bern|state

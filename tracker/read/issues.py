@@ -16,9 +16,8 @@ from tracker.read.words import NOT_NAMES, stem, tokens, words
 STOP = words(
     """
     the a an of on in for to and or its it their his her is are be may can will would should
-    with from by as at that this which who part still holds subject after before receives
-    receive join joins used use terms any all more most some other own than ukraine's kyiv's
-    europe's
+    with from by as at that this which who still subject after before receives receive join
+    joins used use terms any all more most some other own than
     """
 )
 
@@ -55,7 +54,8 @@ def _content(text: str, names: Names) -> list[tuple[str, bool]]:
     for _, _, tok in tokens(text):
         if not tok[:1].isalnum() or tok.lower() in STOP or len(tok) < 3:
             continue
-        out.append((tok, names.target(tok) is not None))
+        bare = tok.removesuffix("’s").removesuffix("'s")  # "Ukraine's" is a party's name too
+        out.append((tok, names.target(bare) is not None))
     return out
 
 
@@ -64,14 +64,21 @@ class _Matcher:
     issue: KnownIssue
     phrases: list[tuple[re.Pattern[str], float]]
     words: dict[str, float]  # stem -> weight
+    acts: frozenset[str] = frozenset()  # stems of the proposition's words
 
 
 class Issues:
     def __init__(self, known: Known, names: Names) -> None:
-        self.matchers = [self._matcher(i, names) for i in known.issues]
+        # A proper name in several propositions ("Gaza" in four) tells none of them apart.
+        shared: dict[str, int] = {}
+        for issue in known.issues:
+            for word in {stem(w) for w, _ in _content(issue.proposition or "", names)}:
+                shared[word] = shared.get(word, 0) + 1
+        common = frozenset(w for w, n in shared.items() if n > 1)
+        self.matchers = [self._matcher(i, names, common) for i in known.issues]
 
     @staticmethod
-    def _matcher(issue: KnownIssue, names: Names) -> _Matcher:
+    def _matcher(issue: KnownIssue, names: Names, common: frozenset[str]) -> _Matcher:
         phrases: list[tuple[re.Pattern[str], float]] = []
         for keyword in issue.keywords:
             if keyword.strip():
@@ -89,10 +96,11 @@ class Issues:
                 words[stem(word)] = max(words.get(stem(word), 0), TITLE_WORD)
         proposition = issue.proposition or ""
         for word, is_party in _content(proposition, names):
-            if is_party:
-                continue
+            if is_party or word.casefold() in names.words:
+                continue  # "United" of "The United States keeps ..." says nothing of the issue
             proper = (
                 word[:1].isupper()
+                and stem(word) not in common
                 and not proposition.startswith(word)
                 and word.casefold() not in names.words
                 and word not in NOT_NAMES
@@ -100,7 +108,12 @@ class Issues:
             weight = PROPER if proper else PROPOSITION_WORD if len(word) >= 5 else 0
             if weight:
                 words[stem(word)] = max(words.get(stem(word), 0), weight)
-        return _Matcher(issue, phrases, words)
+        acts = frozenset(stem(w) for w, party in _content(proposition, names) if not party)
+        return _Matcher(issue, phrases, words, acts)
+
+    def acts(self, slug: str) -> frozenset[str]:
+        """The stems of an issue's proposition, what a party does to it."""
+        return next((m.acts for m in self.matchers if m.issue.slug == slug), frozenset())
 
     def find(self, text: str) -> list[Term]:
         """The terms of each issue the sentence touches, in the text's order."""

@@ -17,11 +17,12 @@ from tracker.read import forms
 from tracker.read.known import Known, KnownPerson
 from tracker.read.words import (
     ACTOR_NOUNS,
-    INSTITUTION_ENDS,
     LOCATIVE,
     NOT_NAMES,
     PRONOUNS,
     ROLE_WORDS,
+    STANCE_NOUNS,
+    THINGS,
     TITLES,
     is_capitalised,
     tokens,
@@ -74,6 +75,9 @@ class Names:
                     self._add(name, Target("name", p.slug))
                 for adjective in entry.adjectives:
                     self._add(adjective, Target("adjective", p.slug))
+                    if adjective.endswith(("an", "i")):
+                        # "the Syrians insisted", "the Israelis refused"
+                        self._add(adjective + "s", Target("name", p.slug))
                 for seat in entry.seats:
                     self._add(seat, Target("seat", p.slug))
         for person in known.people:
@@ -95,7 +99,9 @@ class Names:
         if len(form) < 2:
             return
         table = self.exact if _short_caps(form) else self.targets
-        table.setdefault(form if table is self.exact else form.casefold(), target)
+        # "People's Republic" is written with either apostrophe.
+        for variant in {form, form.replace("'", "’"), form.replace("’", "'")}:
+            table.setdefault(variant if table is self.exact else variant.casefold(), target)
 
     def _compile(self) -> re.Pattern[str]:
         # Longest first, so that "United States of America" wins over "United States".
@@ -147,6 +153,8 @@ def _is_actor(text: str, toks: list[tuple[int, int, str]], start: int, end: int,
         return False
     following = [t[2].lower() for t in after[:4]]
     if kind == "adjective":
+        if following[:1] and following[0] in STANCE_NOUNS:
+            return True  # "Israeli objections", "the U.S. proposal"
         for word in following[:3]:
             if word in ACTOR_NOUNS:
                 return True
@@ -155,7 +163,8 @@ def _is_actor(text: str, toks: list[tuple[int, int, str]], start: int, end: int,
         return False
     if following[:1] in (["’s"], ["'s"], ["’"], ["'"]) or text[end : end + 2] in ("’s", "'s"):
         rest = [w for w in following if w not in ("’s", "'s", "’", "'")]
-        return any(w in ROLE_WORDS for w in rest[:2])
+        # "Kyiv's delegation", and "Iran's refusal", "Israel's withdrawal"
+        return any(w in ROLE_WORDS for w in rest[:2]) or rest[:1] in ([w] for w in STANCE_NOUNS)
     return True
 
 
@@ -252,14 +261,19 @@ def _name_runs(
             k += 1
         if (
             2 <= len(run) <= 4
-            and run[-1][2] not in INSTITUTION_ENDS
+            and not any(_word(t[2]) in THINGS for t in run)
             and not any(names.target(t[2]) for t in run)
             and not (n == 0 and run[0][2] in NOT_NAMES)
         ):
             role = _role_before(toks, n)
-            runs.append((run[0][0], run[-1][1], text[run[0][0] : run[-1][1]], role))
+            name = re.sub(r"[’']s$", "", text[run[0][0] : run[-1][1]])  # "Donald Trump’s"
+            runs.append((run[0][0], run[0][0] + len(name), name, role))
         n = max(k, n + 1)
     return runs
+
+
+def _word(token: str) -> str:
+    return re.sub(r"[’']s$", "", token)
 
 
 _NOT_ROLE = frozenset({"the", "a", "its", "his", "her", "their", "led", "by", "new", "former"})

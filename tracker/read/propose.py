@@ -7,11 +7,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from tracker.read import cues, forms
-from tracker.read.analysis import REPORTED, SPEECH, Analysis, analyse, holders, plan_authors
+from tracker.read import clauses, cues, forms
+from tracker.read.analysis import REPORTED, SPEECH, Analysis, analyse
+from tracker.read.holders import holders
 from tracker.read.issues import Issues, Term
 from tracker.read.known import Known
 from tracker.read.mentions import Mention, Names, People
+from tracker.read.plans import plan_authors
 from tracker.read.sentences import split
 from tracker.read.source import Document
 from tracker.read.types import Proposal, Reading, Unknown
@@ -63,30 +65,52 @@ def _best(found: list[Proposal]) -> tuple[Proposal, ...]:
 
 
 def _governing(a: Analysis, term: Term) -> cues.Cue | None:
-    """The cue a term answers to: the nearest before it, else the first after."""
-    before = [c for c in a.cues if c.end <= term.start]
+    """The cue a term answers to, in the term's clause: the nearest before
+    it, else the first after; in a clause with no cue nor subject of its own,
+    the nearest before. A term in a condition ("if Russia accepts a
+    ceasefire") answers to none."""
+    part = clauses.at(a.parts, term.start)
+    mine = [c for c in a.cues if c.issue in (None, term.issue)]
+    if part.kind == clauses.CONDITION:
+        return None
+    inside = [c for c in mine if part.start <= c.start < part.end]
+    # Before the term, or inside it ("renounced terrorism" is a term of its own issue).
+    before = [c for c in inside if c.start < term.end and (c.end <= term.start or c.issue)]
     if before:
         return before[-1]
-    after = [c for c in a.cues if c.start >= term.end]
-    return after[0] if after else None
+    after = [c for c in inside if c.start >= term.end]
+    if after:
+        return after[0]
+    if any(part.start <= m.start < term.start for m in a.actors()):
+        return None
+    earlier = [c for c in mine if c.end <= part.start]
+    return earlier[-1] if earlier else None
 
 
 def _provision(a: Analysis, term: Term) -> re.Match[str] | None:
     """The draft's provision a term falls under ("would require Ukraine to cede")."""
     if a.plan_at is None or term.start < a.plan_at:
         return None
-    found = [p for p in cues.PROVISIONS.finditer(a.text, a.plan_at) if p.end() <= term.start]
-    return found[-1] if found else None
+    found = list(cues.PROVISIONS.finditer(a.text, a.plan_at))
+    before = [p for p in found if p.start() < term.start]
+    if before:
+        return before[-1]
+    # The term as the provision's subject: "Humanitarian assistance would surge".
+    part = clauses.at(a.parts, term.start)
+    after = [p for p in found if term.end <= p.start() < part.end]
+    return after[0] if after else None
 
 
 def _sentence(
     a: Analysis, authors: list[str], wording: dict[str, str], day: dt.date, source: str | None
 ) -> list[Proposal]:
     out: list[Proposal] = []
-    by_issue: dict[str, list[Term]] = {}
+    # An issue's surest term in each clause: "X withdrew from the Golan, but Y did not
+    # withdraw from the Golan" holds two stances.
+    by_issue: dict[tuple[str, int], list[Term]] = {}
     for term in a.terms:
-        by_issue.setdefault(term.issue, []).append(term)
-    for issue, terms in by_issue.items():
+        by_issue.setdefault((term.issue, clauses.at(a.parts, term.start).start), []).append(term)
+    for (issue, _), terms in by_issue.items():
         term = max(terms, key=lambda t: (t.weight, -t.start))
         provision = _provision(a, term)
         plan_score: int | None = None
@@ -122,7 +146,7 @@ def _sentence(
             if cues.turns(cues.scope(a.text, cue.end, term.start, term.end), wording[issue]):
                 score = -score
         conditions = None
-        if score > 0:
+        if score == 2:
             conditions = _process(a.text, cue, wording[issue])
             if conditions is not None:
                 score = 0
@@ -152,6 +176,8 @@ def _process(text: str, cue: cues.Cue, issue_words: str) -> str | None:
 def _basis(a: Analysis, holder: Mention) -> tuple[str, float]:
     if holder.person is not None:
         return "stated", BASE["person"]
+    if holder.kind == "voice":
+        return "stated", BASE["party"]  # "we" of a statement its authors sign
     on_record = (
         a.speaker is holder or re.search(r"(?i)\bpublicly\b", a.text) or SPEECH.search(a.text)
     )
@@ -201,7 +227,7 @@ def _lowered(p: Proposal, base: float, cue: cues.Cue, term: Term, holder: Mentio
         confidence -= 0.15
     if cue.start > term.start:
         confidence -= 0.1
-    if holder.kind == "pronoun":
+    if holder.kind in ("pronoun", "group"):
         confidence -= 0.1
     if p.conditions is not None:
         confidence -= 0.05
@@ -222,10 +248,15 @@ def _quoted(text: str) -> str:
 def _unknown(analyses: list[Analysis], people: People, known: Known) -> tuple[Unknown, ...]:
     """Parties and people the text names that the catalog lacks, most named first."""
     parties: dict[str, tuple[forms.Entry, int]] = {}
+    named: dict[str, int] = {}  # people, by the mentions outside an issue's terms
     for a in analyses:
         if a.sentence.heading:
             continue
         for m in a.mentions:
+            if any(t.start <= m.start < t.end for t in a.terms):
+                continue  # "NATO" of "NATO membership", "Philadelphi" of "Philadelphi Corridor"
+            if m.kind == "local" and m.person is not None:
+                named[m.person] = named.get(m.person, 0) + 1
             if m.kind == "other":
                 entry = forms.entry_for((m.text,))
                 if entry is not None:
@@ -242,7 +273,7 @@ def _unknown(analyses: list[Analysis], people: People, known: Known) -> tuple[Un
     ]
     known_people = {p.name.casefold() for p in known.people}
     for name, n in people.counts.items():
-        if name.casefold() in known_people:
+        if name.casefold() in known_people or not named.get(name):
             continue
         party, role = people.learned[name]
         command = f"tracker person add {_quoted(name)} --party {party or 'PARTY'}"

@@ -24,6 +24,18 @@ ACTOR_NOUNS = words(
     """
 )
 
+# Nouns of a stance or an act: the party before them holds it ("Iran's
+# refusal", "Israel's withdrawal", "U.S. concerns", "the Israeli proposal").
+STANCE_NOUNS = words(
+    """
+    refusal refusals acceptance rejection insistence demand demands proposal proposals offer
+    offers commitment commitments support opposition objection objections concern concerns
+    reservations position positions pledge promise withdrawal recognition agreement consent
+    plan draft initiative veto aim goal goals policy diplomacy view views stance approval
+    renunciation decision
+    """
+)
+
 # Words of a role between a party and a person's name ("US presidential envoy").
 ROLE_WORDS = ACTOR_NOUNS | words(
     """
@@ -56,9 +68,29 @@ INSTITUTION_ENDS = words(
     """
 )
 
+# A capitalised run holding one of these is a thing, a document or a place,
+# not a person ("Joint Declaration", "Gaza Strip", "Foreign Affairs").
+THINGS = INSTITUTION_ENDS | words(
+    """
+    Statement Statements Declaration Communiqué Agreement Agreements Accord Accords Framework
+    Protocol Memorandum Arrangement Arrangements Corridor Strip Peninsula Heights Mount
+    Plantation City College Convention Talks War Act Directive Regulation Mechanism Reform
+    Means Games Diplomacy Affairs Resolution Missile Missiles Explosions Equipment Bodies
+    Annex Nation Trade Call Briefing Remarks Section Initiative Doctrine Process Program
+    Programme Strategy Canal Zone Camp Island Islands Valley Gulf Bay Lake Desert Province
+    County State Asia Africa Europe America Americas East West Middle Central Pacific
+    Atlantic Arctic Plaza Building Center Centre Station Port Route Road Bridge Dam Base
+    Fleet Command Navy Regime Government Administration Authority Chamber Senate Congress
+    Bloc Coalition Foundation Review Press Television Radio Peace Security Cooperation
+    Relations Development Energy Climate Nuclear Defense Defence Economic Rights Recognition
+    New North South Northern Southern Upper Lower Greater Wadi
+    """
+)
+
 # Capitalised words that begin sentences or name times, never people.
 NOT_NAMES = words(
     """
+    No Between Both Each Every All Two Three Four Most Many Some Other
     The A An On In At As And But Or If When While After Before Since During Under Over This
     That These Those It Its He She They We I You His Her Their Our Your There Here Monday
     Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
@@ -94,7 +126,7 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "i
 
 def stem(word: str) -> str:
     """A crude stem: "territorial" and "territory" both give "territor"."""
-    w = word.lower().replace("’", "'").removesuffix("'s")
+    w = word.lower().replace("’", "'").removesuffix("'s").replace("iz", "is")
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]

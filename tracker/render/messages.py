@@ -215,6 +215,13 @@ def no_date(source: str) -> str:
     )
 
 
+def accept_all_warning() -> str:
+    return (
+        "Warning: --accept all logs every proposal unreviewed, and a statement once logged "
+        "can only be retracted; --min-confidence X keeps only the surer ones."
+    )
+
+
 def too_few(number: int, count: int) -> str:
     return f"there is no proposal {number}: the text gave {count}"
 
