@@ -219,7 +219,8 @@ def test_a_large_import_leaves_postgresql_vacuumed(
             vacuums, analyzes = conn.execute(
                 text(
                     "SELECT vacuum_count, analyze_count"
-                    " FROM pg_stat_user_tables WHERE relname = 'statement'"
+                    " FROM pg_stat_user_tables"
+                    " WHERE relname = 'statement' AND schemaname = current_schema()"
                 )
             ).one()
         return int(vacuums), int(analyzes)
