@@ -6,7 +6,9 @@ A new version's points are linked to the issues they name (the article
 reader's issue finder, `tracker.read.issues.Issues.named`), and each point
 inherits the links of the point it pairs with in the previous version (the
 latest one dated on or before it). `link` and `unlink` correct one
-version's links; the versions added after it inherit the correction.
+version's links; the versions added after it inherit the correction: a
+point is linked anew only to what its text names and the earlier point's
+did not, so an issue unlinked by hand is not found again.
 """
 
 from __future__ import annotations
@@ -184,8 +186,11 @@ def add_version(
 def link_new_version(
     session: Session, version: VersionView, previous: VersionView | None
 ) -> tuple[int, int]:
-    """Links each point of `version` to the issues it names, and to those of
-    the point it pairs with in `previous`; returns how many of each."""
+    """Links each point of `version` to the issues of the point it pairs with
+    in `previous` (as corrected there), and to the issues its text names that
+    the earlier point's did not (so a link unlinked there stays unlinked);
+    an added point, to the issues it names. Returns how many were found and
+    how many inherited."""
     from tracker.core.reader_catalog import known_from_catalog
     from tracker.read.issues import Issues
     from tracker.read.mentions import Names
@@ -195,17 +200,24 @@ def link_new_version(
     finder = Issues(known, Names(known, version.dated_on))
     ids = {ref.slug: ref.id for ref in issue_index(session).slugs.values()}
     rows: dict[tuple[int, int], str] = {}
-    for p in points:
-        for slug in finder.named(p.text):
-            rows[p.position, ids[slug]] = FOUND
-    found = len(rows)
+    earlier: dict[int, Point] = {}  # new position -> the point it pairs with
+    inherited: dict[int, list[IssueRef]] = {}
     if previous is not None:
         before = store.issues_by_point(store.links_of(session, [previous.id]))
         for pr in pair(split(previous.body).points, points):
-            if pr.old is None or pr.new is None:
-                continue
-            for issue in before.get((previous.id, pr.old.position), []):
-                rows.setdefault((pr.new.position, issue.id), INHERITED)
+            if pr.old is not None and pr.new is not None:
+                earlier[pr.new.position] = pr.old
+                inherited[pr.new.position] = before.get((previous.id, pr.old.position), [])
+    for p in points:
+        named = set(finder.named(p.text))
+        if p.position in earlier:
+            named -= set(finder.named(earlier[p.position].text))
+        for slug in sorted(named):
+            rows[p.position, ids[slug]] = FOUND
+    found = len(rows)
+    for position, issues in inherited.items():
+        for issue in issues:
+            rows.setdefault((position, issue.id), INHERITED)
     write_links(session, version.id, rows)
     return found, len(rows) - found
 

@@ -29,6 +29,12 @@ Escape = Callable[[Any], str]
 TEXT_WIDTH = 60  # a point's text, in a terminal
 ISSUES_WIDTH = 44
 
+
+def one_line(text: str) -> str:
+    """A point's lines (its sub-items) as one line, each run of blanks one space."""
+    return " ".join(text.split())
+
+
 # --- what the commands did ------------------------------------------------------------
 
 
@@ -124,7 +130,7 @@ def show_rows(show: DraftShow, cell: Escape, fit: bool) -> list[list[str]]:
     its own where the output keeps lines)."""
     rows = []
     for p in show.points:
-        text = cell(p.text)
+        text = one_line(cell(p.text))
         issues = [cell(standing_text(i)) for i in p.issues]
         if fit:
             text = wrap(text, TEXT_WIDTH)
@@ -177,9 +183,9 @@ def diff_rows(
     rows = []
     for p in d.points:
         if p.segments:
-            text = marked(p.segments, cell, marks, colour)
+            text = one_line(marked(p.segments, cell, marks, colour))
         else:
-            text = cell(p.text_to if p.text_to is not None else p.text_from)
+            text = one_line(cell(p.text_to if p.text_to is not None else p.text_from))
         if fit and not colour:
             text = wrap(text, TEXT_WIDTH)
         rows.append(
@@ -203,6 +209,6 @@ def search_rows(found: DraftFound, markdown: bool) -> list[list[str]]:
     cell = markdown_text if markdown else terminal_text
     return [
         [h.draft, cell(h.label), h.dated_on.isoformat(), str(h.number),
-         cell(h.text) if markdown else shorten(cell(h.text), TEXT_WIDTH)]
+         one_line(cell(h.text)) if markdown else shorten(one_line(cell(h.text)), TEXT_WIDTH)]
         for h in found.hits
     ]  # fmt: skip
