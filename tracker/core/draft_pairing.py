@@ -6,17 +6,16 @@ Points whose texts are equal but for case, punctuation and whitespace pair
 first (`unchanged`). Among the rest, two points may pair only if at least
 half of the words of the shorter appear in the other; of the pairs that
 may, the most similar are taken first (`reworded`), each point in one pair
-at most. Similarity is difflib's ratio of the two word sequences (twice
-the words matched in order, over the words of both). Ties are broken by the
-texts themselves, never by the points' places, so reordering or
-renumbering a version changes no pair. What is left is `removed` (FROM's)
-or `added` (TO's). See docs/architecture.md for why difflib and not
-rapidfuzz.
+at most. Similarity is the normalized Indel similarity of the two word
+sequences (twice their longest common subsequence of words, over the words
+of both), computed by rapidfuzz. Ties are broken by the texts themselves,
+never by the points' places, so reordering or renumbering a version
+changes no pair. What is left is `removed` (FROM's) or `added` (TO's).
+docs/architecture.md says why rapidfuzz and not difflib.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,13 +39,15 @@ class Pair:
     new: Point | None
 
 
-def _may_pair(short: Counter[str], other: Counter[str]) -> bool:
-    """At least half of the words of the shorter text appear in the other."""
-    total = short.total()
+def _may_pair(a: Counter[str], a_len: int, b: Counter[str], b_len: int, shared: set[str]) -> bool:
+    """At least half of the words of the shorter text (`a_len`, `b_len`: how
+    many words each has; `shared`: the words both hold) appear in the other."""
+    short, total = (a, a_len) if a_len <= b_len else (b, b_len)
     if total == 0:
         return False
-    hits = sum(n for word, n in short.items() if word in other)
-    return 2 * hits >= total
+    if 2 * len(shared) >= total:  # each shared word counts once at least
+        return True
+    return 2 * sum(map(short.__getitem__, shared)) >= total
 
 
 def _exact(
@@ -71,6 +72,8 @@ def _exact(
 
 def _reworded(old: Sequence[Point], new: Sequence[Point]) -> dict[int, int]:
     """The most similar pairs first, among those that may pair."""
+    from rapidfuzz.distance import Indel
+
     if not old or not new:
         return {}
     old_words = [words(p.text) for p in old]
@@ -84,16 +87,17 @@ def _reworded(old: Sequence[Point], new: Sequence[Point]) -> dict[int, int]:
     for j, counts in enumerate(new_counts):
         for word in counts:
             holding.setdefault(word, set()).add(j)
+    new_sets = [set(c) for c in new_counts]
+    new_lens = [len(w) for w in new_words]
     candidates: list[tuple[float, str, str, int, int]] = []
+    similarity = Indel.normalized_similarity
     for i, counts in enumerate(old_counts):
-        near = set().union(*(holding.get(w, set()) for w in counts)) if counts else set()
+        mine, size = set(counts), len(old_words[i])
+        near = set().union(*(holding[w] for w in mine if w in holding))
         for j in near:
-            a, b = counts, new_counts[j]
-            short, other = (a, b) if a.total() <= b.total() else (b, a)
-            if not _may_pair(short, other):
-                continue
-            matcher = difflib.SequenceMatcher(None, old_words[i], new_words[j], autojunk=False)
-            candidates.append((-matcher.ratio(), old_keys[i], new_keys[j], i, j))
+            if _may_pair(counts, size, new_counts[j], new_lens[j], mine & new_sets[j]):
+                score = similarity(old_words[i], new_words[j])
+                candidates.append((-score, old_keys[i], new_keys[j], i, j))
     candidates.sort(key=lambda c: c[:3])
     pairs: dict[int, int] = {}
     used: set[int] = set()

@@ -10,12 +10,12 @@
 - `key`: a point's text as comparison sees it: no case, no punctuation, no
   whitespace. Two points are `unchanged` when their keys are equal.
 - `words`: its words, for pairing (`draft_pairing`).
-- `word_diff`: what a reworded point lost and gained, word by word.
+- `word_diff`: what a reworded point lost and gained, word by word (the
+  longest common subsequence of their words, by rapidfuzz).
 """
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from dataclasses import dataclass
@@ -29,6 +29,8 @@ _MARKER = re.compile(
     r"(?=\s|$)",
     re.IGNORECASE,
 )
+# What `key` leaves out: all but letters and digits (what str.isalnum keeps).
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 # A word: a number with its separators ("600,000", "1.5"), or letters and
 # digits with an apostrophe inside ("Ukraine's").
@@ -94,7 +96,7 @@ def split(text: str) -> Split:
 def key(text: str) -> str:
     """What `unchanged` compares: the text without case, punctuation or
     whitespace (only its letters and digits, case-folded)."""
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def words(text: str) -> list[str]:
@@ -127,9 +129,10 @@ def word_diff(old: str, new: str) -> list[Segment]:
     """`new` as segments: words both hold (as `new` writes them), words only
     `old` held (removed) and words only `new` holds (added), in reading
     order. Case and punctuation alone do not count as a change."""
+    from rapidfuzz.distance import Indel
+
     old_pieces, old_keys = _pieces(old)
     new_pieces, new_keys = _pieces(new)
-    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     segments: list[Segment] = []
 
     def put(kind: str, text: str) -> None:
@@ -140,12 +143,19 @@ def word_diff(old: str, new: str) -> list[Segment]:
         else:
             segments.append((kind, text))
 
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            put(SAME, "".join(new_pieces[j1:j2]))
+    # A longest common subsequence of the words; each run between two equal
+    # stretches is written as what went, then what came.
+    gone: list[str] = []
+    came: list[str] = []
+    for op in Indel.opcodes(old_keys, new_keys):
+        if op.tag != "equal":
+            gone += old_pieces[op.src_start : op.src_end]
+            came += new_pieces[op.dest_start : op.dest_end]
             continue
-        if i2 > i1:
-            put(REMOVED, "".join(old_pieces[i1:i2]))
-        if j2 > j1:
-            put(ADDED, "".join(new_pieces[j1:j2]))
+        put(REMOVED, "".join(gone))
+        put(ADDED, "".join(came))
+        gone, came = [], []
+        put(SAME, "".join(new_pieces[op.dest_start : op.dest_end]))
+    put(REMOVED, "".join(gone))
+    put(ADDED, "".join(came))
     return segments

@@ -209,9 +209,12 @@ def link_new_version(
                 earlier[pr.new.position] = pr.old
                 inherited[pr.new.position] = before.get((previous.id, pr.old.position), [])
     for p in points:
+        then = earlier.get(p.position)
+        if then is not None and then.text == p.text:
+            continue  # the same words name the same issues: nothing new
         named = set(finder.named(p.text))
-        if p.position in earlier:
-            named -= set(finder.named(earlier[p.position].text))
+        if then is not None:
+            named -= set(finder.named(then.text))
         for slug in sorted(named):
             rows[p.position, ids[slug]] = FOUND
     found = len(rows)
