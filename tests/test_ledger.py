@@ -88,9 +88,10 @@ def writer_login(db: str, backend: str) -> Iterator[str]:
     role = f"tracker_writer_{uuid.uuid4().hex[:8]}"
     writes = (
         "statement", "party", "party_alias", "issue", "issue_alias", "issue_keyword",
-        "person", "person_alias", "affiliation", "revision",
+        "person", "person_alias", "affiliation", "revision", "draft", "draft_version",
+        "draft_version_party", "draft_link",
     )  # fmt: skip
-    deletes = [t for t in writes if t != "statement"]
+    deletes = [t for t in writes if t not in ("statement", "draft", "draft_version")]
     if backend == "postgresql":
         setup = [
             f"CREATE ROLE {role} LOGIN",
@@ -148,10 +149,28 @@ def test_a_writer_logs_and_retracts_and_cannot_rewrite(
         )
         writer("import", str(path))
         assert '"summary": "quokka talks"' in writer("search", "quokka", "-f", "json").stdout
+        # Drafts: versions added and withdrawn, links corrected, a party merged.
+        plan = tmp_path / "plan.txt"
+        plan.write_text("1. Donetsk stays where it is.\n2. Sanctions go.\n", encoding="utf-8")
+        writer("draft", "add", "plan", "--title", "Plan")
+        writer("draft", "version", "plan", str(plan), "--label", "v1", "--date", "2025-11-20",
+               "--by", "russia")  # fmt: skip
+        writer("draft", "link", "plan", "1", "nato-forces")
+        writer("draft", "unlink", "plan", "1", "nato-forces")
+        writer("party", "add", "dup2", "--name", "Duplicate again")
+        writer("draft", "version", "plan", str(plan), "--label", "v2", "--date", "2025-11-21",
+               "--by", "dup2", "--by", "russia")  # fmt: skip
+        writer("party", "merge", "dup2", "russia")
+        writer("draft", "withdraw", "plan", "v2", "--reason", "twice")
         before = _export(seeded)
         engine = _engine(url)
         try:
             for sql in FORGERIES.values():
+                _refused(engine, sql, (*REFUSED, "denied"))
+            for sql in (
+                "UPDATE draft_version SET body = 'forged'",
+                "DELETE FROM draft_version",
+            ):
                 _refused(engine, sql, (*REFUSED, "denied"))
             for sql in (
                 "UPDATE alembic_version SET version_num = '9999'",

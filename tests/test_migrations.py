@@ -19,7 +19,8 @@ from tracker.db.schema import metadata
 
 TABLES = {
     "alembic_version", "issue", "party", "party_alias", "statement", "person", "person_alias",
-    "affiliation", "issue_alias", "issue_keyword", "revision",
+    "affiliation", "issue_alias", "issue_keyword", "revision", "draft", "draft_version",
+    "draft_version_party", "draft_link",
 }  # fmt: skip
 
 
@@ -198,10 +199,25 @@ ROWS_AT["0004"] = {"statement": [_statement(5, 2, 1, 0, 2, "Logged once the ledg
 ROWS_AT["0005"] = {
     "statement": [_statement(6, 1, 2, 1, 3, "Logged once PostgreSQL keeps its words")]
 }
+ROWS_AT["0006"] = {
+    "draft": [
+        {"id": 1, "slug": "plan", "title": "Peace framework", "description": None,
+         "recorded_at": dt.datetime(2025, 12, 4, 9, 0), "recorded_by": "tester"},
+    ],
+    "draft_version": [
+        {"id": 1, "draft_id": 1, "label": "v1", "dated_on": dt.date(2025, 11, 20),
+         "source": None, "body": "1. Донбас\n2) Second point", "withdrawn_at": None,
+         "withdrawal_reason": None, "recorded_at": dt.datetime(2025, 12, 4, 9, 1),
+         "recorded_by": "tester"},
+    ],
+    "draft_version_party": [{"id": 1, "version_id": 1, "party_id": 1}],
+    "draft_link": [{"id": 1, "version_id": 1, "position": 1, "issue_id": 1, "origin": "found"}],
+}  # fmt: skip
 
 TABLE_ORDER = (
     "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",
-    "issue_alias", "issue_keyword", "revision",
+    "issue_alias", "issue_keyword", "revision", "draft", "draft_version", "draft_version_party",
+    "draft_link",
 )  # fmt: skip
 SLUGS = {"party": {1: "ukraine", 2: "russia"}, "issue": {1: "donbas", 2: "nato"}}
 
@@ -243,7 +259,8 @@ def _as_at(revision: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 # Each row is written with the fingerprint of the revision it is written at.
 for _revision, _tables in ROWS_AT.items():
-    _tables["statement"] = [_as_at(_revision, "statement", r) for r in _tables["statement"]]
+    if "statement" in _tables:
+        _tables["statement"] = [_as_at(_revision, "statement", r) for r in _tables["statement"]]
 
 
 def _insert_rows(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:

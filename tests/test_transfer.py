@@ -34,7 +34,7 @@ def test_json_round_trip(seeded: Tracker, tmp_path: Path, sqlite_head: str, back
     first = tmp_path / "first.json"
     seeded("export", "--output", str(first))
     doc = json.loads(first.read_text(encoding="utf-8"))
-    assert set(doc) == {"parties", "issues", "people", "statements"}
+    assert set(doc) == {"parties", "issues", "people", "statements", "drafts"}
     parties = {p["slug"]: p for p in doc["parties"]}
     assert list(parties) == sorted(parties)  # by slug: an order any database agrees on
     assert parties["ukraine"]["aliases"][:2] == ["Kyiv", "Kiev"]

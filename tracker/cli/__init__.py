@@ -53,6 +53,7 @@ class TrackerGroup(click.Group):
         "import": "tracker.cli.transfer:import_",
         "export": "tracker.cli.transfer:export",
         "read": "tracker.cli.read:read",
+        "draft": "tracker.cli.drafts:draft",
         "demo": "tracker.cli.demo:demo",
         "db": "tracker.cli.database:db",
     }

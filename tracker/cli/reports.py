@@ -83,11 +83,14 @@ def report(
 
     --format html writes a page to share: the stances as a colour-coded matrix,
     each cell with its statement, where a deal is possible, who stands with
-    whom, and a timeline per issue."""
+    whom, the drafts on the table, and a timeline per issue."""
+    from tracker.core.draft_views import report_drafts
+
     with app().db.session() as session:
         rep = positions.report(session, as_of, known_at, parties, issues, statements=detail)
         page = partial(briefing, session, rep, timelines or None, show_retracted)
-        view = render.ReportView(detail, transpose, page, partial(standing, rep))
+        drafts = partial(report_drafts, session, rep)
+        view = render.ReportView(detail, transpose, page, partial(standing, rep), drafts)
         text = render.report(rep, fmt, style(tablefmt, output), view)
     emit(text, output)
 

@@ -29,6 +29,13 @@ from tracker.render import messages
     help="At most this many (0: all).",
 )
 @click.option("--include-retracted", is_flag=True, help="Also retracted statements.")
+@click.option(
+    "--drafts",
+    is_flag=True,
+    help="Search the points of the drafts' versions instead: each hit names the draft, "
+    "the version and the point (--party: versions it put forward; --issue: points linked "
+    "to it; --since/--until: version dates; --include-retracted: withdrawn versions too).",
+)
 @output_options("search")
 def search(
     query: str,
@@ -38,6 +45,7 @@ def search(
     until: dt.date | None,
     limit: int,
     include_retracted: bool,
+    drafts: bool,
     fmt: str,
     tablefmt: str | None,
 ) -> None:
@@ -54,6 +62,15 @@ def search(
         core.parse(query)
     except Invalid as err:
         raise click.BadParameter(str(err), param_hint="'QUERY'") from None
+    if drafts:
+        from tracker.core import draft_search
+
+        with app().db.session() as session:
+            hits = draft_search.search(
+                session, query, party, issue, since, until, limit or None, include_retracted
+            )
+        emit(render.document("draft_search", hits, fmt, style(tablefmt)))
+        return
     database = app().db
     with database.session() as session:
         behind = core.pending(session)

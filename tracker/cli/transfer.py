@@ -61,6 +61,10 @@ def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: 
             result.retracted,
         )
     )
+    if result.versions_added or result.versions_skipped or result.drafts_created:
+        from tracker.render.drafts import imported
+
+        emit(imported(result, dry_run))
     if not dry_run:
         _tidy(result.added)
 

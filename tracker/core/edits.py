@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.core import revisions
+from tracker.core import drafts, revisions
 from tracker.core.catalog import add_keywords as keywords_added
 from tracker.core.catalog import (
     flush_new,
@@ -218,6 +218,12 @@ def remove_party(session: Session, name: str) -> PartyView:
             f"party {party.slug!r} is the party of {', '.join(sorted(people))}: to fold it "
             f"into another party, use 'tracker party merge {party.slug} OTHER'"
         )
+    put_forward = drafts.versions_by(session, party.id)
+    if put_forward:
+        raise TrackerError(
+            f"party {party.slug!r} put forward draft versions ({', '.join(put_forward)}): to "
+            f"fold it into another party, use 'tracker party merge {party.slug} OTHER'"
+        )
     view = party_view(party)
     revisions.forget(session, "party", party.id)
     session.delete(party)
@@ -226,7 +232,7 @@ def remove_party(session: Session, name: str) -> PartyView:
 
 
 def remove_issue(session: Session, name: str) -> IssueView:
-    """Remove an issue that no statement refers to."""
+    """Remove an issue that no statement refers to (and its links to draft points)."""
     issue = get_issue(session, name)
     count = statements_of(session, issue.id)
     if count:
@@ -235,6 +241,7 @@ def remove_issue(session: Session, name: str) -> IssueView:
             f"it into another issue, use 'tracker issue merge {issue.slug} OTHER'"
         )
     view = issue_view(issue)
+    drafts.forget_issue(session, issue.id)
     revisions.forget(session, "issue", issue.id)
     session.delete(issue)
     session.flush()

@@ -1,8 +1,8 @@
 """Merging the duplicates every team creates (`usa` and `united-states`).
 
 FROM's statements move to INTO, and so does everything else of FROM's: its
-aliases, its people's affiliations (parties), its keywords (issues), its
-history. FROM's slug and name become aliases of INTO, and FROM is gone.
+aliases, its people's affiliations and the draft versions it put forward
+(parties), its keywords and its links to draft points (issues), its history. FROM's slug and name become aliases of INTO, and FROM is gone.
 Afterwards every report, diff and history is what it would have been had
 FROM's statements been logged under INTO.
 
@@ -19,7 +19,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
-from tracker.core import revisions
+from tracker.core import drafts, revisions
 from tracker.core.catalog import (
     flush_new,
     get_issue,
@@ -77,6 +77,7 @@ def merge_parties(
     session.execute(
         update(AFFILIATION).where(AFFILIATION.c.party_id == old.id).values(party_id=into.id)
     )
+    drafts.move_party(session, old.id, into.id)
     slug = old.slug
     revisions.move(session, "party", old.id, into.id, slug)
     session.delete(old)
@@ -106,6 +107,7 @@ def merge_issues(
             update(STATEMENT).where(STATEMENT.c.issue_id == old.id).values(issue_id=into.id)
         )
     )
+    drafts.move_issue(session, old.id, into.id)
     slug = old.slug
     revisions.move(session, "issue", old.id, into.id, slug)
     session.delete(old)

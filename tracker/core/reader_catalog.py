@@ -14,6 +14,7 @@ from tracker.db.schema import (
     AFFILIATION,
     ALIAS,
     ISSUE,
+    ISSUE_ALIAS,
     KEYWORD,
     PARTY,
     PERSON,
@@ -26,7 +27,7 @@ from tracker.read.types import Proposal
 
 def known_from_catalog(session: Session) -> Known:
     """The catalog as the reader sees it: parties with their aliases, issues
-    with their propositions and keywords, people with their aliases and
+    with their propositions, keywords and aliases, people with their aliases and
     affiliations; a query a table."""
     aliases: dict[int, list[str]] = {}
     for party_id, alias in session.execute(
@@ -44,8 +45,19 @@ def known_from_catalog(session: Session) -> Known:
         select(KEYWORD.c.issue_id, KEYWORD.c.keyword).order_by(KEYWORD.c.id)
     ):
         keywords.setdefault(issue_id, []).append(keyword)
+    issue_aliases: dict[int, list[str]] = {}
+    for issue_id, alias in session.execute(
+        select(ISSUE_ALIAS.c.issue_id, ISSUE_ALIAS.c.alias).order_by(ISSUE_ALIAS.c.id)
+    ):
+        issue_aliases.setdefault(issue_id, []).append(alias)
     issues = tuple(
-        KnownIssue(row.slug, row.title, row.proposition, tuple(keywords.get(row.id, ())))
+        KnownIssue(
+            row.slug,
+            row.title,
+            row.proposition,
+            tuple(keywords.get(row.id, ())),
+            tuple(issue_aliases.get(row.id, ())),
+        )
         for row in session.execute(
             select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title, ISSUE.c.proposition).order_by(
                 ISSUE.c.id

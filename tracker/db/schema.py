@@ -251,3 +251,67 @@ STATEMENT = Table(
     # See STANCE_INDEX.
     Index(STANCE_INDEX_NAME, *STANCE_INDEX),
 )
+
+# --- drafts: the texts under negotiation (migration 0006) --------------------
+
+# A text the parties negotiate over, kept as a series of versions.
+DRAFT = Table(
+    "draft",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(SLUG_LENGTH), nullable=False, unique=True),
+    Column("title", String(NAME_LENGTH), nullable=False),
+    Column("description", LongText()),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(NAME_LENGTH), nullable=False),
+)
+
+# One version of a draft: its text verbatim (`body`), split into points when
+# read (`core/draft_text.py`). Append-only like the ledger: triggers refuse
+# any DELETE and any UPDATE but a first withdrawal with its reason. A label
+# names one text of its draft, ever: a withdrawn version keeps its label.
+DRAFT_VERSION = Table(
+    "draft_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", ForeignKey("draft.id", ondelete="RESTRICT"), nullable=False),
+    Column("label", String(NAME_LENGTH), nullable=False),
+    Column("dated_on", Date, nullable=False),
+    Column("source", LongText()),
+    Column("body", LongText(), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Column("recorded_by", String(NAME_LENGTH), nullable=False),
+    Column("withdrawn_at", UTCDateTime()),
+    Column("withdrawal_reason", LongText()),
+    UniqueConstraint("draft_id", "label"),
+    CheckConstraint(
+        "withdrawn_at IS NULL OR withdrawal_reason IS NOT NULL", name="withdrawal_reason"
+    ),
+    Index("ix_draft_version_order", "draft_id", "dated_on", "id"),
+)
+
+# The parties that put a version forward (`--by`). A merge moves them.
+DRAFT_VERSION_PARTY = Table(
+    "draft_version_party",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", ForeignKey("draft_version.id", ondelete="RESTRICT"), nullable=False),
+    Column("party_id", ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True),
+    UniqueConstraint("version_id", "party_id"),
+)
+
+# A point of a version (its `position` among the version's points, from 1)
+# linked to an issue it settles: found in its text (`found`), inherited
+# from the point it pairs with in the previous version (`inherited`), or
+# added by hand (`linked`). `draft unlink` deletes the row.
+DRAFT_LINK = Table(
+    "draft_link",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", ForeignKey("draft_version.id", ondelete="RESTRICT"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("issue_id", ForeignKey("issue.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("origin", String(9), nullable=False),
+    UniqueConstraint("version_id", "position", "issue_id"),
+    CheckConstraint("origin IN ('found', 'inherited', 'linked')", name="origin_known"),
+)

@@ -1,7 +1,9 @@
-"""Which issues a sentence touches: the issue's keywords, its slug and title
-as phrases, pairs of its title's words, and its proposition's terms, each
-with a weight; a sentence touches an issue when the weights of the
-distinct terms it holds reach 1."""
+"""Which issues a sentence touches: the issue's keywords, its slug, title and
+aliases as phrases, pairs of its title's words, and its proposition's
+terms, each with a weight; a sentence touches an issue when the weights of
+the distinct terms it holds reach 1. `Issues.named` is the stricter
+question a draft's point asks: which issues a text names, by one of those
+names as a whole (`tracker draft`)."""
 
 from __future__ import annotations
 
@@ -62,6 +64,7 @@ def _content(text: str, names: Names) -> list[tuple[str, bool]]:
 @dataclass
 class _Matcher:
     issue: KnownIssue
+    names: list[re.Pattern[str]]  # keywords, slug, title, aliases: each a whole name
     phrases: list[tuple[re.Pattern[str], float]]
     words: dict[str, float]  # stem -> weight
     acts: frozenset[str] = frozenset()  # stems of the proposition's words
@@ -86,6 +89,10 @@ class Issues:
         if len(issue.slug) >= 4:
             phrases.append((_phrase(issue.slug.replace("-", " ")), PHRASE))
         phrases.append((_phrase(issue.title), PHRASE))
+        for alias in issue.aliases:
+            if len(alias.strip()) >= 4:
+                phrases.append((_phrase(alias), PHRASE))
+        whole = [pattern for pattern, _ in phrases]
         title = _content(issue.title, names)
         for (first, _), (second, _) in itertools.pairwise(title):
             pair = rf"(?<!\w){re.escape(first)}\W+(?:[\w’']+\W+){{0,2}}?{re.escape(second)}(?!\w)"
@@ -109,7 +116,7 @@ class Issues:
             if weight:
                 words[stem(word)] = max(words.get(stem(word), 0), weight)
         acts = frozenset(stem(w) for w, party in _content(proposition, names) if not party)
-        return _Matcher(issue, phrases, words, acts)
+        return _Matcher(issue, whole, phrases, words, acts)
 
     def acts(self, slug: str) -> frozenset[str]:
         """The stems of an issue's proposition, what a party does to it."""
@@ -139,3 +146,9 @@ class Issues:
                 strength = min(1.0, total)
                 found += [Term(t.issue, t.start, t.end, t.text, t.weight, strength) for t in terms]
         return sorted(found, key=lambda t: t.start)
+
+    def named(self, text: str) -> list[str]:
+        """The slugs of the issues `text` names: one of an issue's keywords,
+        its slug, its title or an alias, each as a whole (in its other
+        forms: "territories" for "territory"), never one of its words alone."""
+        return [m.issue.slug for m in self.matchers if any(p.search(text) for p in m.names)]

@@ -30,6 +30,7 @@ class KnownIssue:
     title: str
     proposition: str | None = None
     keywords: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # a merged issue's slug and title
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ def from_json(doc: Mapping[str, Any]) -> Known:
             i.get("title") or i["slug"],
             i.get("proposition"),
             _strings(i.get("keywords")),
+            _strings(i.get("aliases")),
         )
         for i in doc.get("issues", ())
     )

@@ -6,6 +6,7 @@ only for HTML."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -26,12 +27,15 @@ class SourceError(TrackerError):
 @dataclass(frozen=True, slots=True)
 class Document:
     """A text to read: paragraphs separated by blank lines, and what the page
-    says about itself (None where it says nothing)."""
+    says about itself (None where it says nothing). `verbatim` is the text
+    as it came, decoded, its lines as written (HTML: the text extracted from
+    the page): what `tracker draft version` stores ("" if not kept)."""
 
     text: str
     title: str | None = None
     date: dt.date | None = None
     url: str | None = None
+    verbatim: str = ""
 
 
 def is_url(source: str) -> bool:
@@ -120,9 +124,10 @@ def document(
     kind = kind_of(text, name or url, content_type)
     if kind == "html":
         return from_html(raw, url)
+    verbatim = text
     if kind == "markdown":
         text = markdown_text(text)
-    return _with_dateline(Document(plain(text), _first_line(text), None, url))
+    return _with_dateline(Document(plain(text), _first_line(text), None, url, verbatim))
 
 
 def from_html(raw: bytes | str, url: str | None = None) -> Document:
@@ -141,7 +146,7 @@ def from_html(raw: bytes | str, url: str | None = None) -> Document:
             day = dt.date.fromisoformat(found.date[:10])
         except ValueError:
             day = None
-    doc = Document(text, found.title or None, day, found.url or url)
+    doc = Document(text, found.title or None, day, found.url or url, text)
     return doc if day is not None else _with_dateline(doc)
 
 
@@ -209,4 +214,4 @@ def dateline(text: str) -> dt.date | None:
 
 
 def _with_dateline(doc: Document) -> Document:
-    return Document(doc.text, doc.title, dateline(doc.text), doc.url)
+    return dataclasses.replace(doc, date=dateline(doc.text))

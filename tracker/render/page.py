@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from tracker.core.agreement_types import (
     Standing,
     rounded,
 )
+from tracker.core.draft_types import DraftStanding
 from tracker.core.types import Briefing, Diff, StatementView, Wordings
 from tracker.render.charts import PLOT_LEFT, WIDTH, Scale, chart, day, scale_of
 from tracker.stance import CHANGES, HARDENED, LABELS, MOVES, NEW, REVERSED, SOFTENED
@@ -181,10 +183,13 @@ def statement_data(s: StatementView, wordings: Wordings) -> list[object]:
 
 
 def report(
-    briefing: Briefing, inline_statements: int = INLINE_STATEMENTS, standing: Standing | None = None
+    briefing: Briefing,
+    inline_statements: int = INLINE_STATEMENTS,
+    standing: Standing | None = None,
+    drafts: Sequence[DraftStanding] = (),
 ) -> str:
     """The report page: header, stance matrix, the outlook and the alignment
-    (`standing`, when given), timelines.
+    (`standing`, when given), the drafts on the table (`drafts`), timelines.
 
     With at most `inline_statements` stances, each cell carries its statement;
     with more, the statements go once into a JSON block for the script."""
@@ -212,6 +217,8 @@ def report(
             inline=inline,
             statements=statements,
             standing=standing,
+            drafts=drafts,
+            classes=CLASSES,
             **(_standing(standing) if standing else {}),
         )
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tracker.core.agreement_types import Standing
+    from tracker.core.draft_types import DraftStanding
     from tracker.core.types import Briefing
 
 
@@ -43,12 +44,14 @@ class ReportView:
     """How to show a report: each stance's date and conditions (`detail`),
     parties in rows (`transpose`), and, for a page, how to read what it shows
     beyond the report (`briefing`: each cell's statement, the timelines;
-    `standing`: the outlook and the alignment)."""
+    `standing`: the outlook and the alignment; `drafts`: each draft's latest
+    version and the classes of the issues its points settle)."""
 
     detail: bool = False
     transpose: bool = False
     briefing: Callable[[], Briefing] | None = None
     standing: Callable[[], Standing] | None = None
+    drafts: Callable[[], Sequence[DraftStanding]] | None = None
 
 
 AS_IS = ReportView()

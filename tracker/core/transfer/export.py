@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.query import statement_select, to_view
 from tracker.core.transfer.catalog_out import catalog_documents
+from tracker.core.transfer.drafts_io import draft_documents
 from tracker.core.types import STATEMENT_FIELDS, StatementView
 from tracker.db.schema import STATEMENT
 from tracker.text import json_c1, write_csv
@@ -27,7 +28,8 @@ def _dump(value: Any) -> str:
 
 
 def export_json(session: Session, out: IO[str]) -> int:
-    """Streams the database as one JSON document; returns the statement count."""
+    """Streams the database as one JSON document (its drafts last: they name
+    parties and issues); returns the statement count."""
     parties, issues, people = catalog_documents(session)
     out.write('{\n  "parties": [')
     out.write(",".join("\n    " + _dump(p) for p in parties))
@@ -40,6 +42,8 @@ def export_json(session: Session, out: IO[str]) -> int:
     for view in _statements_in_recorded_order(session):
         out.write(("," if count else "") + "\n    " + _dump(view.to_json()))
         count += 1
+    out.write('\n  ],\n  "drafts": [')
+    out.write(",".join("\n    " + _dump(d) for d in draft_documents(session)))
     out.write("\n  ]\n}\n")
     return count
 

@@ -1,5 +1,6 @@
 """A JSON import: the catalog (parties and issues) first, then the statements,
-read as a stream (`jsonstream`) so that memory stays flat at a million."""
+read as a stream (`jsonstream`) so that memory stays flat at a million, then
+the drafts."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from sqlalchemy.orm import Session
 
 from tracker.core import jsonstream
 from tracker.core.transfer.catalog_in import import_issues, import_parties
+from tracker.core.transfer.drafts_io import import_drafts
 from tracker.core.transfer.parse import ImportResult, Names
 from tracker.core.transfer.people_in import import_people
 from tracker.core.transfer.pipeline import import_statements
 from tracker.core.transfer.rows import json_rows
 from tracker.errors import ImportFailed
 
-TOP_LEVEL = ("parties", "issues", "people", "statements")
+TOP_LEVEL = ("parties", "issues", "people", "statements", "drafts")
 # What `tracker read --format json` adds around its statements: taken, and ignored.
 READER_KEYS = ("title", "date", "source", "unknown")
 
@@ -86,6 +88,8 @@ def import_json(
                 statements_from((json.loads(line) for line in spool), None)
             elif "statements" not in seen:
                 statements_from((), None)  # parties and issues only
+            if "drafts" in catalog_doc:  # they name parties and issues: last
+                import_drafts(session, catalog_doc.pop("drafts"), result)
         except json.JSONDecodeError as err:
             raise ImportFailed(
                 f"line {err.lineno}, column {err.colno}: bad JSON: {err.msg}"

@@ -50,6 +50,11 @@ class ImportResult:
     retracted: int = 0  # statements already here that the file retracted
     parties_created: list[str] = field(default_factory=list)
     issues_created: list[str] = field(default_factory=list)
+    # Drafts (`drafts_io`): versions added, already here, withdrawn as the file does.
+    drafts_created: list[str] = field(default_factory=list)
+    versions_added: int = 0
+    versions_skipped: int = 0
+    versions_withdrawn: int = 0
 
 
 class _Kind(Generic[Ref]):

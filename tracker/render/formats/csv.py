@@ -17,6 +17,7 @@ from tracker.text import escape_formula, terminal_lines, write_csv
 
 if TYPE_CHECKING:
     from tracker.core.agreement_types import Alignment, Outlook
+    from tracker.core.draft_types import DraftFound
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -162,3 +163,10 @@ def align(a: Alignment, style: Style) -> str:
         same = bloc is not None and bloc == bloc_of.get(pair.b.id)
         rows.append([*pair.to_json().values(), bloc if same else None])
     return to_csv(ALIGN_HEADERS, rows, style)
+
+
+DRAFT_SEARCH_HEADERS = ("draft", "version", "date", "point", "text")
+
+
+def draft_search(found: DraftFound, style: Style) -> str:
+    return to_csv(DRAFT_SEARCH_HEADERS, (list(h.to_json().values()) for h in found.hits), style)

@@ -10,6 +10,7 @@ from tracker.text import terminal_lines
 
 if TYPE_CHECKING:
     from tracker.core.agreement_types import Alignment, Outlook
+    from tracker.core.draft_types import DraftDiff, DraftShow
     from tracker.core.types import Diff, Report
     from tracker.render.style import Style
 
@@ -25,7 +26,12 @@ def report(rep: Report, style: Style, view: ReportView = AS_IS) -> str:
     if view.briefing is None:
         raise ValueError("an HTML report is drawn from its briefing")
     return _shown(
-        page.report(view.briefing(), standing=view.standing() if view.standing else None), style
+        page.report(
+            view.briefing(),
+            standing=view.standing() if view.standing else None,
+            drafts=view.drafts() if view.drafts else (),
+        ),
+        style,
     )
 
 
@@ -50,3 +56,15 @@ def align(a: Alignment, style: Style) -> str:
 def _shown(text: str, style: Style) -> str:
     """A page printed to a terminal shows its control characters escaped."""
     return terminal_lines(text) if style.terminal else text
+
+
+def draft_show(show: DraftShow, style: Style) -> str:
+    from tracker.render import draft_page
+
+    return _shown(draft_page.show(show), style)
+
+
+def draft_diff(d: DraftDiff, style: Style) -> str:
+    from tracker.render import draft_page
+
+    return _shown(draft_page.diff(d), style)

@@ -11,6 +11,7 @@ from tracker.render.style import AS_IS, ReportView
 
 if TYPE_CHECKING:
     from tracker.core.agreement_types import Alignment, Outlook
+    from tracker.core.draft_types import DraftDiff, DraftFound, DraftShow
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -82,3 +83,15 @@ def outlook(o: Outlook, style: Style) -> str:
 
 def align(a: Alignment, style: Style) -> str:
     return to_json(a.to_json())
+
+
+def draft_show(show: DraftShow, style: Style) -> str:
+    return to_json(show.to_json())
+
+
+def draft_diff(d: DraftDiff, style: Style) -> str:
+    return to_json(d.to_json())
+
+
+def draft_search(found: DraftFound, style: Style) -> str:
+    return to_json([h.to_json() for h in found.hits])

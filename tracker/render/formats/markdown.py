@@ -12,6 +12,7 @@ from tracker.render.textual import highlight, markdown_text, tabulate
 
 if TYPE_CHECKING:
     from tracker.core.agreement_types import Alignment, Outlook
+    from tracker.core.draft_types import DraftDiff, DraftFound, DraftShow
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -144,3 +145,36 @@ def align(a: Alignment, style: Style) -> str:
         headers, pair_rows = ol.pair_rows(a, markdown_text)
         parts += ["Pairs, the most moved first:", tabulate(headers, pair_rows, "github")]
     return "\n\n".join(parts)
+
+
+# --- drafts ---------------------------------------------------------------------------
+
+
+def draft_show(show: DraftShow, style: Style) -> str:
+    from tracker.render import drafts as shown
+
+    head = [
+        f"**{line}**" if n == 0 else line
+        for n, line in enumerate(shown.show_head(show, markdown_text))
+        if line
+    ]
+    rows = shown.show_rows(show, markdown_text, fit=False)
+    table = [tabulate(list(shown.SHOW_HEADERS), rows, "github")] if rows else []
+    return "\n\n".join([*head, *table])
+
+
+def draft_diff(d: DraftDiff, style: Style) -> str:
+    from tracker.render import drafts as shown
+
+    rows = shown.diff_rows(d, markdown_text, shown.MARKDOWN_MARKS, colour=False, fit=False)
+    head = f"**{markdown_text(shown.diff_head(d))}**"
+    return f"{head}\n\n{tabulate(list(shown.DIFF_HEADERS), rows, 'github')}"
+
+
+def draft_search(found: DraftFound, style: Style) -> str:
+    from tracker.render import drafts as shown
+
+    rows = shown.search_rows(found, markdown=True)
+    for row in rows:
+        row[-1] = highlight(row[-1], record.matched_words(found.terms), "**", "**")
+    return tabulate(list(shown.SEARCH_HEADERS), rows, "github")

@@ -14,6 +14,7 @@ from tracker.text import shorten, terminal_text
 
 if TYPE_CHECKING:
     from tracker.core.agreement_types import Alignment, Outlook
+    from tracker.core.draft_types import DraftDiff, DraftFound, DraftShow
     from tracker.core.records import IssuePage, PartyPage, PersonPage
     from tracker.core.types import Diff, Found, History, Report, StatementView, Wordings
     from tracker.read.types import Reading
@@ -242,3 +243,36 @@ def align(a: Alignment, style: Style) -> str:
         pair_headers, pair_rows = ol.pair_rows(a, terminal_text)
         parts += ["Pairs, the most moved first:", tabulate(pair_headers, pair_rows, tablefmt)]
     return "\n\n".join(parts)
+
+
+# --- drafts ---------------------------------------------------------------------------
+
+
+def draft_show(show: DraftShow, style: Style) -> str:
+    from tracker.render import drafts as shown
+
+    head = "\n".join(shown.show_head(show, terminal_text))
+    rows = shown.show_rows(show, terminal_text, fit=True)
+    if not rows:
+        return head
+    return f"{head}\n\n{tabulate(shown.SHOW_HEADERS, rows, check_tablefmt(style.tablefmt))}"
+
+
+def draft_diff(d: DraftDiff, style: Style) -> str:
+    from tracker.render import drafts as shown
+
+    rows = shown.diff_rows(d, terminal_text, shown.MARKS, style.colour, fit=True)
+    table = tabulate(shown.DIFF_HEADERS, rows, check_tablefmt(style.tablefmt))
+    return f"{terminal_text(shown.diff_head(d))}\n\n{table}"
+
+
+def draft_search(found: DraftFound, style: Style) -> str:
+    from tracker.render import drafts as shown
+
+    if not found.hits:
+        return f"No draft point matches {terminal_text(found.query)}."
+    rows = shown.search_rows(found, markdown=False)
+    if style.colour:
+        for row in rows:
+            row[-1] = highlight(row[-1], record.matched_words(found.terms), *_MARK)
+    return tabulate(shown.SEARCH_HEADERS, rows, check_tablefmt(style.tablefmt))
