@@ -43,7 +43,7 @@ SERVER_ENV = {"postgresql": "TRACKER_TEST_POSTGRES_URL", "mysql": "TRACKER_TEST_
 BACKENDS = ("sqlite", "postgresql", "mysql")
 # Every table, children before their parents.
 TABLES = (
-    "statement", "revision", "affiliation", "person_alias", "person", "issue_keyword",
+    "account_session", "account_token", "account", "login_failure", "statement", "revision", "affiliation", "person_alias", "person", "issue_keyword",
     "issue_alias", "party_alias", "party", "issue",
 )  # fmt: skip
 

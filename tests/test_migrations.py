@@ -19,7 +19,8 @@ from tracker.db.schema import metadata
 
 TABLES = {
     "alembic_version", "issue", "party", "party_alias", "statement", "person", "person_alias",
-    "affiliation", "issue_alias", "issue_keyword", "revision",
+    "affiliation", "issue_alias", "issue_keyword", "revision", "account", "account_session",
+    "account_token", "login_failure", "data_version",
 }  # fmt: skip
 
 
@@ -198,10 +199,42 @@ ROWS_AT["0004"] = {"statement": [_statement(5, 2, 1, 0, 2, "Logged once the ledg
 ROWS_AT["0005"] = {
     "statement": [_statement(6, 1, 2, 1, 3, "Logged once PostgreSQL keeps its words")]
 }
+ROWS_AT["0008"] = {
+    "account": [
+        {
+            "id": 1,
+            "name": "alice",
+            "role": "admin",
+            "password_hash": "$argon2id$v=19$x",
+            "created_at": dt.datetime(2025, 12, 4, 9, 0, 0, 7),
+        },
+    ],
+    "account_session": [
+        {
+            "id": 1,
+            "account_id": 1,
+            "key_hash": "a" * 64,
+            "csrf_token": "c" * 43,
+            "created_at": dt.datetime(2025, 12, 4, 9, 1),
+            "seen_at": dt.datetime(2025, 12, 4, 9, 2),
+        },
+    ],
+    "account_token": [
+        {
+            "id": 1,
+            "account_id": 1,
+            "key_hash": "b" * 64,
+            "created_at": dt.datetime(2025, 12, 4, 9, 3),
+        },
+    ],
+    "login_failure": [{"id": 1, "name": "mallory", "failed_at": dt.datetime(2025, 12, 4, 9, 4)}],
+    "statement": [_statement(7, 2, 2, -1, 4, "Logged once a team can sign in")],
+}
 
 TABLE_ORDER = (
     "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",
-    "issue_alias", "issue_keyword", "revision",
+    "issue_alias", "issue_keyword", "revision", "account", "account_session", "account_token",
+    "login_failure",
 )  # fmt: skip
 SLUGS = {"party": {1: "ukraine", 2: "russia"}, "issue": {1: "donbas", 2: "nato"}}
 

@@ -55,6 +55,8 @@ class TrackerGroup(click.Group):
         "read": "tracker.cli.read:read",
         "demo": "tracker.cli.demo:demo",
         "db": "tracker.cli.database:db",
+        "user": "tracker.cli.users:user",
+        "serve": "tracker.cli.serve:serve",
     }
 
     # How many times a command runs whose transaction the server aborts to let
