@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -432,3 +433,37 @@ def finish(session: Session) -> None:
     session.close()
     connection.rollback()
     connection.close()
+
+
+# --- tracker serve ----------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+def add_user(db: str, name: str, role: str, password: str = PASSWORD) -> None:
+    """A user, as `tracker user add NAME --role ROLE --password-stdin` makes one."""
+    Tracker(db)("user", "add", name, "--role", role, "--password-stdin", input=password + "\n")
+
+
+def web_client(db: str, public: bool = False) -> Any:
+    """The application in this process (one "worker"), through Starlette's TestClient."""
+    from starlette.testclient import TestClient
+
+    from tracker.web.app import create
+
+    return TestClient(create(Database(resolve_url(db)), public), follow_redirects=False)
+
+
+def sign_in(client: Any, name: str, password: str = PASSWORD) -> Any:
+    """Signs `client` in through the log-in form; the response to the post."""
+    client.get("/login")
+    token = client.cookies.get("tracker_login")
+    return client.post("/login", data={"username": name, "password": password, "csrf_token": token})
+
+
+def csrf_of(html: str) -> str:
+    import re
+
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
+    assert found, "the page carries no csrf-token"
+    return found.group(1)
