@@ -219,9 +219,9 @@ def _form_fields(html: str) -> list[tuple[str, str]]:
             found = re.search(r'value="([^"]*)"', tag)
             value = escaping.unescape(found.group(1)) if found else ""
         fields.append((name.group(1), value))
-    for select in re.findall(r'<select name="([^"]+)">(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', select[1])
-        fields.append((select[0], chosen.group(1) if chosen else ""))
+    for name_, options in re.findall(r'<select name="([^"]+)">(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields.append((name_, chosen.group(1) if chosen else ""))
     return fields
 
 

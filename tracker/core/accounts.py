@@ -10,9 +10,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import CursorResult, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.dates import utcnow
@@ -136,9 +136,10 @@ def add_user(session: Session, name: str, role: str, password: str) -> Account:
     hashed = hash_password(password)
     if session.execute(select(ACCOUNT.c.id).where(ACCOUNT.c.name == folded)).first():
         raise AlreadyExists(f"user {folded!r} already exists")
-    new_id = session.execute(
+    inserted = session.execute(
         insert(ACCOUNT).values(name=folded, role=role, password_hash=hashed, created_at=utcnow())
-    ).inserted_primary_key
+    )
+    new_id = cast(CursorResult[Any], inserted).inserted_primary_key
     assert new_id is not None
     return Account(int(new_id[0]), folded, role)
 

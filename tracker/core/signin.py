@@ -69,7 +69,8 @@ def throttled_until(session: Session, name: str, now: dt.datetime) -> dt.datetim
         return None
     last, first = times[0], times[-1]
     if last - first <= WINDOW and now < last + WINDOW:
-        return last + WINDOW
+        until: dt.datetime = last + WINDOW
+        return until
     return None
 
 
@@ -124,7 +125,7 @@ def find(session: Session, key: str, now: dt.datetime) -> Signed | None:
             ACCOUNT.c.id.label("account"),
             ACCOUNT.c.name,
             ACCOUNT.c.role,
-        )  # fmt: skip
+        )
         .join(ACCOUNT, ACCOUNT.c.id == s.account_id)
         .where(s.key_hash == digest(key))
     ).first()

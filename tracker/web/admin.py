@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from tracker.core import catalog, edits, merge, people
 from tracker.render import messages
@@ -60,8 +60,8 @@ def _add_record(request: Request, form: Any) -> Response:
                 _names(q.text("aliases")), start, end))  # fmt: skip
             done = messages.person_added(view)
     except Problem as problem:
-        return _answer(request, lambda a: records_page(a, kind, v=v, error=problem.message),
-                       problem.status)  # fmt: skip
+        message = problem.message
+        return _answer(request, lambda a: records_page(a, kind, v=v, error=message), problem.status)
     return _answer(request, lambda a: records_page(a, kind, done=done))
 
 
@@ -93,8 +93,7 @@ def _edit(request: Request, form: Any) -> Response:
                 remove_aliases=removing))  # fmt: skip
             done, slug = messages.person_edited(view), view.name
     except Problem as problem:
-        return _answer(request, lambda a: record_page(a, kind, name, Query({}),
-                                                      error=problem.message), problem.status)  # fmt: skip
+        return _refused(request, kind, name, problem)
     return _answer(request, lambda a: record_page(a, kind, slug, Query({}), done=done))
 
 
@@ -123,8 +122,7 @@ def _merge(request: Request, form: Any) -> Response:
     try:
         done = written(request, who, lambda s: join(s, name, into))
     except Problem as problem:
-        return _answer(request, lambda a: record_page(a, kind, name, Query({}),
-                                                      error=problem.message), problem.status)  # fmt: skip
+        return _refused(request, kind, name, problem)
     said = messages.merged(KINDS[kind], done)
     return _answer(request, lambda a: record_page(a, kind, done.into.slug, Query({}), done=said))
 
@@ -140,11 +138,14 @@ def _remove(request: Request, form: Any) -> Response:
     try:
         view = written(request, who, lambda s: gone(s, name))
     except Problem as problem:
-        return _answer(request, lambda a: record_page(a, kind, name, Query({}),
-                                                      error=problem.message), problem.status)  # fmt: skip
+        return _refused(request, kind, name, problem)
     said = messages.removed(KINDS[kind], view.slug)
     return _answer(request, lambda a: records_page(a, KINDS[kind], done=said))
 
 
-def back(request: Request) -> Response:
-    return RedirectResponse(request.url.path.rsplit("/", 1)[0], status_code=303)
+def _refused(request: Request, kind: str, name: str, problem: Problem) -> Response:
+    """The record's page again, with the CLI's message for what was wrong."""
+    message = problem.message
+    return _answer(
+        request, lambda a: record_page(a, kind, name, Query({}), error=message), problem.status
+    )

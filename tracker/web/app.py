@@ -48,15 +48,15 @@ ROUTES = [
     *(
         Route(f"/{kind}/{{name}}/edit", admin.edit, methods=["POST"])
         for kind in ("parties", "issues", "people")
-    ),  # fmt: skip
+    ),
     *(
         Route(f"/{kind}/{{name}}/merge", admin.merge_record, methods=["POST"])
         for kind in ("parties", "issues")
-    ),  # fmt: skip
+    ),
     *(
         Route(f"/{kind}/{{name}}/remove", admin.remove, methods=["POST"])
         for kind in ("parties", "issues")
-    ),  # fmt: skip
+    ),
     # Signing in and out.
     Route("/login", forms.login_form),
     Route("/login", forms.login, methods=["POST"]),

@@ -73,9 +73,12 @@ def touch(request: Request, who: Viewer) -> None:
     """Write a session's last use, at most once a minute (not a write per request)."""
     if not who.stale or who.session_id is None:
         return
-    with contextlib.suppress(sa_exc.SQLAlchemyError):
-        with request.app.state.web.database.session(write=True, data=False) as session:
-            signin.touch(session, who.session_id, utcnow())
+    database = request.app.state.web.database
+    with (
+        contextlib.suppress(sa_exc.SQLAlchemyError),
+        database.session(write=True, data=False) as session,
+    ):
+        signin.touch(session, who.session_id, utcnow())
 
 
 def denied(request: Request, who: Viewer | None, role: str | None) -> Problem | None:
@@ -124,7 +127,7 @@ def refused(request: Request, problem: Problem, api: bool) -> Response:
         return JSONResponse({"error": problem.message}, problem.status, headers=headers)
     if problem.status == 401:
         return to_login(request)
-    from tracker.web.respond import error_page
+    from tracker.web.errors import error_page
 
     return error_page(problem.status, problem.message)
 

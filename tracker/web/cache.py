@@ -60,8 +60,8 @@ class Drawn:
             return b"".join(out)
         parts = self._compressed()
         spliced = [parts[0]]
-        for value, run in zip(filled, parts[1:], strict=True):
-            spliced += (gzip.part(value), run)
+        for value, part in zip(filled, parts[1:], strict=True):
+            spliced += (gzip.part(value), part)
         return gzip.splice(spliced)
 
     def compressible(self) -> bool:

@@ -86,7 +86,7 @@ class Guard:
     async def _error(
         self, scope: Scope, send: Any, status: int, message: str, reference: str = ""
     ) -> None:
-        from tracker.web.respond import error_json, error_page
+        from tracker.web.errors import error_json, error_page
 
         if str(scope.get("path", "")).startswith("/api/"):
             text = f"{message} (reference {reference})" if reference else message

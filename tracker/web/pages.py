@@ -235,7 +235,7 @@ def records_page(a: Asking, kind: str, **values: Any) -> str:
     here = {"party": "parties", "issue": "issues", "person": "people"}[kind]
     if kind == "party":
         views = catalog.list_parties(a.session)
-        rows = [
+        rows: list[tuple[str, tuple[str | None, ...]]] = [
             (f"/parties/{v.slug}", (v.slug, v.name, v.kind, "; ".join(v.aliases))) for v in views
         ]
         headers: tuple[str, ...] = ("Slug", "Name", "Kind", "Also")
@@ -315,7 +315,7 @@ def record_page(a: Asking, kind: str, name: str, q: Query, **values: Any) -> str
                 ("remove_alias", "Remove a name", "")]  # fmt: skip
         extra = {"title": pv.name, "activity": None, "history": person.history,
                  "base": f"/people/{pv.name}"}  # fmt: skip
-    site = site_of(a, kind, _record_controls(shown, extra["base"]))
+    site = site_of(a, kind, _record_controls(shown, str(extra["base"])))
     return render_site.render(
         "record.html", site, fields=fields, edit=edit, kind=KINDS[kind], **{**extra, **values},
     )  # fmt: skip

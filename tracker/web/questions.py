@@ -147,7 +147,7 @@ def log(session: Session, a: LogAsked) -> tuple[list[Any], bool]:
             a.until,
             a.limit + 1 if a.limit else None,
             a.recorded_by,
-        )  # fmt: skip
+        )
     )
     cut = bool(a.limit) and len(found) > a.limit
     return (found[: a.limit] if cut else found), cut

@@ -107,7 +107,7 @@ def _propose(request: Request, form: Any) -> Response:
             "v": {
                 **{k: "" if v is None else str(v) for k, v in p.to_json().items()},
                 "stance": p.stance,
-            },  # fmt: skip
+            },
             "state": "held" if p.key() in held else "accept",
             "logged": None,
             "evidence": p.evidence,

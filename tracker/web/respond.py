@@ -17,7 +17,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from tracker.db import Database
 from tracker.db import version as data_version
@@ -25,9 +25,11 @@ from tracker.db.failures import failure_message
 from tracker.errors import NotFound, TrackerError
 from tracker.web import auth
 from tracker.web.cache import CSRF, USER, Cache, Drawn
+from tracker.web.errors import JSON, error_json, error_page, error_text, json_text
+
+__all__ = ["JSON", "Asking", "Web", "ask", "error_json", "error_page", "json_text"]
 from tracker.web.params import Problem
 
-JSON = "application/json"
 MAX_FORM_FIELDS = 2000
 
 
@@ -55,34 +57,10 @@ def web(request: Request) -> Web:
     return found
 
 
-def json_text(value: Any) -> str:
-    from tracker.render import to_json
-
-    return to_json(value) + "\n"
-
-
 def problem_drawn(problem: Problem, api: bool) -> Drawn:
     if api:
         return Drawn.of(json_text({"error": problem.message}), problem.status, JSON)
-    return Drawn.of(_error_text(problem.status, problem.message), problem.status)
-
-
-def _error_text(status: int, message: str, reference: str = "") -> str:
-    from tracker.render import site
-
-    titles = {400: "Not quite", 401: "Sign in", 403: "Not allowed", 404: "Not found",
-              413: "Too large", 429: "Too many attempts", 503: "Database unavailable"}  # fmt: skip
-    page = site.Site("", None, None, None, "")
-    title = titles.get(status, "Something went wrong")
-    return site.render("error.html", page, title=title, message=message, reference=reference)
-
-
-def error_page(status: int, message: str, reference: str = "") -> Response:
-    return HTMLResponse(_error_text(status, message, reference), status)
-
-
-def error_json(status: int, message: str) -> Response:
-    return Response(json_text({"error": message}), status, media_type=JSON)
+    return Drawn.of(error_text(problem.status, problem.message), problem.status)
 
 
 def as_problem(err: TrackerError, missing: int = 400) -> Problem:
@@ -120,11 +98,12 @@ def ask(
             full_key = (version, dt.date.today(), key, kind)
             values = {CSRF: who.csrf or "", USER: str(escape(who.name or ""))}
             etag = _etag(full_key, values)
+            response: Response
             if not cache:  # a form's answer, drawn for this one request
                 drawn = _drawn(draw, Asking(who, version, session), api)
                 response = _send(request, drawn, values, None)
             elif _unchanged(request, etag):
-                response: Response = Response(status_code=304, headers=_headers(etag))
+                response = Response(status_code=304, headers=_headers(etag))
             else:
                 drawn = site.cache.get(
                     full_key, lambda: _drawn(draw, Asking(who, version, session), api)
@@ -133,8 +112,8 @@ def ask(
     except Problem as problem:
         return auth.refused(request, problem, api)
     except sa_exc.SQLAlchemyError as err:
-        problem = database_problem(request, err)
-        return error_json(503, problem.message) if api else error_page(503, problem.message)
+        failed = database_problem(request, err)
+        return error_json(503, failed.message) if api else error_page(503, failed.message)
     auth.touch(request, who)
     return response
 
