@@ -177,9 +177,11 @@ def person(request: Request) -> Response:
 
 def version(request: Request) -> Response:
     """The data's version, for a page to tell its reader the data has changed."""
-    return ask(
-        request, ("version",), lambda a: _json(json_text({"version": a.version})[:-1]), api=True
-    )
+
+    def draw(a: Asking) -> Drawn:
+        return Drawn.of(json_text({"version": a.version}), 200, JSON)
+
+    return ask(request, ("version",), draw, api=True)
 
 
 # --- writes ----------------------------------------------------------------------

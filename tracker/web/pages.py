@@ -20,7 +20,7 @@ from tracker.web import questions as ask_
 from tracker.web.api import catch_up
 from tracker.web.cache import CSRF, USER, Drawn
 from tracker.web.params import Problem, Query
-from tracker.web.respond import Asking, ask, web
+from tracker.web.respond import Asking, ask
 
 REPORT = ("as_of", "known_at", "timelines")
 STANDING = ("as_of", "known_at", "compare", "threshold")
@@ -340,6 +340,3 @@ def assets(request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(asset.body, headers=headers, media_type=asset.content_type)
-
-
-__all__ = ["web"]
