@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -44,8 +45,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 SERVER_ENV = {"postgresql": "TRACKER_TEST_POSTGRES_URL", "mysql": "TRACKER_TEST_MYSQL_URL"}
 BACKENDS = ("sqlite", "postgresql", "mysql")
-# Every table the models define, children before their parents.
-TABLES = tuple(t.name for t in reversed(metadata.sorted_tables))
+# Every table the models define, children before their parents, but those
+# whose rows the migrations make (every database has them, tests or not).
+MADE_BY_MIGRATIONS = ("data_version",)
+TABLES = tuple(t.name for t in reversed(metadata.sorted_tables) if t.name not in MADE_BY_MIGRATIONS)
 # PostgreSQL's search index keeps tables of its own (revision 0005), outside the models.
 PG_SEARCH_TABLES = ("statement_search", "search_state")
 # Where a server's test database keeps a copy of its tables with the seed in
@@ -581,3 +584,37 @@ def finish(session: Session) -> None:
     session.close()
     connection.rollback()
     connection.close()
+
+
+# --- tracker serve ----------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+def add_user(db: str, name: str, role: str, password: str = PASSWORD) -> None:
+    """A user, as `tracker user add NAME --role ROLE --password-stdin` makes one."""
+    Tracker(db)("user", "add", name, "--role", role, "--password-stdin", input=password + "\n")
+
+
+def web_client(db: str, public: bool = False) -> Any:
+    """The application in this process (one "worker"), through Starlette's TestClient."""
+    from starlette.testclient import TestClient
+
+    from tracker.web.app import create
+
+    return TestClient(create(Database(resolve_url(db)), public), follow_redirects=False)
+
+
+def sign_in(client: Any, name: str, password: str = PASSWORD) -> Any:
+    """Signs `client` in through the log-in form; the response to the post."""
+    client.get("/login")
+    token = client.cookies.get("tracker_login")
+    return client.post("/login", data={"username": name, "password": password, "csrf_token": token})
+
+
+def csrf_of(html: str) -> str:
+    import re
+
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
+    assert found, "the page carries no csrf-token"
+    return found.group(1)

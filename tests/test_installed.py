@@ -98,6 +98,17 @@ def test_add_stays_light(sqlite_db: str) -> None:
     # Nor the formats it does not print in, nor the catalog's records.
     assert not any(m.startswith("tracker.render.formats.") for m in modules - {JSON_FORMAT})
     assert "tracker.core.records" not in modules
+    # Nor the web stack of `tracker serve`, nor the password hashes.
+    web = top_level(modules) & {"starlette", "uvicorn", "anyio", "argon2", "h11", "httptools"}
+    assert web == set() and not any(m.startswith("tracker.web") for m in modules)
+    assert "tracker.core.accounts" not in modules
+
+
+def test_report_and_user_list_load_no_web_stack(sqlite_db: str) -> None:
+    for args in (("report",), ("user", "list"), ("log",)):
+        modules = imported("--db", sqlite_db, *args)
+        assert not top_level(modules) & {"starlette", "uvicorn", "anyio"}, args
+        assert not any(m.startswith("tracker.web") for m in modules), args
 
 
 def test_only_html_imports_jinja2(sqlite_db: str) -> None:

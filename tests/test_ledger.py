@@ -100,6 +100,7 @@ def writer_login(db: str, backend: str) -> Iterator[str]:
             f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
             f"GRANT INSERT, UPDATE ON {', '.join(writes)} TO {role}",
             f"GRANT DELETE ON {', '.join(deletes)} TO {role}",
+            f"GRANT UPDATE ON data_version TO {role}",
             f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
         ]
         teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
@@ -108,6 +109,7 @@ def writer_login(db: str, backend: str) -> Iterator[str]:
         setup = [f"CREATE USER '{role}'@'%'", f"GRANT SELECT ON {where}.* TO '{role}'@'%'"]
         setup += [f"GRANT INSERT, UPDATE ON {where}.{t} TO '{role}'@'%'" for t in writes]
         setup += [f"GRANT DELETE ON {where}.{t} TO '{role}'@'%'" for t in deletes]
+        setup.append(f"GRANT UPDATE ON {where}.data_version TO '{role}'@'%'")
         teardown = [f"DROP USER '{role}'@'%'"]
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:

@@ -20,7 +20,8 @@ from tracker.db.schema import metadata
 TABLES = {
     "alembic_version", "issue", "party", "party_alias", "statement", "person", "person_alias",
     "affiliation", "issue_alias", "issue_keyword", "revision", "draft", "draft_version",
-    "draft_version_party", "draft_link",
+    "draft_version_party", "draft_link", "account", "account_session", "account_token",
+    "login_failure", "data_version",
 }  # fmt: skip
 
 
@@ -214,10 +215,42 @@ ROWS_AT["0006"] = {
     "draft_link": [{"id": 1, "version_id": 1, "position": 1, "issue_id": 1, "origin": "found"}],
 }  # fmt: skip
 
+ROWS_AT["0007"] = {
+    "account": [
+        {
+            "id": 1,
+            "name": "alice",
+            "role": "admin",
+            "password_hash": "$argon2id$v=19$x",
+            "created_at": dt.datetime(2025, 12, 4, 9, 0, 0, 7),
+        },
+    ],
+    "account_session": [
+        {
+            "id": 1,
+            "account_id": 1,
+            "key_hash": "a" * 64,
+            "csrf_token": "c" * 43,
+            "created_at": dt.datetime(2025, 12, 4, 9, 1),
+            "seen_at": dt.datetime(2025, 12, 4, 9, 2),
+        },
+    ],
+    "account_token": [
+        {
+            "id": 1,
+            "account_id": 1,
+            "key_hash": "b" * 64,
+            "created_at": dt.datetime(2025, 12, 4, 9, 3),
+        },
+    ],
+    "login_failure": [{"id": 1, "name": "mallory", "failed_at": dt.datetime(2025, 12, 4, 9, 4)}],
+    "statement": [_statement(7, 2, 2, -1, 4, "Logged once a team can sign in")],
+}
+
 TABLE_ORDER = (
     "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",
     "issue_alias", "issue_keyword", "revision", "draft", "draft_version", "draft_version_party",
-    "draft_link",
+    "draft_link", "account", "account_session", "account_token", "login_failure",
 )  # fmt: skip
 SLUGS = {"party": {1: "ukraine", 2: "russia"}, "issue": {1: "donbas", 2: "nato"}}
 

@@ -56,6 +56,8 @@ class TrackerGroup(click.Group):
         "draft": "tracker.cli.drafts:draft",
         "demo": "tracker.cli.demo:demo",
         "db": "tracker.cli.database:db",
+        "user": "tracker.cli.users:user",
+        "serve": "tracker.cli.serve:serve",
     }
 
     # How many times a command runs whose transaction the server aborts to let

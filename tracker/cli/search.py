@@ -76,7 +76,7 @@ def search(
         behind = core.pending(session)
     if behind:  # what a bulk import added, indexed once, in one pass
         click.echo(messages.indexing_for_search(), err=True)
-        with database.session(write=True) as session:
+        with database.session(write=True, data=False) as session:
             core.catch_up(session)
     with database.session() as session:
         found = core.search(

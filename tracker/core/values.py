@@ -4,9 +4,12 @@ its content: text rules, the basis, the recorder, the content fingerprint.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from tracker.db.schema import NAME_LENGTH
 from tracker.errors import Invalid
@@ -16,8 +19,27 @@ from tracker.stance import BASES
 TEXT_LIMIT = 100_000
 
 
+# The signed-in user a web request writes as (`acting_as`): their name is
+# what `recorded_by` and the catalog's revisions keep.
+_ACTING: ContextVar[str | None] = ContextVar("tracker_acting_user", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Everything written inside is recorded as written by `name`."""
+    token = _ACTING.set(name)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
 def recorder() -> str:
-    """Who is logging: $TRACKER_USER, else the login name."""
+    """Who is logging: the signed-in user of a web request, else
+    $TRACKER_USER, else the login name."""
+    acting = _ACTING.get()
+    if acting is not None:
+        return acting[:NAME_LENGTH]
     user = os.environ.get("TRACKER_USER", "").strip()
     if user:
         return user[:NAME_LENGTH]

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import URL, Engine
 from sqlalchemy.orm import Session
 
-from tracker.db import migrate
+from tracker.db import migrate, version
 from tracker.db.engine import make_engine
 from tracker.db.state import HEAD, SCHEMA_REVISIONS, SchemaState, read_state, schema_state
 from tracker.db.url import describe, resolve_url
@@ -147,10 +147,14 @@ class Database:
             return before, read_state(conn)
 
     @contextlib.contextmanager
-    def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
+    def session(
+        self, *, write: bool = False, commit: bool = True, data: bool = True
+    ) -> Iterator[Session]:
         """One transaction: committed when the block ends (rolled back instead
         when `commit` is false: a dry run), rolled back on any error. A reading
-        transaction sees one consistent snapshot of the database."""
+        transaction sees one consistent snapshot of the database. A writing one
+        moves the data's version on as it commits (`tracker.db.version`),
+        unless `data` is false: it writes only accounts, or the search index."""
         self.ensure_current()
         engine = self.engine
         if write:
@@ -164,6 +168,8 @@ class Database:
             session.begin()
             try:
                 yield session
+                if commit and write and data:
+                    version.bump(session)
             except BaseException:
                 session.rollback()
                 raise

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -314,4 +315,67 @@ DRAFT_LINK = Table(
     Column("origin", String(9), nullable=False),
     UniqueConstraint("version_id", "position", "issue_id"),
     CheckConstraint("origin IN ('found', 'inherited', 'linked')", name="origin_known"),
+)
+
+
+# --- serving a team (`tracker serve`, revision 0007) ------------------------
+
+# Who may sign in to the web pages and the API, and as what. `name` is kept
+# lowercase; `password_hash` is an argon2id hash, never the password.
+ACCOUNT = Table(
+    "account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(8), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    CheckConstraint("role IN ('reader', 'writer', 'admin')", name="role_known"),
+)
+
+# A signed-in browser: the cookie holds a random key, the table its SHA-256
+# (`key_hash`), so that the table alone signs no one in. `csrf_token` is the
+# one every form of the session carries. Idle after a day (`seen_at`),
+# over after a week (`created_at`).
+ACCOUNT_SESSION = Table(
+    "account_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", ForeignKey("account.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),
+)
+
+# An API token (`tracker user token`), stored as its SHA-256 only: shown once.
+ACCOUNT_TOKEN = Table(
+    "account_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", ForeignKey("account.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# Failed log-ins by user name (any name typed, known or not), for throttling.
+LOGIN_FAILURE = Table(
+    "login_failure",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Index("ix_login_failure_name", "name", "failed_at"),
+)
+
+# One row: the data's version. Every transaction that writes data adds one
+# to `counter` just before it commits (`Database.session`); `epoch` is drawn
+# when the table is made, so a version never comes back after the table is
+# dropped and made again. The server keys its cache and its ETags by it.
+DATA_VERSION = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("epoch", String(32), nullable=False),
+    Column("counter", BigInteger, nullable=False),
 )

@@ -148,6 +148,7 @@ def _environment() -> jinja2.Environment:
         class_meanings=CLASS_MEANINGS,
         width=WIDTH,
         plot_left=PLOT_LEFT,
+        site=None,  # a page served by `tracker serve` is given one (`tracker.render.site`)
     )
     return env
 
@@ -187,6 +188,7 @@ def report(
     inline_statements: int = INLINE_STATEMENTS,
     standing: Standing | None = None,
     drafts: Sequence[DraftStanding] = (),
+    site: Any = None,
 ) -> str:
     """The report page: header, stance matrix, the outlook and the alignment
     (`standing`, when given), the drafts on the table (`drafts`), timelines.
@@ -220,11 +222,18 @@ def report(
             drafts=drafts,
             classes=CLASSES,
             **(_standing(standing) if standing else {}),
+            **_served(site),
         )
     )
 
 
-def diff(d: Diff) -> str:
+def _served(site: Any) -> dict[str, Any]:
+    """A page `tracker serve` draws gets its `site` (`tracker.render.site.Site`):
+    its assets by address, the navigation, the controls, the form token."""
+    return {} if site is None else {"site": site}
+
+
+def diff(d: Diff, site: Any = None) -> str:
     """The diff page: counts, the changes by kind, the spread of each issue."""
     groups = [(kind, [c for c in d.changes if c.change == kind]) for kind in CHANGE_ORDER]
     return (
@@ -235,6 +244,7 @@ def diff(d: Diff) -> str:
             groups=[(kind, changes) for kind, changes in groups if changes],
             moves=[k for k in CHANGE_ORDER if k in MOVES],
             trends=d.trend_counts(),
+            **_served(site),
         )
     )
 
@@ -310,11 +320,16 @@ def _alignment(a: Alignment) -> dict[str, Any]:
     }
 
 
-def outlook(o: Outlook) -> str:
+def outlook(o: Outlook, site: Any = None) -> str:
     """The outlook page: each issue by class, with its holdouts and undecided."""
-    return _environment().get_template("outlook.html").render(**_outlook(o))
+    return _environment().get_template("outlook.html").render(**_outlook(o), **_served(site))
 
 
-def align(a: Alignment) -> str:
+def align(a: Alignment, site: Any = None) -> str:
     """The alignment page: the heatmap, the blocs, the pairs that moved most."""
-    return _environment().get_template("align.html").render(**_alignment(a))
+    return _environment().get_template("align.html").render(**_alignment(a), **_served(site))
+
+
+def environment() -> jinja2.Environment:
+    """The one template environment, for the pages `tracker serve` adds."""
+    return _environment()
