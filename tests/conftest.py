@@ -32,6 +32,21 @@ from helpers import (
 from tracker.db import Database, resolve_url
 from tracker.resources import seed_file
 
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its least cost for the in-process tests, which hash and
+    check hundreds of passwords: what they test (who may sign in) does not
+    depend on the cost. `tests/test_users.py` checks the cost a server uses,
+    and the live server's tests run it."""
+    from argon2 import PasswordHasher
+
+    from tracker.core import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
+
+
 # Where the test session keeps its temporary files when it chose the place.
 _RAM_DISK = pytest.StashKey[Path]()
 

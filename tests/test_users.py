@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import text
 
 from helpers import PASSWORD, Tracker, engine_for
@@ -74,3 +75,17 @@ def test_account_writes_leave_the_data_version_alone(tracker: Tracker) -> None:
     with database.session() as session:
         assert data_version.current(session) != before
     database.dispose()
+
+
+def test_a_server_hashes_at_a_memory_hard_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other tests hash at the least cost (conftest.py); a server does not:
+    argon2id with at least the 19 MiB and 2 passes OWASP asks for."""
+    monkeypatch.undo()
+    from tracker.core import accounts
+
+    stored = accounts.hash_password("a long enough password")
+    variant, version, params, *_ = stored.split("$")[1:]
+    cost = dict(p.split("=") for p in params.split(","))
+    assert (variant, version) == ("argon2id", "v=19")
+    assert int(cost["m"]) >= 19 * 1024 and int(cost["t"]) >= 2
+    assert accounts.password_matches(stored, "a long enough password")
