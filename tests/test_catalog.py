@@ -74,6 +74,39 @@ def test_aliases_are_added_and_removed(tracker: Tracker) -> None:
     assert "'nothing' is not an alias of 'ukraine'" in message
 
 
+def test_a_name_it_already_has_is_said_and_changes_nothing(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    tracker("party", "add", "aosis", "--name", "Alliance of Small Island States",
+            "--alias", "Small islands")  # fmt: skip
+    tracker("person", "add", "Kaja Kallas", "--party", "aosis", "--alias", "Kallas")
+    tracker("issue", "add", "finance", "--title", "Climate finance", "--keyword", "Loss and damage")
+    history = _json(tracker, "party", "show", "aosis", "--history")["history"]
+    for alias in ("AOSIS", "alliance of small island states", "SMALL  islands"):
+        out = tracker("party", "edit", "aosis", "--add-alias", alias).stdout
+        assert out == f"{alias!r} already names party aosis: nothing changed.\n"
+    assert _json(tracker, "party", "show", "aosis", "--history")["history"] == history
+    out = tracker("party", "edit", "aosis", "--add-alias", "aosis", "--kind", "bloc").stdout
+    assert out == (
+        "'aosis' already names party aosis.\n"
+        "Updated party aosis: Alliance of Small Island States (also Small islands)\n"
+    )
+    out = tracker("person", "edit", "kallas", "--add-alias", "KAJA KALLAS").stdout
+    assert out == "'KAJA KALLAS' already names person Kaja Kallas: nothing changed.\n"
+    out = tracker("issue", "edit", "finance", "--add-keyword", "loss and damage").stdout
+    assert out == "'loss and damage' is already a keyword of issue finance: nothing changed.\n"
+    # An import counts the changes it makes to the catalog.
+    colleague = Tracker(str(tmp_path / "colleague.db"))
+    tracker("export", "--output", str(tmp_path / "a.json"))
+    colleague("import", str(tmp_path / "a.json"))
+    tracker("party", "edit", "aosis", "--add-alias", "Small island states")
+    tracker("issue", "edit", "finance", "--add-keyword", "Adaptation")
+    tracker("export", "--output", str(tmp_path / "b.json"))
+    out = colleague("import", str(tmp_path / "b.json")).stdout
+    assert out == "Added 0 statements; applied 2 changes to the catalog.\n"
+    assert colleague("import", str(tmp_path / "b.json")).stdout == "Added 0 statements.\n"
+
+
 def test_one_namespace_across_parties_issues_and_people(tracker: Tracker) -> None:
     setup_pair(tracker)
     tracker("party", "add", "russia", "--name", "Russia", "--alias", "Moscow")

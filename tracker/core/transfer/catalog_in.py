@@ -184,14 +184,19 @@ class NameRows:
 
 def reconcile(
     names: NameRows, wanted: dict[str, tuple[bool, str]], claim: Callable[[str], None]
-) -> None:
+) -> int:
+    """The rows as `wanted` says; returns how many were added or removed."""
+    changed = 0
     for k, (present, spelling) in wanted.items():
         row = next((r for r in names.rows if key(names.value(r)) == k), None)
         if present and row is None:
             claim(spelling)
             names.rows.append(names.make(spelling))
+            changed += 1
         elif not present and row is not None:
             names.rows.remove(row)
+            changed += 1
+    return changed
 
 
 # --- parties and issues ----------------------------------------------------
@@ -206,9 +211,10 @@ FIELDS = {"party": ("name", "kind", "description", "slug"),
 
 def _sync(
     session: Session, kind: str, record: Party | Issue, slug: str, theirs: Sequence[Revision]
-) -> None:
+) -> int:
     """`record` as its history and the file's (that of the file's record
-    `slug`), side by side, say it is now."""
+    `slug`), side by side, say it is now; returns how many changes that made."""
+    changed = 0
     index, merge_into = (
         (party_index, merge.merge_parties) if kind == "party" else (issue_index, merge.merge_issues)
     )
@@ -219,6 +225,7 @@ def _sync(
             twin = index(session).slugs.get(r.old)
             if twin is not None and twin.id != record.id:
                 merge_into(session, twin.slug, record.slug, history=False)
+                changed += 1
     if slug != record.slug:
         merged_here = any(
             r.field == revisions.MERGED and r.old == slug
@@ -238,17 +245,19 @@ def _sync(
                 continue  # a name is never cleared
             taken.claim(last.new, field, mine)
         setattr(record, field, last.new)
+        changed += 1
     make = PartyAlias if kind == "party" else IssueAlias
     aliases = NameRows(record.aliases, lambda a: make(alias=a, key=key(a)), lambda r: r.alias)
-    reconcile(
+    changed += reconcile(
         aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
     )
     if isinstance(record, Issue):
         keywords = NameRows(
             record.keywords, lambda k: Keyword(keyword=k, key=key(k)), lambda r: r.keyword
         )
-        reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
+        changed += reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
     catalog.flush_new(session, _taken(kind, record.slug))
+    return changed
 
 
 def _taken(kind: str, slug: str) -> dict[str, str]:
@@ -290,7 +299,7 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
                 party = session.get(Party, found.id)
                 assert party is not None
                 with raced():
-                    _sync(session, "party", party, p["slug"], history)
+                    result.catalog_changes += _sync(session, "party", party, p["slug"], history)
                 taken = Namespace(session)  # its names may have changed
         except Conflict:
             raise
@@ -334,7 +343,7 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 issue = session.get(Issue, found.id)
                 assert issue is not None
                 with raced():
-                    _sync(session, "issue", issue, i["slug"], history)
+                    result.catalog_changes += _sync(session, "issue", issue, i["slug"], history)
                 taken = Namespace(session)
         except Conflict:
             raise

@@ -50,6 +50,10 @@ class ImportResult:
     retracted: int = 0  # statements already here that the file retracted
     parties_created: list[str] = field(default_factory=list)
     issues_created: list[str] = field(default_factory=list)
+    people_created: list[str] = field(default_factory=list)
+    # Changes made to records the database held: a field, an alias, a
+    # keyword, an affiliation, a merge.
+    catalog_changes: int = 0
 
 
 class _Kind(Generic[Ref]):
