@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from helpers import Tracker, one_line, setup_pair, statement_count
+from tracker.core import transfer
 from tracker.resources import seed_file
 
 HEADER = "party,issue,stance,stated_on,summary"
@@ -225,6 +226,32 @@ def test_identical_statements_round_trip(tracker: Tracker, tmp_path: Path) -> No
     second = tmp_path / "second.json"
     other("export", "--output", str(second))
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+
+
+def test_a_file_adds_each_statement_as_often_as_it_holds_it_beyond_the_database(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """SPEC: a file holding a statement k times, into a database holding it m
+    times, adds it max(0, k - m) times; across the writer's chunks too."""
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "open", "-s", "once here", "--date", "2025-11-30")
+    for _ in range(2):
+        tracker("add", "ukraine", "donbas", "open", "-s", "twice here", "--date", "2025-11-30")
+    filler = [f"ukraine,donbas,open,2025-11-29,filler {n}" for n in range(transfer.CHUNK - 2)]
+    rows = [
+        "ukraine,donbas,open,2025-11-30,once here",
+        *filler,
+        "ukraine,donbas,open,2025-11-30,once here",  # the chunk's last row
+        "ukraine,donbas,open,2025-11-30,once here",  # the next chunk's first
+        "ukraine,donbas,open,2025-11-30,twice here",
+    ]
+    path = write(tmp_path, "twice.csv", "\n".join([HEADER, *rows]))
+    out = tracker("import", str(path)).stdout
+    assert out == f"Added {len(filler) + 2:,} statements; skipped 2 already present.\n"
+    summaries = [s["summary"] for s in json.loads(tracker("export").stdout)["statements"]]
+    assert summaries.count("once here") == 3 and summaries.count("twice here") == 2
+    again = tracker("import", str(path)).stdout
+    assert again == f"Added 0 statements; skipped {len(rows):,} already present.\n"
 
 
 def test_hostile_text_is_stored_verbatim(tracker: Tracker, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ PostgreSQL with psycopg 3), inside the import's one transaction."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Engine, Index, func, insert, select, text
@@ -12,7 +13,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
-from tracker.core.transfer.retractions import Retractions
+from tracker.core.transfer.retractions import Key, Retractions
 from tracker.core.transfer.rows import id_value
 from tracker.db import search_index
 from tracker.db.schema import STATEMENT
@@ -27,10 +28,11 @@ RETRACTED_AT, REASON = (
 
 class Writer:
     """Writes statement rows in chunks through the driver's executemany (COPY on
-    PostgreSQL), skipping any whose content was in the database before this
-    import began. Identical statements inside one file are all kept (as an
-    export of a database that has them writes them), so export-then-import
-    gives back the same database.
+    PostgreSQL), skipping those whose content was in the database before this
+    import began, by count: a file holding a statement k times, into a
+    database holding it m times, adds it max(0, k - m) times. So identical
+    statements (as an export of a database that has them writes them) all
+    survive export-then-import, and a second import adds nothing.
 
     A restore keeps ids: into a database without statements, a file whose
     first statement has an id (an export, a backup) is written with the ids
@@ -54,6 +56,10 @@ class Writer:
         self.result = result
         self.buffer: list[tuple[Any, ...]] = []
         self.retractions = Retractions(self.connection)
+        # Per (party_id, issue_id, fingerprint): how many statements the
+        # database held before the import, and how many rows stood for them.
+        self.held: dict[Key, int] = {}
+        self.matched: Counter[Key] = Counter()
         self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
         self.keep_ids: bool | None = None  # decided by the first row
         self.rebuild: list[Index] = []
@@ -126,21 +132,33 @@ class Writer:
     def _store(self, rows: list[tuple[Any, ...]]) -> None:
         count = len(rows)
         if self.last_before:
-            # A row is present when a statement of the same party, issue and
-            # content (fingerprint) was there before this import began; a
-            # retraction of it in the file is made here too.
+            # A statement of the same party, issue and content (fingerprint)
+            # that was there before this import began stands for one row of
+            # the file: of k such rows, into m such statements, the first m
+            # are present (a retraction of one in the file is made here
+            # too), and the rest are added.
             s = STATEMENT.c
             found = self.connection.execute(
                 select(
                     s.id, s.party_id, s.issue_id, s.fingerprint, s.retracted_at.is_not(None)
                 ).where(s.fingerprint.in_(list({r[-1] for r in rows})), s.id <= self.last_before)
             ).all()
-            present = {(p, i, fp) for _, p, i, fp, _ in found}
-            if present:
+            if found:
+                fresh = Counter((p, i, fp) for _, p, i, fp, _ in found)
+                for key, held in fresh.items():
+                    self.held.setdefault(key, held)
                 self.retractions.known(found)
-                here = [r for r in rows if (r[0], r[1], r[-1]) in present]
+            here, new = [], []
+            for row in rows:
+                key = (row[0], row[1], row[-1])
+                if self.matched[key] < self.held.get(key, 0):
+                    self.matched[key] += 1
+                    here.append(row)
+                else:
+                    new.append(row)
+            if here:
                 self.retractions.apply(here, RETRACTED_AT, REASON)
-                rows = [r for r in rows if (r[0], r[1], r[-1]) not in present]
+            rows = new
         if rows:
             self._write(rows)
         self.result.added += len(rows)
