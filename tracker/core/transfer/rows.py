@@ -34,10 +34,15 @@ csv.field_size_limit(10 * 1024 * 1024)
 
 
 class RowError(Exception):
-    def __init__(self, column: str, why: str) -> None:
+    """A bad value in a row: its column and why. `position`: the row's place in
+    the file, where it is not the row being read (the writer finds some
+    rows bad a chunk later)."""
+
+    def __init__(self, column: str, why: str, position: int | None = None) -> None:
         super().__init__(why)
         self.column = column
         self.why = why
+        self.position = position
 
 
 def parse_instant(value: Any, column: str) -> dt.datetime | None:
@@ -202,6 +207,22 @@ def id_value(value: Any) -> int:
     if type(value) is not int or not 1 <= value <= MAX_ID:
         raise RowError("id", f"bad id {value!r}: a whole number from 1 to {MAX_ID}")
     return value
+
+
+def retracted_early(retracted_at: Any, recorded_at: Any) -> str:
+    """Why a retraction dated before its statement was recorded is refused; the
+    two moments as the database driver takes them, or as read back."""
+    return (
+        f"{_moment_text(retracted_at)} is before the statement's recorded_at "
+        f"{_moment_text(recorded_at)}: a statement cannot be retracted before it was recorded"
+    )
+
+
+def _moment_text(value: Any) -> str:
+    if isinstance(value, str):  # SQLite's driver takes text
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value.replace(tzinfo=None).isoformat() + "Z"
 
 
 def storable(value: str | None, column: str) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
 from tracker.core.transfer.retractions import Key, Retractions
-from tracker.core.transfer.rows import id_value
+from tracker.core.transfer.rows import RowError, id_value, retracted_early
 from tracker.db import search_index
 from tracker.db.schema import STATEMENT
 from tracker.errors import DatabaseError
@@ -55,6 +55,7 @@ class Writer:
         self.dialect = self.connection.dialect
         self.result = result
         self.buffer: list[tuple[Any, ...]] = []
+        self.positions: list[int] = []  # each buffered row's place in the file
         self.retractions = Retractions(self.connection)
         # Per (party_id, issue_id, fingerprint): how many statements the
         # database held before the import, and how many rows stood for them.
@@ -82,8 +83,9 @@ class Writer:
         self.sql = compiled.string
         assert self.named or compiled.positiontup == list(self.columns)
 
-    def add(self, row: tuple[Any, ...], given_id: Any = None) -> None:
-        """`given_id`: the id the file gives the row (None or "": none)."""
+    def add(self, row: tuple[Any, ...], given_id: Any = None, position: int = -1) -> None:
+        """`given_id`: the id the file gives the row (None or "": none);
+        `position`: where the row is in the file, for a message."""
         if self.keep_ids is None:
             self.keep_ids = self.last_before == 0 and given_id not in (None, "")
             if self.keep_ids:
@@ -92,13 +94,14 @@ class Writer:
         if self.keep_ids:
             row = (id_value(given_id), *row)
         self.buffer.append(row)
+        self.positions.append(position)
         if len(self.buffer) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if self.buffer:
-            self._store(self.buffer)
-            self.buffer = []
+            self._store(self.buffer, self.positions)
+            self.buffer, self.positions = [], []
 
     def finish(self) -> None:
         self.flush()
@@ -129,8 +132,10 @@ class Writer:
                 {"s": sequence, "n": largest - next_id},
             )
 
-    def _store(self, rows: list[tuple[Any, ...]]) -> None:
+    def _store(self, rows: list[tuple[Any, ...]], positions: list[int]) -> None:
         count = len(rows)
+        at = RETRACTED_AT + (len(self.columns) - len(INSERT_COLUMNS))  # after an id kept
+        recorded = at - 2
         if self.last_before:
             # A statement of the same party, issue and content (fingerprint)
             # that was there before this import began stands for one row of
@@ -148,17 +153,23 @@ class Writer:
                 for key, held in fresh.items():
                     self.held.setdefault(key, held)
                 self.retractions.known(found)
-            here, new = [], []
-            for row in rows:
+            here, new, placed = [], [], []
+            for row, position in zip(rows, positions, strict=True):
                 key = (row[0], row[1], row[-1])
                 if self.matched[key] < self.held.get(key, 0):
                     self.matched[key] += 1
-                    here.append(row)
+                    here.append((row, position))
                 else:
                     new.append(row)
+                    placed.append(position)
             if here:
                 self.retractions.apply(here, RETRACTED_AT, REASON)
-            rows = new
+            rows, positions = new, placed
+        for row, position in zip(rows, positions, strict=True):
+            # Retracted before it was recorded, it would never have been seen,
+            # and reports as known at a moment past would change.
+            if row[at] is not None and row[at] < row[recorded]:
+                raise RowError("retracted_at", retracted_early(row[at], row[recorded]), position)
         if rows:
             self._write(rows)
         self.result.added += len(rows)
