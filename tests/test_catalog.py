@@ -142,6 +142,27 @@ def test_rename_keeps_the_old_slug_as_a_name(tracker: Tracker, tmp_path: Path) -
     assert tracker("import", str(path)).stdout.startswith("Added 0 statements")
 
 
+def test_a_record_renamed_onto_its_own_alias_restores_the_same(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """docs/teams.md: a restore exports the same file, though the slug of a
+    party (an issue) is now one of its aliases."""
+    setup_pair(tracker)
+    tracker("party", "edit", "ukraine", "--add-alias", "Ukraina")
+    tracker("party", "edit", "ukraine", "--rename", "ukraina")
+    tracker("issue", "add", "donbass", "--title", "Donbass", "--proposition", PROPOSITION)
+    tracker("issue", "merge", "donbass", "donbas")  # donbas answers to Donbass now
+    tracker("issue", "edit", "donbas", "--rename", "donbass")
+    assert _json(tracker, "party", "show", "ukraina")["aliases"] == ["Kyiv", "Ukraina", "ukraine"]
+    assert "Donbass" in _json(tracker, "issue", "show", "donbass")["aliases"]
+    original = tracker("export").stdout
+    restored = Tracker(str(tmp_path / "restored.db"))
+    path = tmp_path / "backup.json"
+    path.write_text(original, encoding="utf-8")
+    restored("import", str(path))
+    assert restored("export").stdout == original
+
+
 def test_bad_edits_are_bad_command_lines(tracker: Tracker) -> None:
     setup_pair(tracker)
     assert "nothing to change" in tracker.fails("party", "edit", "ukraine", code=2)

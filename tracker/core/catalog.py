@@ -128,7 +128,10 @@ def add_party(
         kind=text(kind, "kind", limit=SLUG_LENGTH),
         description=text(description, "description"),
     )
-    own = {slug, key(name)}
+    # Its own slug or name is no alias to add, but a party an import brings
+    # with its history keeps the aliases it has (one renamed onto its alias
+    # has that alias still): only a repeat is left out.
+    own = {slug, key(name)} if history else set()
     for alias in aliases:
         alias = name_text(alias, "alias")
         k = key(alias)

@@ -331,8 +331,8 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 mine = taken.issues.slugs[view.slug]
                 issue = session.get(Issue, mine.id)
                 assert issue is not None
-                for alias in aliases:
-                    if key(alias) not in {issue.slug, *(a.key for a in issue.aliases)}:
+                for alias in aliases:  # as the file has them: its slug may be one
+                    if key(alias) not in {a.key for a in issue.aliases}:
                         taken.claim(alias, "alias", mine)
                         issue.aliases.append(IssueAlias(alias=alias, key=key(alias)))
                         taken.issues.aliases[key(alias)] = mine
