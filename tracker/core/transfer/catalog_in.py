@@ -240,24 +240,36 @@ def _sync(
         last = latest_change(history, field)
         if last is None or getattr(record, field) == last.new:
             continue
+        value = last.new
         if field in NAMING[kind]:
-            if last.new is None:
+            if value is None:
                 continue  # a name is never cleared
-            taken.claim(last.new, field, mine)
-        setattr(record, field, last.new)
+            if field != "slug":
+                value = catalog.name_text(value, field)
+                if getattr(record, field) == value:
+                    continue
+            taken.claim(value, field, mine)
+        setattr(record, field, value)
         changed += 1
     make = PartyAlias if kind == "party" else IssueAlias
-    aliases = NameRows(record.aliases, lambda a: make(alias=a, key=key(a)), lambda r: r.alias)
+    aliases = NameRows(record.aliases, lambda a: _named(make, a, "alias"), lambda r: r.alias)
     changed += reconcile(
         aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
     )
     if isinstance(record, Issue):
         keywords = NameRows(
-            record.keywords, lambda k: Keyword(keyword=k, key=key(k)), lambda r: r.keyword
+            record.keywords, lambda k: _named(Keyword, k, "keyword"), lambda r: r.keyword
         )
         changed += reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
     catalog.flush_new(session, _taken(kind, record.slug))
     return changed
+
+
+def _named(make: Callable[..., Any], name: str, what: str) -> Any:
+    """An alias or keyword row for a name a file gives, checked and spelled
+    as any name is (`catalog.name_text`)."""
+    name = catalog.name_text(name, what)
+    return make(**{"keyword" if what == "keyword" else "alias": name, "key": key(name)})
 
 
 def _taken(kind: str, slug: str) -> dict[str, str]:
@@ -332,6 +344,7 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 issue = session.get(Issue, mine.id)
                 assert issue is not None
                 for alias in aliases:  # as the file has them: its slug may be one
+                    alias = catalog.name_text(alias, "alias")
                     if key(alias) not in {a.key for a in issue.aliases}:
                         taken.claim(alias, "alias", mine)
                         issue.aliases.append(IssueAlias(alias=alias, key=key(alias)))

@@ -82,6 +82,7 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
                 taken.claim(name, "name")
                 person = Person(name=name, key=key(name))
                 for alias in aliases:
+                    alias = catalog.name_text(alias, "alias")
                     if key(alias) not in {person.key, *(a.key for a in person.aliases)}:
                         taken.claim(alias, "alias")
                         person.aliases.append(PersonAlias(alias=alias, key=key(alias)))
@@ -119,13 +120,17 @@ def _sync_person(session: Session, person: Person, theirs: Sequence[Revision], w
     taken = Namespace(session)
     mine = taken.people.find(person.name)
     last = latest_change(history, "name")
-    if last is not None and last.new is not None and last.new != person.name:
-        taken.claim(last.new, "name", mine)
-        person.name, person.key = last.new, key(last.new)
+    name = None if last is None or last.new is None else catalog.name_text(last.new, "name")
+    if name is not None and name != person.name:
+        taken.claim(name, "name", mine)
+        person.name, person.key = name, key(name)
         changed += 1
-    aliases = NameRows(
-        person.aliases, lambda a: PersonAlias(alias=a, key=key(a)), lambda r: r.alias
-    )
+
+    def alias_row(alias: str) -> PersonAlias:
+        alias = catalog.name_text(alias, "alias")
+        return PersonAlias(alias=alias, key=key(alias))
+
+    aliases = NameRows(person.aliases, alias_row, lambda r: r.alias)
     changed += reconcile(
         aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
     )
