@@ -463,6 +463,20 @@ def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path) -> None:
     assert tracker("import", backup).stdout.startswith("Added 0 statements")
 
 
+def test_a_restore_leaves_room_for_new_statements(tracker: Tracker, tmp_path: Path) -> None:
+    """A restore keeps ids up to its limit, and the database then hands out the
+    next ones, within the range docs/data-model.md gives, on every backend."""
+    setup_pair(tracker)
+    statement: dict[str, object] = {"party": "ukraine", "issue": "donbas", "stance": "open"}
+    statement |= {"stated_on": "2025-11-30", "summary": "x", "id": transfer.MAX_KEPT_ID}
+    tracker("import", write(tmp_path, "high.json", json.dumps({"statements": [statement]})))
+    for n in (1, 2):
+        added = json.loads(
+            tracker("add", "ukraine", "donbas", "open", "-s", f"new {n}", "-f", "json").stdout
+        )
+        assert added["id"] == transfer.MAX_KEPT_ID + n <= 2**31 - 1
+
+
 @pytest.mark.parametrize(
     ("ids", "message"),
     [
@@ -470,6 +484,8 @@ def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path) -> None:
         ([1, "x"], "statements[1], column id: bad id 'x'"),
         ([0, 1], "statements[0], column id: bad id 0"),
         ([2**31, 1], "statements[0], column id: bad id 2147483648"),
+        # The largest a database can hold: nothing could be added after it.
+        ([1, 2**31 - 1], "statements[1], column id: bad id 2147483647: a whole number from 1"),
     ],
 )
 def test_a_restore_refuses_bad_ids(

@@ -29,6 +29,10 @@ REQUIRED = COLUMNS[:5]
 ID = len(COLUMNS)
 # The largest id: a 32-bit integer, as the servers' id columns are.
 MAX_ID = 2**31 - 1
+# The largest id a restore keeps: the ids above it (147 million) are left for
+# the statements added after it, which would find none on PostgreSQL and
+# MariaDB, and one out of range on SQLite, after a file reaching MAX_ID.
+MAX_KEPT_ID = 2_000_000_000
 # A CSV field may be as long as the longest text a statement may hold.
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -204,8 +208,12 @@ def id_value(value: Any) -> int:
     """A statement id a file gives: a whole number a database's id column takes."""
     if type(value) is str and value.isascii() and value.strip().isdigit() and len(value) < 20:
         value = int(value)
-    if type(value) is not int or not 1 <= value <= MAX_ID:
-        raise RowError("id", f"bad id {value!r}: a whole number from 1 to {MAX_ID}")
+    if type(value) is not int or not 1 <= value <= MAX_KEPT_ID:
+        raise RowError(
+            "id",
+            f"bad id {value!r}: a whole number from 1 to {MAX_KEPT_ID} (a restore keeps "
+            f"the ids above it, to {MAX_ID}, for the statements added after it)",
+        )
     return value
 
 
