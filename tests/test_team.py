@@ -203,6 +203,41 @@ def test_same_slug_at_once_one_wins(tracker: Tracker, db: str, tmp_path: Path) -
     assert count(db, "party") == 2 * rounds
 
 
+def test_merges_while_others_add_statements_for_the_merged(
+    tracker: Tracker, db: str, tmp_path: Path
+) -> None:
+    """Two processes add statements for parties (and issues) that a third
+    merges into others meanwhile, round after round: every command succeeds
+    (an add that named FROM when the merge took it is run again, and finds
+    INTO), and every statement is there, under INTO."""
+    setup_pair(tracker)
+    rounds = 8
+    for k in range(rounds):
+        tracker("party", "add", f"dup-{k}", "--name", f"Duplicate {k}")
+        tracker("issue", "add", f"twin-{k}", "--title", f"Twin {k}")
+    adds = [
+        [
+            ["add", f"dup-{k}" if side == "a" else "ukraine",
+             f"twin-{k}" if side == "b" else "donbas", "open", "-s",
+             f"{side} {k} {n}", "--date", "2025-11-30"]
+            for k in range(rounds)
+            for n in range(6)
+        ]
+        for side in ("a", "b")
+    ]  # fmt: skip
+    merges = [
+        job
+        for k in range(rounds)
+        for job in (["party", "merge", f"dup-{k}", "ukraine"], ["issue", "merge", f"twin-{k}", "donbas"])
+    ]  # fmt: skip
+    for results in run_workers(db, tmp_path, [*adds, merges]):
+        for r in results:
+            assert r["code"] == 0 and r["stderr"] == "", r
+    log = json.loads(tracker("log", "--limit", "0", "--format", "json").stdout)
+    assert len(log) == 2 * rounds * 6
+    assert {(s["party"], s["issue"]) for s in log} == {("ukraine", "donbas")}
+
+
 def test_same_catalog_imported_at_once_both_succeed(
     tracker: Tracker, db: str, tmp_path: Path
 ) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.orm import Session
 
 from tracker.core import revisions
@@ -67,6 +67,7 @@ def merge_parties(
     old, into = get_party(session, source), get_party(session, target)
     if old.id == into.id:
         raise Invalid(f"{source!r} and {target!r} are the same party ({into.slug})")
+    _lock(session, PARTY, old.id)
     moved = _leftover_names(into, _names_of(old, old.name), into.name)
     session.execute(update(PARTY).where(PARTY.c.id == old.id).values(merged_into=into.id))
     count = _moved(
@@ -97,6 +98,7 @@ def merge_issues(
     old, into = get_issue(session, source), get_issue(session, target)
     if old.id == into.id:
         raise Invalid(f"{source!r} and {target!r} are the same issue ({into.slug})")
+    _lock(session, ISSUE, old.id)
     moved = _leftover_names(into, _names_of(old, old.title), into.title)
     have = {k.key for k in into.keywords}
     keywords = [k.keyword for k in old.keywords if k.key not in have]
@@ -120,6 +122,14 @@ def merge_issues(
     if history:
         revisions.record(session, "issue", into.id, changes)
     return Merged(issue_view(into), slug, count, tuple(moved))
+
+
+def _lock(session: Session, table: Table, record_id: int) -> None:
+    """FROM, locked for the merge: a command adding a statement for it waits
+    (its foreign key's check needs the row), and then finds it gone and runs
+    again (`db.failures`); one that added a statement before the lock is
+    waited for, and its statement moved. (SQLite: one writer at a time.)"""
+    session.execute(select(table.c.id).where(table.c.id == record_id).with_for_update())
 
 
 def _leftover_names(into: Party | Issue, names: list[str], display: str) -> list[str]:
