@@ -253,7 +253,7 @@ def test_a_merged_records_history_is_never_read_as_the_survivors(
     shared = _export(tracker, tmp_path / "shared.json")
     colleague("import", str(shared))  # the same records, by slug, in both
     tracker("party", "merge", "pl", "poland")
-    tracker("issue", "merge", "truce", "ceasefire")
+    tracker("issue", "merge", "truce", "ceasefire", "--force")
     page = _pages(tracker, "issue", "ceasefire")
     assert page["title"] == "Ceasefire" and page["proposition"] == "A ceasefire first"
     assert [w["proposition"] for w in page["wordings"]] == ["A ceasefire first"]
@@ -272,6 +272,32 @@ def test_a_merged_records_history_is_never_read_as_the_survivors(
     assert "truce" not in {
         i["slug"] for i in json.loads(colleague("issue", "list", "-f", "json").stdout)
     }
+
+
+def test_a_negated_merge_travels(tracker: Tracker, tmp_path: Path) -> None:
+    """I merge an issue asking the opposite question into another, negated; a
+    colleague who holds both as they were imports my export: she makes the
+    same merge, negated, holds each statement once, and exports what I do."""
+    colleague = Tracker(str(tmp_path / "colleague.db"))
+    for t in (tracker, colleague):
+        t("party", "add", "russia", "--name", "Russia")
+        t("issue", "add", "join", "--title", "Joining", "--proposition", "Ukraine may join NATO")
+        t("issue", "add", "barred", "--title", "Barred", "--proposition", "Ukraine is barred")
+    tracker("add", "russia", "barred", "demands", "-s", "Never in NATO", "--date", "2025-11-20")
+    colleague("import", str(_export(tracker, tmp_path / "before.json")))
+    tracker("issue", "merge", "barred", "join", "--negate")
+    mine = _export(tracker, tmp_path / "mine.json")
+    out = colleague("import", str(mine)).stdout
+    assert (
+        out == "Added 0 statements; skipped 1 already present; applied 1 change to the catalog.\n"
+    )
+    theirs = _export(colleague, tmp_path / "theirs.json")
+    assert _without_ids(theirs) == _without_ids(mine)
+    said = json.loads(colleague("log", "-f", "json").stdout)
+    assert [(s["issue"], s["stance"], s["negated"]) for s in said] == [("join", "rejects", True)]
+    assert (
+        colleague("import", str(mine)).stdout == "Added 0 statements; skipped 1 already present.\n"
+    )
 
 
 def test_a_later_making_of_the_same_record_changes_nothing(

@@ -18,14 +18,23 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, create_engine, text
+from sqlalchemy import text
 
-from helpers import TIMEOUT, Tracker, count, engine_for, setup_pair, start, wait_for
+from helpers import (
+    TIMEOUT,
+    Tracker,
+    count,
+    engine_for,
+    reader_login,
+    setup_pair,
+    start,
+    wait_for,
+)
 from tracker.db import Database, resolve_url
 
 HEADER = "party,issue,stance,stated_on,summary"
@@ -228,7 +237,7 @@ def test_merges_while_others_add_statements_for_the_merged(
     merges = [
         job
         for k in range(rounds)
-        for job in (["party", "merge", f"dup-{k}", "ukraine"], ["issue", "merge", f"twin-{k}", "donbas"])
+        for job in (["party", "merge", f"dup-{k}", "ukraine"], ["issue", "merge", f"twin-{k}", "donbas", "--force"])
     ]  # fmt: skip
     for results in run_workers(db, tmp_path, [*adds, merges]):
         for r in results:
@@ -397,46 +406,12 @@ READ_COMMANDS: tuple[tuple[str, ...], ...] = (
 )
 
 
-@contextlib.contextmanager
-def read_only_login(db: str, backend: str) -> Iterator[str]:
-    """A login that may only read the database (the SQL of docs/teams.md),
-    dropped afterwards. Yields its URL."""
-    url = resolve_url(db)
-    role = f"tracker_reader_{uuid.uuid4().hex[:8]}"
-    if backend == "postgresql":
-        setup = [
-            f"CREATE ROLE {role} LOGIN",
-            f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}',
-            f"GRANT USAGE ON SCHEMA public TO {role}",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
-        ]
-        teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
-    else:
-        setup = [
-            f"CREATE USER '{role}'@'%'",
-            f"GRANT SELECT ON `{url.database}`.* TO '{role}'@'%'",
-        ]
-        teardown = [f"DROP USER '{role}'@'%'"]
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for sql in setup:
-                conn.execute(text(sql))
-        reader: URL = url.set(username=role, password=None)
-        yield reader.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            for sql in teardown:
-                conn.execute(text(sql))
-        admin.dispose()
-
-
 def test_read_only_login_reads_and_is_refused_writes(
     seeded: Tracker, db: str, backend: str, tmp_path: Path
 ) -> None:
     if backend == "sqlite":
         pytest.skip("logins and roles are a server's")
-    with read_only_login(db, backend) as url:
+    with reader_login(db, backend) as url:
         reader = Tracker(url)
         for args in READ_COMMANDS:
             reader(*args)

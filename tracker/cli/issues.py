@@ -153,5 +153,5 @@ def issue_edit(
 
 add_merge_and_remove(
     issue, "issue", "names, keywords and history", complete.issues, merge.merge_issues,
-    edits.remove_issue,
+    edits.remove_issue, questions=True,
 )  # fmt: skip

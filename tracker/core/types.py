@@ -67,10 +67,18 @@ class StatementView:
     recorded_by: str
     retracted_at: dt.datetime | None
     retraction_reason: str | None
+    # The stance is the opposite of the one logged: logged on an issue that
+    # asked the opposite question, merged into this one (`issue merge --negate`).
+    negated: bool = False
 
     @property
     def stance(self) -> str:
         return label(self.score)
+
+    @property
+    def logged_stance(self) -> str:
+        """The stance as it was logged, on the question it was logged on."""
+        return label(-self.score if self.negated else self.score)
 
     @property
     def retracted(self) -> bool:
@@ -79,7 +87,7 @@ class StatementView:
     def to_json(self) -> dict[str, Any]:
         (
             id_, party, issue, score, stated_on, summary, quote, speaker, source, basis,
-            conditions, recorded_at, recorded_by, retracted_at, reason,
+            conditions, recorded_at, recorded_by, retracted_at, reason, negated,
         ) = _view_values(self)  # fmt: skip
         # Written out, not built from STATEMENT_FIELDS: an export calls this a
         # million times. A test checks the keys are STATEMENT_FIELDS, in order.
@@ -100,11 +108,15 @@ class StatementView:
             "recorded_by": recorded_by,
             "retracted_at": iso_instant(retracted_at),
             "retraction_reason": reason,
+            "negated": negated,
         }
 
     def to_row(self) -> list[Any]:
-        """The JSON shape's values, in STATEMENT_FIELDS order (a CSV row)."""
-        return list(self.to_json().values())
+        """The JSON shape's values, in STATEMENT_FIELDS order (a CSV row):
+        `negated` as true or false."""
+        row = list(self.to_json().values())
+        row[-1] = "true" if self.negated else "false"
+        return row
 
 
 VIEW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(StatementView))

@@ -106,9 +106,11 @@ def issue_edited(done: Edited[IssueView]) -> str:
 
 
 def merged(kind: str, done: Merged[PartyView] | Merged[IssueView]) -> str:
-    moved = f"{done.statements} statement{'s' if done.statements != 1 else ''}"
+    moved = f"{done.statements} statement{'s' if done.statements != 1 else ''} moved"
+    if done.negated:
+        moved += ", their stances negated"
     names = f"; it now also answers to {terminal_text(', '.join(done.names))}" if done.names else ""
-    said = f"Merged {kind} {done.source} into {done.into.slug}: {moved} moved{names}"
+    said = f"Merged {kind} {done.source} into {done.into.slug}: {moved}{names}"
     return said if said.endswith(".") else said + "."  # "U.S." ends the sentence too
 
 

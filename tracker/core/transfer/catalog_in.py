@@ -215,16 +215,20 @@ def _sync(
     """`record` as its history and the file's (that of the file's record
     `slug`), side by side, say it is now; returns how many changes that made."""
     changed = 0
-    index, merge_into = (
-        (party_index, merge.merge_parties) if kind == "party" else (issue_index, merge.merge_issues)
-    )
+    index = party_index if kind == "party" else issue_index
     # Merges first: the merged record's history joins this one's before the
-    # file's is laid beside it, so what both hold is held once.
+    # file's is laid beside it, so what both hold is held once. A merge made
+    # elsewhere is made here as it was (negated or not), unasked.
     for r in theirs:
         if r.field == revisions.MERGED and r.old and r.old != record.slug:
             twin = index(session).slugs.get(r.old)
             if twin is not None and twin.id != record.id:
-                merge_into(session, twin.slug, record.slug, history=False)
+                if kind == "party":
+                    merge.merge_parties(session, twin.slug, record.slug, history=False)
+                else:
+                    negate = r.new == revisions.NEGATED
+                    merge.merge_issues(session, twin.slug, record.slug, history=False,
+                                       force=not negate, negate=negate)  # fmt: skip
                 changed += 1
     if slug != record.slug:
         merged_here = any(

@@ -48,16 +48,19 @@ class Retractions:
             self.open[key] = sorted(n for n, retracted in statements if not retracted)
             self.made[key] = sum(1 for _, retracted in statements if retracted)
 
-    def apply(self, rows: Sequence[tuple[tuple[Any, ...], int]], at: int, why: int) -> None:
-        """`rows` (each with its place in the file) are present already; those
-        the file retracted (their values at `at` and `why`) are retracted here
+    def apply(
+        self, rows: Sequence[tuple[tuple[Any, ...], int]], at: int, why: int, fp: int
+    ) -> None:
+        """`rows` (each with its place in the file, party and issue first,
+        fingerprint at `fp`) are present already; those the file retracted
+        (their values at `at` and `why`) are retracted here
         unless they already are. A retraction dated before the statement here
         was recorded is a bad row: it would change what a report as known
         at a moment past said."""
         for row, position in rows:
             if row[at] is None:
                 continue
-            key = (row[0], row[1], row[-1])
+            key = (row[0], row[1], row[fp])
             self.wanted[key] += 1
             if self.wanted[key] > self.made[key] and self.open.get(key):
                 statement_id = self.open[key].pop(0)

@@ -115,6 +115,16 @@ def date_value(value: Any) -> dt.date:
         raise RowError("stated_on", str(err)) from None
 
 
+def negated_value(value: Any) -> bool:
+    """Whether a row's stance is negated (see `StatementView.negated`): JSON's
+    true or false, a CSV cell's true, false or blank (false)."""
+    if value is None or value is False or value is True:
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("", "false", "true"):
+        return value.strip().lower() == "true"
+    raise RowError("negated", f"bad value {value!r}: use true or false")
+
+
 def basis_value(value: Any) -> str:
     try:
         return check_basis(text_value(value, "basis"))

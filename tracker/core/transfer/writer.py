@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Index, func, insert, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
+from tracker.core.transfer.parse import FINGERPRINT, INSERT_COLUMNS, ImportResult
 from tracker.core.transfer.retractions import Key, Retractions
 from tracker.core.transfer.rows import RowError, id_value, retracted_early
 from tracker.db import search_index
@@ -65,7 +65,7 @@ class Writer:
         self.keep_ids: bool | None = None  # decided by the first row
         self.rebuild: list[Index] = []
         self.sqlite = self.dialect.name == "sqlite"
-        search_index.defer(self.connection)
+        self.deferred = search_index.defer(self.connection)
         if self.sqlite and self.last_before == 0:
             self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
             for index in self.rebuild:
@@ -108,7 +108,9 @@ class Writer:
         self.result.retracted = self.retractions.applied
         for index in self.rebuild:
             index.create(self.connection)
-        search_index.resume(self.connection, self.last_before + 1 if self.result.added else None)
+        if self.deferred:
+            first = self.last_before + 1 if self.result.added else None
+            search_index.resume(self.connection, first)
         if self.keep_ids and self.dialect.name == "postgresql":
             self._advance_sequence()
 
@@ -146,7 +148,10 @@ class Writer:
             found = self.connection.execute(
                 select(
                     s.id, s.party_id, s.issue_id, s.fingerprint, s.retracted_at.is_not(None)
-                ).where(s.fingerprint.in_(list({r[-1] for r in rows})), s.id <= self.last_before)
+                ).where(
+                    s.fingerprint.in_(list({r[FINGERPRINT] for r in rows})),
+                    s.id <= self.last_before,
+                )
             ).all()
             if found:
                 fresh = Counter((p, i, fp) for _, p, i, fp, _ in found)
@@ -155,7 +160,7 @@ class Writer:
                 self.retractions.known(found)
             here, new, placed = [], [], []
             for row, position in zip(rows, positions, strict=True):
-                key = (row[0], row[1], row[-1])
+                key = (row[0], row[1], row[FINGERPRINT])
                 if self.matched[key] < self.held.get(key, 0):
                     self.matched[key] += 1
                     here.append((row, position))
@@ -163,7 +168,7 @@ class Writer:
                     new.append(row)
                     placed.append(position)
             if here:
-                self.retractions.apply(here, RETRACTED_AT, REASON)
+                self.retractions.apply(here, RETRACTED_AT, REASON, FINGERPRINT)
             rows, positions = new, placed
         for row, position in zip(rows, positions, strict=True):
             # Retracted before it was recorded, it would never have been seen,
