@@ -407,6 +407,7 @@ def _drop_everything(backend: Backend, url: str) -> None:
         # CASCADE: foreign keys and the ledger's triggers go with the table.
         conn.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
     conn.execute("DROP FUNCTION IF EXISTS statement_append_only()")
+    conn.execute("DROP FUNCTION IF EXISTS record_merged_away()")
     conn.commit()
     conn.close()
 

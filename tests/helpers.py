@@ -265,6 +265,82 @@ def unprivileged() -> Iterator[None]:
         os.setegid(0)
 
 
+# --- logins with the grants of docs/teams.md ----------------------------------------
+
+# What a writer writes (docs/teams.md): every table of the catalog and of the
+# drafts, and statements (added, and on MariaDB/MySQL retracted through their
+# retraction columns only; merged through the database's procedure).
+WRITTEN = (
+    "statement", "party", "party_alias", "issue", "issue_alias", "issue_keyword",
+    "person", "person_alias", "affiliation", "revision", "draft", "draft_version",
+    "draft_version_party", "draft_link",
+)  # fmt: skip
+# Of those, what a writer never deletes: the ledger, and a draft's versions.
+KEPT = ("statement", "draft", "draft_version")
+
+
+@contextlib.contextmanager
+def login(db: str, backend: str, kind: str) -> Iterator[str]:
+    """A login of a server's database with the grants docs/teams.md gives a
+    `kind` ("reader" or "writer"), dropped afterwards. Yields its URL."""
+    url = resolve_url(db)
+    role = f"tracker_{kind}_{uuid.uuid4().hex[:8]}"
+    deletes = [t for t in WRITTEN if t not in KEPT]
+    if backend == "postgresql":
+        setup = [
+            f"CREATE ROLE {role} LOGIN",
+            f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}',
+            f"GRANT USAGE ON SCHEMA public TO {role}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+        ]
+        if kind == "writer":
+            setup += [
+                f"GRANT INSERT, UPDATE ON {', '.join(WRITTEN)} TO {role}",
+                f"GRANT DELETE ON {', '.join(deletes)} TO {role}",
+                f"GRANT UPDATE ON data_version TO {role}",
+                f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+            ]
+        teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
+    else:
+        where = f"`{url.database}`"
+        setup = [f"CREATE USER '{role}'@'%'", f"GRANT SELECT ON {where}.* TO '{role}'@'%'"]
+        if kind == "writer":
+            setup += [
+                f"GRANT INSERT ON {where}.statement TO '{role}'@'%'",
+                f"GRANT UPDATE (retracted_at, retraction_reason) ON {where}.statement "
+                f"TO '{role}'@'%'",
+                f"GRANT EXECUTE ON PROCEDURE {where}.merge_record TO '{role}'@'%'",
+            ]
+            setup += [
+                f"GRANT INSERT, UPDATE{', DELETE' if t in deletes else ''} ON {where}.{t} "
+                f"TO '{role}'@'%'"
+                for t in WRITTEN
+                if t != "statement"
+            ]
+            setup.append(f"GRANT UPDATE ON {where}.data_version TO '{role}'@'%'")
+        teardown = [f"DROP USER '{role}'@'%'"]
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for sql in setup:
+                conn.execute(text(sql))
+        found: URL = url.set(username=role, password=None)
+        yield found.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            for sql in teardown:
+                conn.execute(text(sql))
+        admin.dispose()
+
+
+def reader_login(db: str, backend: str) -> contextlib.AbstractContextManager[str]:
+    return login(db, backend, "reader")
+
+
+def writer_login(db: str, backend: str) -> contextlib.AbstractContextManager[str]:
+    return login(db, backend, "writer")
+
+
 # --- the command line -------------------------------------------------------------
 
 TIMEOUT = 300  # seconds: generous, for a loaded two-core machine

@@ -33,6 +33,7 @@ def test_new_user_flow(tracker: Tracker) -> None:
         "recorded_by",
         "retracted_at",
         "retraction_reason",
+        "negated",  # SPEC's keys, and one more
     }
     assert entry["party"] == "ukraine" and entry["issue"] == "donbas"
     assert entry["stance"] == "rejects" and entry["score"] == -2

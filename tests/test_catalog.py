@@ -74,6 +74,39 @@ def test_aliases_are_added_and_removed(tracker: Tracker) -> None:
     assert "'nothing' is not an alias of 'ukraine'" in message
 
 
+def test_a_name_it_already_has_is_said_and_changes_nothing(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    tracker("party", "add", "aosis", "--name", "Alliance of Small Island States",
+            "--alias", "Small islands")  # fmt: skip
+    tracker("person", "add", "Kaja Kallas", "--party", "aosis", "--alias", "Kallas")
+    tracker("issue", "add", "finance", "--title", "Climate finance", "--keyword", "Loss and damage")
+    history = _json(tracker, "party", "show", "aosis", "--history")["history"]
+    for alias in ("AOSIS", "alliance of small island states", "SMALL  islands"):
+        out = tracker("party", "edit", "aosis", "--add-alias", alias).stdout
+        assert out == f"{alias!r} already names party aosis: nothing changed.\n"
+    assert _json(tracker, "party", "show", "aosis", "--history")["history"] == history
+    out = tracker("party", "edit", "aosis", "--add-alias", "aosis", "--kind", "bloc").stdout
+    assert out == (
+        "'aosis' already names party aosis.\n"
+        "Updated party aosis: Alliance of Small Island States (also Small islands)\n"
+    )
+    out = tracker("person", "edit", "kallas", "--add-alias", "KAJA KALLAS").stdout
+    assert out == "'KAJA KALLAS' already names person Kaja Kallas: nothing changed.\n"
+    out = tracker("issue", "edit", "finance", "--add-keyword", "loss and damage").stdout
+    assert out == "'loss and damage' is already a keyword of issue finance: nothing changed.\n"
+    # An import counts the changes it makes to the catalog.
+    colleague = Tracker(str(tmp_path / "colleague.db"))
+    tracker("export", "--output", str(tmp_path / "a.json"))
+    colleague("import", str(tmp_path / "a.json"))
+    tracker("party", "edit", "aosis", "--add-alias", "Small island states")
+    tracker("issue", "edit", "finance", "--add-keyword", "Adaptation")
+    tracker("export", "--output", str(tmp_path / "b.json"))
+    out = colleague("import", str(tmp_path / "b.json")).stdout
+    assert out == "Added 0 statements; applied 2 changes to the catalog.\n"
+    assert colleague("import", str(tmp_path / "b.json")).stdout == "Added 0 statements.\n"
+
+
 def test_one_namespace_across_parties_issues_and_people(tracker: Tracker) -> None:
     setup_pair(tracker)
     tracker("party", "add", "russia", "--name", "Russia", "--alias", "Moscow")
@@ -107,6 +140,27 @@ def test_rename_keeps_the_old_slug_as_a_name(tracker: Tracker, tmp_path: Path) -
     path = tmp_path / "export.json"
     tracker("export", "--output", str(path))
     assert tracker("import", str(path)).stdout.startswith("Added 0 statements")
+
+
+def test_a_record_renamed_onto_its_own_alias_restores_the_same(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """docs/teams.md: a restore exports the same file, though the slug of a
+    party (an issue) is now one of its aliases."""
+    setup_pair(tracker)
+    tracker("party", "edit", "ukraine", "--add-alias", "Ukraina")
+    tracker("party", "edit", "ukraine", "--rename", "ukraina")
+    tracker("issue", "add", "donbass", "--title", "Donbass", "--proposition", PROPOSITION)
+    tracker("issue", "merge", "donbass", "donbas")  # donbas answers to Donbass now
+    tracker("issue", "edit", "donbas", "--rename", "donbass")
+    assert _json(tracker, "party", "show", "ukraina")["aliases"] == ["Kyiv", "Ukraina", "ukraine"]
+    assert "Donbass" in _json(tracker, "issue", "show", "donbass")["aliases"]
+    original = tracker("export").stdout
+    restored = Tracker(str(tmp_path / "restored.db"))
+    path = tmp_path / "backup.json"
+    path.write_text(original, encoding="utf-8")
+    restored("import", str(path))
+    assert restored("export").stdout == original
 
 
 def test_bad_edits_are_bad_command_lines(tracker: Tracker) -> None:
@@ -194,6 +248,60 @@ def test_merge_moves_everything_and_leaves_the_names(tracker: Tracker) -> None:
     assert "the same party" in tracker.fails("party", "merge", "usa", "united-states")
 
 
+JOINS, BARRED = "Ukraine may join NATO", "Ukraine is barred from NATO"
+
+
+def _nato(tracker: Tracker) -> None:
+    tracker("party", "add", "russia", "--name", "Russia")
+    tracker("party", "add", "ukraine", "--name", "Ukraine")
+    tracker("issue", "add", "join", "--title", "NATO membership", "--proposition", JOINS)
+    tracker("issue", "add", "barred", "--title", "No NATO", "--proposition", BARRED)
+    tracker("add", "russia", "barred", "demands", "-s", "Never in NATO", "--date", "2025-11-20")
+    tracker("add", "ukraine", "barred", "rejects", "-s", "No veto", "--date", "2025-11-21")
+    tracker("add", "ukraine", "join", "demands", "-s", "Membership", "--date", "2025-11-25")
+
+
+def test_issues_asking_other_questions_merge_only_when_told_how(tracker: Tracker) -> None:
+    """SPEC: issues whose propositions differ merge only with --force (the same
+    question) or --negate (the opposite: FROM's scores change sign, and the
+    history says so); without either, exit 1 naming both propositions."""
+    _nato(tracker)
+    before = tracker("export").stdout
+    message = one_line(tracker.fails("issue", "merge", "barred", "join"))
+    assert repr(BARRED) in message and repr(JOINS) in message, message
+    assert "--force" in message and "--negate" in message
+    assert "give --force or --negate" in tracker.fails(
+        "issue", "merge", "barred", "join", "--force", "--negate", code=2
+    )
+    assert tracker("export").stdout == before
+    # The same proposition, case and spacing aside, needs neither.
+    tracker(
+        "issue", "add", "join-2", "--title", "Joining", "--proposition", " ukraine MAY  join nato"
+    )
+    assert "0 statements moved" in tracker("issue", "merge", "join-2", "join").stdout
+    out = tracker("issue", "merge", "barred", "join", "--negate").stdout
+    assert out.startswith(
+        "Merged issue barred into join: 2 statements moved, their stances negated"
+    )
+    logged = _json(tracker, "log")
+    assert [(s["party"], s["issue"], s["stance"], s["score"], s["negated"]) for s in logged] == [
+        ("ukraine", "join", "demands", 2, False),
+        ("ukraine", "join", "demands", 2, True),  # rejected being barred
+        ("russia", "join", "rejects", -2, True),  # demanded it
+    ]
+    cells = _json(tracker, "report", "--as-of", "2025-11-22")["cells"]
+    assert [(c["party"], c["stance"]) for c in cells] == [
+        ("russia", "rejects"),
+        ("ukraine", "demands"),
+    ]
+    history = _json(tracker, "issue", "show", "join", "--history")["history"]
+    assert ("merged", "barred", "negated") in [(r["field"], r["old"], r["new"]) for r in history]
+    shown = tracker("show", "1").stdout.splitlines()
+    assert "logged as    demands, on the opposite question" in shown[-1], shown
+    said = tracker("history", "russia", "join").stdout
+    assert "#1 was logged as demands, on the opposite question" in said, said
+
+
 def test_remove_only_what_nothing_refers_to(tracker: Tracker) -> None:
     setup_pair(tracker)
     tracker("party", "add", "typo", "--name", "Tpyo")
@@ -279,3 +387,71 @@ def test_a_merge_gives_what_logging_under_into_would_have(
         ]
 
     assert logged(merged) == logged(direct)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    said=st.lists(
+        st.tuples(
+            st.booleans(),  # on the opposite question (barred) or on join itself
+            st.sampled_from(["rejects", "opposes", "open", "supports", "demands"]),
+            st.sampled_from(DAYS),
+            st.booleans(),  # retracted afterwards
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_negated_merge_gives_what_logging_the_opposite_under_into_would_have(
+    tmp_path: Path, said: list[tuple[bool, str, str, bool]]
+) -> None:
+    """After `issue merge barred join --negate`, every report, diff and history
+    is what it would be had barred's statements been logged under join with
+    the opposite stance; and a restore of the export exports the same."""
+    import uuid
+
+    from tracker.stance import label, parse_stance
+
+    folder = tmp_path / uuid.uuid4().hex
+    folder.mkdir()
+    merged, direct = Tracker(str(folder / "merged.db")), Tracker(str(folder / "direct.db"))
+    for t in (merged, direct):
+        t("party", "add", "b", "--name", "Party B")
+        t("issue", "add", "join", "--title", "NATO membership", "--proposition", JOINS)
+    merged("issue", "add", "barred", "--title", "No NATO", "--proposition", BARRED)
+    for n, (opposite, stance, day, _) in enumerate(said, start=1):
+        merged("add", "b", "barred" if opposite else "join", stance, "-s", f"s{n}", "--date", day)
+        flipped = label(-parse_stance(stance)) if opposite else stance
+        direct("add", "b", "join", flipped, "-s", f"s{n}", "--date", day)
+    for n, (*_, retract) in enumerate(said, start=1):
+        if retract:
+            for t in (merged, direct):
+                t("retract", str(n), "--reason", "r")
+    merged("issue", "merge", "barred", "join", "--negate")
+    for day in DAYS:
+        assert _json(merged, "report", "--as-of", day) == _json(direct, "report", "--as-of", day)
+        for start in DAYS:
+            if start <= day:
+                args = ("diff", start, day, "--all")
+                assert _json(merged, *args) == _json(direct, *args)
+
+    def history(t: Tracker) -> list[str]:
+        lines = t("history", "b", "join").stdout.splitlines()
+        return [line for line in lines if "was logged as" not in line]
+
+    assert history(merged) == history(direct)
+    assert [
+        (s["id"], s["stance"], s["negated"]) for s in _json(merged, "history", "b", "join")
+    ] == [
+        (n, label(-parse_stance(st_)) if opp else st_, opp)
+        for n, (opp, st_, _, _) in sorted(enumerate(said, start=1), key=lambda x: (x[1][2], x[0]))
+    ]
+    exported = merged("export").stdout
+    restored = Tracker(str(folder / "restored.db"))
+    path = folder / "backup.json"
+    path.write_text(exported, encoding="utf-8")
+    restored("import", str(path))
+    assert restored("export").stdout == exported

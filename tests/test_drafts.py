@@ -325,7 +325,7 @@ def test_merges_move_a_drafts_parties_and_links(plan: Tracker) -> None:
     plan("issue", "add", "borders", "--title", "Borders")
     plan("draft", "link", "plan", "7", "borders")
     plan("draft", "link", "plan", "1", "borders")
-    plan("issue", "merge", "borders", "donbas")
+    plan("issue", "merge", "borders", "donbas", "--force")
     points = _json(plan, "draft", "show", "plan")["points"]
     assert [i["issue"] for i in points[6]["issues"]] == ["donbas"]  # one link, not two
     assert [i["issue"] for i in points[0]["issues"]] == ["donbas"]

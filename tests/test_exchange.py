@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from helpers import Tracker, copy_of, golden_seed, server_database
+from helpers import Tracker, copy_of, golden_seed, one_line, server_database
 
 BACKENDS = ["sqlite", "postgresql", "mysql"]
 
@@ -158,6 +158,58 @@ def test_a_retraction_travels_once(tracker: Tracker, tmp_path: Path, sqlite_head
     )
 
 
+def test_no_import_retracts_a_statement_before_it_was_recorded(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """A retraction dated before its statement was recorded is a bad row, named
+    by its place in the file, whether the statement is new or held here: what
+    a report as known at a past moment said never changes."""
+    from helpers import setup_pair
+
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "rejects", "-s", "No", "--date", "2025-11-30")
+    recorded = json.loads(tracker("show", "1", "-f", "json").stdout)["recorded_at"]
+    known = ("report", "--known-at", recorded, "--as-of", "2025-12-01", "-f", "json")
+    past = tracker(*known).stdout
+    assert '"stance": "rejects"' in past
+    doc = json.loads(tracker("export").stdout)
+    held = doc["statements"][0]
+    new = dict(held, summary="A new one", recorded_at="2025-12-01T10:00:00Z")
+    for n, (row, recorded_at) in enumerate(((new, "2025-12-01T10:00:00Z"), (held, recorded))):
+        # The file gives the statement's own recording time, or none at all.
+        for given in (recorded_at, None):
+            row = dict(row, recorded_at=given, retracted_at="1901-01-01T00:00:00Z",
+                       retraction_reason="forged")  # fmt: skip
+            path = tmp_path / f"early-{n}-{given is None}.json"
+            path.write_text(json.dumps(dict(doc, statements=[row])), encoding="utf-8")
+            message = one_line(tracker.fails("import", str(path)))
+            assert message.startswith("Error: statements[0], column retracted_at: "), message
+            assert "1901-01-01" in message and "before" in message, message
+    assert tracker(*known).stdout == past
+    assert json.loads(tracker("show", "1", "-f", "json").stdout)["retracted_at"] is None
+    # A csv row too, named by its line.
+    path = tmp_path / "early.csv"
+    path.write_text(
+        "party,issue,stance,stated_on,summary,recorded_at,retracted_at,retraction_reason\n"
+        "ukraine,donbas,open,2025-11-30,fine,,,\n"
+        "ukraine,donbas,open,2025-11-30,x,2025-12-01T10:00:00Z,2025-11-01T00:00:00Z,early\n",
+        encoding="utf-8",
+    )
+    assert "Error: line 3, column retracted_at: " in one_line(tracker.fails("import", str(path)))
+    assert tracker(*known).stdout == past
+    # Nor does `retract` on a computer whose clock is behind the one that logged it.
+    path.write_text(
+        "party,issue,stance,stated_on,summary,recorded_at\n"
+        "ukraine,donbas,open,2025-11-30,from a clock ahead,2099-01-01T00:00:00Z\n",
+        encoding="utf-8",
+    )
+    tracker("import", str(path))
+    tracker("retract", "2", "--reason", "wrong")
+    assert json.loads(tracker("show", "2", "-f", "json").stdout)["retracted_at"] == (
+        "2099-01-01T00:00:00.000000Z"
+    )
+
+
 def test_identical_statements_are_told_apart_by_count(tracker: Tracker, tmp_path: Path) -> None:
     """Two statements of the same content: one retraction in the file retracts
     one of them here, not both; and none if one is retracted here already."""
@@ -169,7 +221,7 @@ def test_identical_statements_are_told_apart_by_count(tracker: Tracker, tmp_path
             "add", "ukraine", "donbas", "rejects", "-s", "Twice the same", "--date", "2025-11-30"
         )
     doc = json.loads(tracker("export").stdout)
-    doc["statements"][1]["retracted_at"] = "2025-12-02T10:00:00Z"
+    doc["statements"][1]["retracted_at"] = doc["statements"][1]["recorded_at"]
     doc["statements"][1]["retraction_reason"] = "a duplicate"
     path = tmp_path / "one-retracted.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -201,7 +253,7 @@ def test_a_merged_records_history_is_never_read_as_the_survivors(
     shared = _export(tracker, tmp_path / "shared.json")
     colleague("import", str(shared))  # the same records, by slug, in both
     tracker("party", "merge", "pl", "poland")
-    tracker("issue", "merge", "truce", "ceasefire")
+    tracker("issue", "merge", "truce", "ceasefire", "--force")
     page = _pages(tracker, "issue", "ceasefire")
     assert page["title"] == "Ceasefire" and page["proposition"] == "A ceasefire first"
     assert [w["proposition"] for w in page["wordings"]] == ["A ceasefire first"]
@@ -220,6 +272,32 @@ def test_a_merged_records_history_is_never_read_as_the_survivors(
     assert "truce" not in {
         i["slug"] for i in json.loads(colleague("issue", "list", "-f", "json").stdout)
     }
+
+
+def test_a_negated_merge_travels(tracker: Tracker, tmp_path: Path) -> None:
+    """I merge an issue asking the opposite question into another, negated; a
+    colleague who holds both as they were imports my export: she makes the
+    same merge, negated, holds each statement once, and exports what I do."""
+    colleague = Tracker(str(tmp_path / "colleague.db"))
+    for t in (tracker, colleague):
+        t("party", "add", "russia", "--name", "Russia")
+        t("issue", "add", "join", "--title", "Joining", "--proposition", "Ukraine may join NATO")
+        t("issue", "add", "barred", "--title", "Barred", "--proposition", "Ukraine is barred")
+    tracker("add", "russia", "barred", "demands", "-s", "Never in NATO", "--date", "2025-11-20")
+    colleague("import", str(_export(tracker, tmp_path / "before.json")))
+    tracker("issue", "merge", "barred", "join", "--negate")
+    mine = _export(tracker, tmp_path / "mine.json")
+    out = colleague("import", str(mine)).stdout
+    assert (
+        out == "Added 0 statements; skipped 1 already present; applied 1 change to the catalog.\n"
+    )
+    theirs = _export(colleague, tmp_path / "theirs.json")
+    assert _without_ids(theirs) == _without_ids(mine)
+    said = json.loads(colleague("log", "-f", "json").stdout)
+    assert [(s["issue"], s["stance"], s["negated"]) for s in said] == [("join", "rejects", True)]
+    assert (
+        colleague("import", str(mine)).stdout == "Added 0 statements; skipped 1 already present.\n"
+    )
 
 
 def test_a_later_making_of_the_same_record_changes_nothing(

@@ -5,16 +5,14 @@ administrator corrects a statement on purpose by lifting the guard."""
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import URL, Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy import exc as sa_exc
 
-from helpers import Tracker
+from helpers import Tracker, reader_login, writer_login
+from tracker.core.values import fingerprint_input, fingerprint_of
 from tracker.db import resolve_url
 from tracker.db.state import HEAD
 
@@ -29,6 +27,10 @@ FORGERIES = {
     "a forged recorder": "UPDATE statement SET recorded_by = 'mallory' WHERE id = 1",
     "a forged recording time": "UPDATE statement SET recorded_at = stated_on WHERE id = 1",
     "a moved statement": "UPDATE statement SET party_id = party_id + 1 WHERE id = 1",
+    "a negated stance": "UPDATE statement SET score = -score, negated = NOT negated WHERE id = 1",
+    "a stance marked negated": "UPDATE statement SET negated = NOT negated WHERE id = 1",
+    "a retraction before its recording": "UPDATE statement SET retracted_at = '1901-01-01', "
+    "retraction_reason = 'early' WHERE id = 2",
     "a retraction without reason": "UPDATE statement SET retracted_at = recorded_at WHERE id = 2",
     "a deletion": "DELETE FROM statement WHERE id = 1",
     "a deletion of all": "DELETE FROM statement",
@@ -78,51 +80,6 @@ def test_tracker_still_retracts_and_merges(seeded: Tracker) -> None:
     assert seeded("history", "united-states", "sanctions", "-f", "json").stdout.count('"id"') == 2
     seeded("retract", "25", "--reason", "duplicate")
     assert "already retracted" in seeded.fails("retract", "25", "--reason", "again")
-
-
-@contextlib.contextmanager
-def writer_login(db: str, backend: str) -> Iterator[str]:
-    """A login with the writer's grants of docs/teams.md, dropped afterwards.
-    Yields its URL."""
-    url = resolve_url(db)
-    role = f"tracker_writer_{uuid.uuid4().hex[:8]}"
-    writes = (
-        "statement", "party", "party_alias", "issue", "issue_alias", "issue_keyword",
-        "person", "person_alias", "affiliation", "revision", "draft", "draft_version",
-        "draft_version_party", "draft_link",
-    )  # fmt: skip
-    deletes = [t for t in writes if t not in ("statement", "draft", "draft_version")]
-    if backend == "postgresql":
-        setup = [
-            f"CREATE ROLE {role} LOGIN",
-            f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}',
-            f"GRANT USAGE ON SCHEMA public TO {role}",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
-            f"GRANT INSERT, UPDATE ON {', '.join(writes)} TO {role}",
-            f"GRANT DELETE ON {', '.join(deletes)} TO {role}",
-            f"GRANT UPDATE ON data_version TO {role}",
-            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
-        ]
-        teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
-    else:
-        where = f"`{url.database}`"
-        setup = [f"CREATE USER '{role}'@'%'", f"GRANT SELECT ON {where}.* TO '{role}'@'%'"]
-        setup += [f"GRANT INSERT, UPDATE ON {where}.{t} TO '{role}'@'%'" for t in writes]
-        setup += [f"GRANT DELETE ON {where}.{t} TO '{role}'@'%'" for t in deletes]
-        setup.append(f"GRANT UPDATE ON {where}.data_version TO '{role}'@'%'")
-        teardown = [f"DROP USER '{role}'@'%'"]
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for sql in setup:
-                conn.execute(text(sql))
-        login: URL = url.set(username=role, password=None)
-        yield login.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            for sql in teardown:
-                conn.execute(text(sql))
-        admin.dispose()
 
 
 def test_a_writer_logs_and_retracts_and_cannot_rewrite(
@@ -183,7 +140,7 @@ def test_a_writer_logs_and_retracts_and_cannot_rewrite(
             trigger = (
                 "statement_append_only ON statement"
                 if backend == "postgresql"
-                else ("statement_never_changed")
+                else "statement_guard"
             )
             _refused(engine, f"DROP TRIGGER {trigger}", ("denied", "must be owner"))
         finally:
@@ -217,3 +174,105 @@ def test_an_administrator_corrects_a_statement_on_purpose(
         _refused(engine, "UPDATE statement SET summary = 'again' WHERE id = 1")
     finally:
         engine.dispose()
+
+
+# A move of one statement with no merge: FROM marked merged for a moment, the
+# statement re-pointed, FROM unmarked, in one transaction (issue 1 to 2, or
+# party); and an issue marked negating, for a stance turned around.
+FORGED_MOVES = {
+    "party": (
+        "UPDATE party SET merged_into = {to} WHERE id = {of}",
+        "UPDATE statement SET party_id = {to} WHERE id = {statement}",
+        "UPDATE party SET merged_into = NULL WHERE id = {of}",
+    ),
+    "issue": (
+        "UPDATE issue SET merged_into = {to}, merge_negates = TRUE WHERE id = {of}",
+        "UPDATE statement SET issue_id = {to}, score = -score, negated = NOT negated "
+        "WHERE id = {statement}",
+        "UPDATE issue SET merged_into = NULL, merge_negates = NULL WHERE id = {of}",
+    ),
+}
+
+
+def _forged_move(url: str, kind: str) -> str:
+    """Tries a forged move of statement 1 in one transaction; the refusal."""
+    engine = create_engine(resolve_url(url))
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text(f"SELECT {kind}_id FROM statement WHERE id = 1")).scalar()
+            other = conn.execute(
+                text(f"SELECT min(id) FROM {kind} WHERE id <> :of"), {"of": found}
+            ).scalar()
+            conn.rollback()
+            with pytest.raises(sa_exc.DBAPIError) as caught, conn.begin():
+                for sql in FORGED_MOVES[kind]:
+                    conn.execute(text(sql.format(to=other, of=found, statement=1)))
+            return str(caught.value.orig)
+    finally:
+        engine.dispose()
+
+
+def test_a_writer_moves_a_statement_only_by_a_merge(seeded: Tracker, db: str, backend: str) -> None:
+    """A writer (docs/teams.md) cannot move one statement to another party or
+    issue by marking its own merged for a moment: the database refuses the
+    transaction; a real merge still moves them all."""
+    if backend == "sqlite":
+        pytest.skip("logins and roles are a server's")
+    before = _export(seeded)
+    with writer_login(db, backend) as url:
+        for kind in ("party", "issue"):
+            message = _forged_move(url, kind)
+            assert any(w in message for w in ("merge", "denied")), message
+        assert _export(seeded) == before
+        writer = Tracker(url)
+        writer("issue", "add", "opposite", "--title", "Opposite", "--proposition", "No")
+        writer("add", "russia", "opposite", "demands", "-s", "x", "--date", "2025-11-30")
+        writer("issue", "merge", "opposite", "donbas", "--negate")
+        said = _json_log(writer, "russia", "donbas")[0]
+        assert (said["summary"], said["stance"], said["negated"]) == ("x", "rejects", True)
+        writer("party", "add", "dup", "--name", "Duplicate")
+        writer("add", "dup", "sanctions", "open", "-s", "y", "--date", "2025-11-30")
+        writer("party", "merge", "dup", "russia")
+        assert _json_log(writer, "russia", "sanctions")[0]["summary"] == "y"
+
+
+def _json_log(tracker: Tracker, party: str, issue: str) -> list[dict[str, object]]:
+    import json
+
+    found: list[dict[str, object]] = json.loads(
+        tracker("log", "-p", party, "-i", issue, "-f", "json").stdout
+    )
+    return found
+
+
+def test_only_the_owner_defers_the_search_index(seeded: Tracker, db: str, backend: str) -> None:
+    """PostgreSQL: neither a reader nor a writer may leave a mark for the next
+    search (`statement_search_defer`), and a writer who sets tracker.search to
+    'deferred' before a raw INSERT still leaves a statement search finds."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's search index only")
+    with reader_login(db, backend) as url:
+        engine = create_engine(resolve_url(url))
+        try:
+            _refused(engine, "SELECT statement_search_defer(1)", ("denied",))
+        finally:
+            engine.dispose()
+    with writer_login(db, backend) as url:
+        engine = create_engine(resolve_url(url))
+        try:
+            _refused(engine, "SELECT statement_search_defer(1)", ("denied",))
+            content = (0, "2025-11-30", "quokka", None, None, None, "stated", None)
+            fp = fingerprint_of(fingerprint_input(*content))
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL tracker.search = 'deferred'"))
+                conn.execute(
+                    text(
+                        "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, "
+                        "basis, recorded_at, recorded_by, fingerprint) VALUES (1, 1, 0, "
+                        "'2025-11-30', 'quokka', 'stated', now(), 'mallory', :fp)"
+                    ),
+                    {"fp": fp},
+                )
+        finally:
+            engine.dispose()
+        assert '"summary": "quokka"' in Tracker(url)("search", "quokka", "-f", "json").stdout

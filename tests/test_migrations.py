@@ -247,6 +247,13 @@ ROWS_AT["0007"] = {
     "statement": [_statement(7, 2, 2, -1, 4, "Logged once a team can sign in")],
 }
 
+# A statement an `issue merge --negate` moved: its stance the opposite of the
+# one logged, its fingerprint of the content as logged (see `_fingerprint_at`).
+ROWS_AT["0008"] = {
+    "statement": [{**_statement(8, 2, 1, 2, 5, "Logged on the opposite question"),
+                   "negated": True}],
+}  # fmt: skip
+
 TABLE_ORDER = (
     "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",
     "issue_alias", "issue_keyword", "revision", "draft", "draft_version", "draft_version_party",
@@ -280,6 +287,8 @@ def _fingerprint_at(revision: str, row: dict[str, Any]) -> str:
     if revision < "0003":  # the slugs first, then the content, joined by NUL
         fields = [*names, *("" if v is None else str(v) for v in content)]
         return hashlib.blake2b("\0".join(fields).encode("utf-8"), digest_size=16).hexdigest()
+    if row.get("negated"):  # the content as logged: the stance before it was negated
+        content = (-row["score"], *content[1:])
     return fingerprint_of(fingerprint_input(*content))
 
 

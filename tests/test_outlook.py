@@ -11,13 +11,14 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
-from helpers import Tracker, one_line
+from helpers import Tracker, engine_for, one_line
 from htmlpage import Page
 from tracker.core import agreement as outlook
 from tracker.core.agreement_types import rounded
 from tracker.db import Database, resolve_url
+from tracker.db.schema import PARTY
 
 AS_OF = "2025-12-01"
 
@@ -353,7 +354,12 @@ def test_text_formats_on_the_seed(seeded: Tracker) -> None:
 
 
 def test_hostile_names_in_the_text_formats(tracker: Tracker) -> None:
-    tracker("party", "add", "evil", "--name", "Evil | *bold* <b>\x1b[31m")
+    tracker("party", "add", "evil", "--name", "Evil | *bold* <b>")
+    # A control character in a name: refused today, but an older database may hold one.
+    with engine_for(tracker.db) as engine, engine.begin() as conn:
+        conn.execute(
+            update(PARTY).where(PARTY.c.slug == "evil").values(name="Evil | *bold* <b>\x1b[31m")
+        )
     tracker("party", "add", "good", "--name", "Good")
     tracker("issue", "add", "x", "--title", "=cmd|' /C calc'!A0")
     tracker("add", "evil", "x", "rejects", "--date", "2025-11-01", "--summary", "s")

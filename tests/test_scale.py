@@ -23,7 +23,7 @@ from benchmarks import generate
 from helpers import REPO, Tracker, statement_count
 from tracker.core import transfer
 from tracker.core.transfer.parse import ImportResult, Names, Parser
-from tracker.core.transfer.rows import RowError
+from tracker.core.transfer.rows import COLUMNS, RowError
 from tracker.core.values import TEXT_LIMIT
 from tracker.db import Database, resolve_url
 from tracker.db.schema import STANCE_INDEX
@@ -331,7 +331,7 @@ def test_the_fast_and_the_general_csv_paths_agree(
     values: tuple[str, ...] = (
         party, issue, stance, day, summary, quote, speaker, source, basis, conditions,
     )  # fmt: skip
-    values += ("", "", "", "")
+    values += ("",) * (len(COLUMNS) - len(values))  # recorded_at ... negated: blank
     outcomes = []
     for way in ("fast", "general"):
         with parser_db.session(write=True, commit=False) as session:

@@ -18,14 +18,23 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, create_engine, text
+from sqlalchemy import text
 
-from helpers import TIMEOUT, Tracker, count, engine_for, setup_pair, start, wait_for
+from helpers import (
+    TIMEOUT,
+    Tracker,
+    count,
+    engine_for,
+    reader_login,
+    setup_pair,
+    start,
+    wait_for,
+)
 from tracker.db import Database, resolve_url
 
 HEADER = "party,issue,stance,stated_on,summary"
@@ -203,6 +212,41 @@ def test_same_slug_at_once_one_wins(tracker: Tracker, db: str, tmp_path: Path) -
     assert count(db, "party") == 2 * rounds
 
 
+def test_merges_while_others_add_statements_for_the_merged(
+    tracker: Tracker, db: str, tmp_path: Path
+) -> None:
+    """Two processes add statements for parties (and issues) that a third
+    merges into others meanwhile, round after round: every command succeeds
+    (an add that named FROM when the merge took it is run again, and finds
+    INTO), and every statement is there, under INTO."""
+    setup_pair(tracker)
+    rounds = 8
+    for k in range(rounds):
+        tracker("party", "add", f"dup-{k}", "--name", f"Duplicate {k}")
+        tracker("issue", "add", f"twin-{k}", "--title", f"Twin {k}")
+    adds = [
+        [
+            ["add", f"dup-{k}" if side == "a" else "ukraine",
+             f"twin-{k}" if side == "b" else "donbas", "open", "-s",
+             f"{side} {k} {n}", "--date", "2025-11-30"]
+            for k in range(rounds)
+            for n in range(6)
+        ]
+        for side in ("a", "b")
+    ]  # fmt: skip
+    merges = [
+        job
+        for k in range(rounds)
+        for job in (["party", "merge", f"dup-{k}", "ukraine"], ["issue", "merge", f"twin-{k}", "donbas", "--force"])
+    ]  # fmt: skip
+    for results in run_workers(db, tmp_path, [*adds, merges]):
+        for r in results:
+            assert r["code"] == 0 and r["stderr"] == "", r
+    log = json.loads(tracker("log", "--limit", "0", "--format", "json").stdout)
+    assert len(log) == 2 * rounds * 6
+    assert {(s["party"], s["issue"]) for s in log} == {("ukraine", "donbas")}
+
+
 def test_same_catalog_imported_at_once_both_succeed(
     tracker: Tracker, db: str, tmp_path: Path
 ) -> None:
@@ -362,46 +406,12 @@ READ_COMMANDS: tuple[tuple[str, ...], ...] = (
 )
 
 
-@contextlib.contextmanager
-def read_only_login(db: str, backend: str) -> Iterator[str]:
-    """A login that may only read the database (the SQL of docs/teams.md),
-    dropped afterwards. Yields its URL."""
-    url = resolve_url(db)
-    role = f"tracker_reader_{uuid.uuid4().hex[:8]}"
-    if backend == "postgresql":
-        setup = [
-            f"CREATE ROLE {role} LOGIN",
-            f'GRANT CONNECT ON DATABASE "{url.database}" TO {role}',
-            f"GRANT USAGE ON SCHEMA public TO {role}",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
-        ]
-        teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
-    else:
-        setup = [
-            f"CREATE USER '{role}'@'%'",
-            f"GRANT SELECT ON `{url.database}`.* TO '{role}'@'%'",
-        ]
-        teardown = [f"DROP USER '{role}'@'%'"]
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            for sql in setup:
-                conn.execute(text(sql))
-        reader: URL = url.set(username=role, password=None)
-        yield reader.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            for sql in teardown:
-                conn.execute(text(sql))
-        admin.dispose()
-
-
 def test_read_only_login_reads_and_is_refused_writes(
     seeded: Tracker, db: str, backend: str, tmp_path: Path
 ) -> None:
     if backend == "sqlite":
         pytest.skip("logins and roles are a server's")
-    with read_only_login(db, backend) as url:
+    with reader_login(db, backend) as url:
         reader = Tracker(url)
         for args in READ_COMMANDS:
             reader(*args)

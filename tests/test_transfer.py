@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from helpers import Tracker, copy_of, one_line, setup_pair, statement_count
+from tracker.core import transfer
 from tracker.resources import seed_file
 
 HEADER = "party,issue,stance,stated_on,summary"
@@ -229,6 +230,32 @@ def test_identical_statements_round_trip(
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
 
+def test_a_file_adds_each_statement_as_often_as_it_holds_it_beyond_the_database(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """SPEC: a file holding a statement k times, into a database holding it m
+    times, adds it max(0, k - m) times; across the writer's chunks too."""
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "open", "-s", "once here", "--date", "2025-11-30")
+    for _ in range(2):
+        tracker("add", "ukraine", "donbas", "open", "-s", "twice here", "--date", "2025-11-30")
+    filler = [f"ukraine,donbas,open,2025-11-29,filler {n}" for n in range(transfer.CHUNK - 2)]
+    rows = [
+        "ukraine,donbas,open,2025-11-30,once here",
+        *filler,
+        "ukraine,donbas,open,2025-11-30,once here",  # the chunk's last row
+        "ukraine,donbas,open,2025-11-30,once here",  # the next chunk's first
+        "ukraine,donbas,open,2025-11-30,twice here",
+    ]
+    path = write(tmp_path, "twice.csv", "\n".join([HEADER, *rows]))
+    out = tracker("import", str(path)).stdout
+    assert out == f"Added {len(filler) + 2:,} statements; skipped 2 already present.\n"
+    summaries = [s["summary"] for s in json.loads(tracker("export").stdout)["statements"]]
+    assert summaries.count("once here") == 3 and summaries.count("twice here") == 2
+    again = tracker("import", str(path)).stdout
+    assert again == f"Added 0 statements; skipped {len(rows):,} already present.\n"
+
+
 def test_hostile_text_is_stored_verbatim(tracker: Tracker, tmp_path: Path) -> None:
     setup_pair(tracker)
     texts = [
@@ -438,6 +465,20 @@ def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path, sqlite_head:
     assert tracker("import", backup).stdout.startswith("Added 0 statements")
 
 
+def test_a_restore_leaves_room_for_new_statements(tracker: Tracker, tmp_path: Path) -> None:
+    """A restore keeps ids up to its limit, and the database then hands out the
+    next ones, within the range docs/data-model.md gives, on every backend."""
+    setup_pair(tracker)
+    statement: dict[str, object] = {"party": "ukraine", "issue": "donbas", "stance": "open"}
+    statement |= {"stated_on": "2025-11-30", "summary": "x", "id": transfer.MAX_KEPT_ID}
+    tracker("import", write(tmp_path, "high.json", json.dumps({"statements": [statement]})))
+    for n in (1, 2):
+        added = json.loads(
+            tracker("add", "ukraine", "donbas", "open", "-s", f"new {n}", "-f", "json").stdout
+        )
+        assert added["id"] == transfer.MAX_KEPT_ID + n <= 2**31 - 1
+
+
 @pytest.mark.parametrize(
     ("ids", "message"),
     [
@@ -445,6 +486,8 @@ def test_a_restore_keeps_every_id(tracker: Tracker, tmp_path: Path, sqlite_head:
         ([1, "x"], "statements[1], column id: bad id 'x'"),
         ([0, 1], "statements[0], column id: bad id 0"),
         ([2**31, 1], "statements[0], column id: bad id 2147483648"),
+        # The largest a database can hold: nothing could be added after it.
+        ([1, 2**31 - 1], "statements[1], column id: bad id 2147483647: a whole number from 1"),
     ],
 )
 def test_a_restore_refuses_bad_ids(

@@ -11,6 +11,7 @@ from click.shell_completion import CompletionItem
 
 from tracker.core.names import key, spellings
 from tracker.db import Database
+from tracker.text import terminal_text
 
 Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
 
@@ -30,7 +31,9 @@ def _names(kind: str) -> Completer:
         finally:
             database.dispose()
         wanted = key(incomplete)
-        return [CompletionItem(n) for n in names if key(n).startswith(wanted)]
+        # One line each, whatever an older database holds: a line break would
+        # put the shell's reading of the list out of step.
+        return [CompletionItem(terminal_text(n)) for n in names if key(n).startswith(wanted)]
 
     return complete
 

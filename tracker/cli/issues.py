@@ -137,7 +137,7 @@ def issue_edit(
             "--title, --proposition, --description, --add-keyword, --remove-keyword, --rename"
         )
     with app().db.session(write=True) as session:
-        view = edits.edit_issue(
+        done = edits.edit_issue(
             session,
             name,
             title=title,
@@ -148,10 +148,10 @@ def issue_edit(
             remove_keywords=remove_keywords,
             rename=rename,
         )
-    emit(render.to_json(view.to_json()) if fmt == "json" else messages.issue_edited(view))
+    emit(render.to_json(done.record.to_json()) if fmt == "json" else messages.issue_edited(done))
 
 
 add_merge_and_remove(
     issue, "issue", "names, keywords and history", complete.issues, merge.merge_issues,
-    edits.remove_issue,
+    edits.remove_issue, questions=True,
 )  # fmt: skip

@@ -119,7 +119,7 @@ def party_edit(
             or remove_aliases or rename):  # fmt: skip
         nothing_to_change("--name, --kind, --description, --add-alias, --remove-alias, --rename")
     with app().db.session(write=True) as session:
-        view = edits.edit_party(
+        done = edits.edit_party(
             session,
             name,
             new_name=new_name,
@@ -129,7 +129,7 @@ def party_edit(
             remove_aliases=remove_aliases,
             rename=rename,
         )
-    emit(render.to_json(view.to_json()) if fmt == "json" else messages.party_edited(view))
+    emit(render.to_json(done.record.to_json()) if fmt == "json" else messages.party_edited(done))
 
 
 add_merge_and_remove(

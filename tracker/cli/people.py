@@ -12,7 +12,6 @@ from tracker.cli.options import (
     DATE,
     HISTORY,
     app,
-    check_span,
     emit,
     nothing_to_change,
     output_options,
@@ -55,7 +54,6 @@ def person_add(
     fmt: str,
 ) -> None:
     """Add a person, NAME, who speaks for a party."""
-    check_span(start, end, "--from", "--until")
     with app().db.session(write=True) as session:
         view = people.add_person(session, name, party, role, aliases, start, end)
     emit(render.to_json(view.to_json()) if fmt == "json" else messages.person_added(view))
@@ -139,7 +137,7 @@ def person_edit(
     if not (new_name or add_aliases or remove_aliases):
         nothing_to_change("--name, --add-alias, --remove-alias")
     with app().db.session(write=True) as session:
-        view = people.edit_person(
+        done = people.edit_person(
             session, name, new_name=new_name, add_aliases=add_aliases, remove_aliases=remove_aliases
         )
-    emit(render.to_json(view.to_json()) if fmt == "json" else messages.person_edited(view))
+    emit(render.to_json(done.record.to_json()) if fmt == "json" else messages.person_edited(done))

@@ -19,25 +19,45 @@ def add_merge_and_remove(
     kind: str,
     moved: str,
     complete: Completer,
-    merge: Callable[[Session, str, str], Any],
+    merge: Callable[..., Any],
     remove: Callable[[Session, str], Any],
+    questions: bool = False,
 ) -> None:
     """`KIND merge FROM INTO` and `KIND remove NAME` on `group`; `moved` says
-    what a merge moves besides statements ("names, people and history")."""
+    what a merge moves besides statements ("names, people and history");
+    `questions`: records that ask a question (issues), whose merge takes
+    --force and --negate when their propositions differ."""
     name = kind.upper()
 
-    @group.command("merge")
-    @click.argument("source", metavar="FROM", shell_complete=complete)
-    @click.argument("target", metavar="INTO", shell_complete=complete)
-    def merge_command(source: str, target: str) -> None:
+    def merge_command(source: str, target: str, **how: bool) -> None:
+        if how.get("force") and how.get("negate"):
+            raise click.UsageError("give --force or --negate, not both")
         with app().db.session(write=True) as session:
-            done = merge(session, source, target)
+            done = merge(session, source, target, **how)
         emit(messages.merged(kind, done))
 
-    merge_command.help = (
+    merge_command.__doc__ = (
         f"Fold the duplicate {kind} FROM into INTO: its statements, {moved} move to "
         "INTO, and FROM is gone."
     )
+    if questions:
+        merge_command.__doc__ += (
+            " Issues whose propositions differ merge only with --force or --negate."
+        )
+        merge_command = click.option(
+            "--negate",
+            is_flag=True,
+            help="FROM asks the opposite question: its statements' stances change sign "
+            "under INTO (rejects becomes demands), and the history says so.",
+        )(merge_command)
+        merge_command = click.option(
+            "--force",
+            is_flag=True,
+            help="The propositions differ, but ask the same question in other words.",
+        )(merge_command)
+    merge_command = click.argument("target", metavar="INTO", shell_complete=complete)(merge_command)
+    merge_command = click.argument("source", metavar="FROM", shell_complete=complete)(merge_command)
+    group.command("merge")(merge_command)
 
     @group.command("remove")
     @click.argument("record", metavar=name, shell_complete=complete)

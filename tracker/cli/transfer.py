@@ -59,6 +59,8 @@ def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: 
             result.issues_created,
             dry_run,
             result.retracted,
+            result.people_created,
+            result.catalog_changes,
         )
     )
     if result.versions_added or result.versions_skipped or result.drafts_created:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.core import revisions
-from tracker.core.names import Namespace, check_slug, issue_index, key, party_index
+from tracker.core.names import Namespace, check_slug, issue_index, key, party_index, spelling
 from tracker.core.records import IssueView, PartyView
 from tracker.core.types import IssueRef, PartyRef
 from tracker.core.values import clean_text
@@ -33,9 +33,9 @@ def text(value: str | None, what: str, *, required: bool = False, limit: int = 0
 
 
 def name_text(value: str | None, what: str) -> str:
-    """A name, title or alias: required, at most NAME_LENGTH, kept without the
-    spaces around it."""
-    return (text(value, what, required=True, limit=NAME_LENGTH) or "").strip()
+    """A name, title, alias or keyword: required, at most NAME_LENGTH, kept
+    without the spaces around it, in NFC, one line (`names.spelling`)."""
+    return spelling((text(value, what, required=True, limit=NAME_LENGTH) or "").strip(), what)
 
 
 # The unique constraints a new record can run into, as each backend names
@@ -116,7 +116,7 @@ def add_party(
     that brings the party's own history). `taken`: the names as the caller
     has them read (an import adding many), kept up to date here."""
     check_slug(slug)
-    name = text(name, "party name", required=True, limit=NAME_LENGTH) or ""
+    name = name_text(name, "party name")
     taken = taken or Namespace(session)
     if slug in taken.parties.slugs:
         raise AlreadyExists(f"party {slug!r} already exists")
@@ -128,7 +128,10 @@ def add_party(
         kind=text(kind, "kind", limit=SLUG_LENGTH),
         description=text(description, "description"),
     )
-    own = {slug, key(name)}
+    # Its own slug or name is no alias to add, but a party an import brings
+    # with its history keeps the aliases it has (one renamed onto its alias
+    # has that alias still): only a repeat is left out.
+    own = {slug, key(name)} if history else set()
     for alias in aliases:
         alias = name_text(alias, "alias")
         k = key(alias)
@@ -176,7 +179,7 @@ def add_issue(
     recorded as revisions, unless `history` is false. `taken` as for
     `add_party`."""
     check_slug(slug)
-    title = text(title, "issue title", required=True, limit=NAME_LENGTH) or ""
+    title = name_text(title, "issue title")
     taken = taken or Namespace(session)
     if slug in taken.issues.slugs:
         raise AlreadyExists(f"issue {slug!r} already exists")

@@ -20,7 +20,7 @@ from tracker.core.catalog import (
     text,
 )
 from tracker.core.names import Namespace, check_slug, key
-from tracker.core.records import IssueView, PartyView
+from tracker.core.records import Edited, IssueView, PartyView
 from tracker.db.models import Issue, IssueAlias, Party, PartyAlias
 from tracker.db.schema import AFFILIATION, PERSON, STATEMENT
 from tracker.errors import NotFound, TrackerError
@@ -60,7 +60,11 @@ def _edit_aliases(
     taken: Namespace,
     mine: object,
     changes: list[revisions.Change],
-) -> None:
+) -> list[str]:
+    """Aliases removed and added; returns those asked for that already name
+    the record (its slug, its name or an alias), left as they are."""
+    had: list[str] = []
+    display = record.name if isinstance(record, Party) else record.title
     for alias in remove:
         found = next((a for a in record.aliases if a.key == key(alias)), None)
         if found is None:
@@ -69,8 +73,9 @@ def _edit_aliases(
         changes.append((revisions.ALIAS, found.alias, None))
     for alias in add:
         alias = name_text(alias, "alias")
-        if key(alias) in {a.key for a in record.aliases} | {record.slug}:
-            continue  # already one of its names
+        if key(alias) in {a.key for a in record.aliases} | {record.slug, key(display)}:
+            had.append(alias)  # already one of its names
+            continue
         taken.claim(alias, "alias", mine)  # type: ignore[arg-type]
         new = (
             PartyAlias(alias=alias, key=key(alias))
@@ -79,6 +84,7 @@ def _edit_aliases(
         )
         record.aliases.append(new)  # type: ignore[arg-type]
         changes.append((revisions.ALIAS, None, alias))
+    return had
 
 
 def edit_party(
@@ -91,7 +97,7 @@ def edit_party(
     add_aliases: Sequence[str] = (),
     remove_aliases: Sequence[str] = (),
     rename: str | None = None,
-) -> PartyView:
+) -> Edited[PartyView]:
     """Correct a party, in one transaction, each change kept as a revision.
     An empty `kind` or `description` clears it."""
     party = get_party(session, name)
@@ -109,7 +115,7 @@ def edit_party(
     if description is not None:
         changes.append(("description", party.description, text(description, "description")))
         party.description = changes[-1][2]
-    _edit_aliases(party, add_aliases, remove_aliases, taken, mine, changes)
+    had = _edit_aliases(party, add_aliases, remove_aliases, taken, mine, changes)
     if rename is not None:
         _rename(session, party, "party", rename, taken, changes)
     flush_new(
@@ -119,8 +125,8 @@ def edit_party(
             "party_alias.key": f"an alias of party {party.slug!r} now names another party",
         },
     )
-    revisions.record(session, "party", party.id, changes)
-    return party_view(party)
+    kept = revisions.record(session, "party", party.id, changes)
+    return Edited(party_view(party), kept, tuple(had))
 
 
 def statements_of(session: Session, issue_id: int, since: object = None) -> int:
@@ -142,7 +148,7 @@ def edit_issue(
     add_keywords: Sequence[str] = (),
     remove_keywords: Sequence[str] = (),
     rename: str | None = None,
-) -> IssueView:
+) -> Edited[IssueView]:
     """Correct an issue, in one transaction, each change kept as a revision.
     A proposition that statements were logged against changes only with
     `force`; its earlier wordings stay in the history."""
@@ -170,12 +176,14 @@ def edit_issue(
             raise NotFound(f"{keyword!r} is not a keyword of issue {issue.slug!r}")
         issue.keywords.remove(found)
         changes.append((revisions.KEYWORD, found.keyword, None))
-    changes += [(revisions.KEYWORD, None, k) for k in keywords_added(issue, add_keywords)]
+    added = keywords_added(issue, add_keywords)
+    changes += [(revisions.KEYWORD, None, k) for k in added]
+    had = [k for k in add_keywords if k.strip() not in added]
     if rename is not None:
         _rename(session, issue, "issue", rename, taken, changes)
     flush_new(session, {"issue.slug": f"issue {issue.slug!r} already exists"})
-    revisions.record(session, "issue", issue.id, changes)
-    return issue_view(issue)
+    kept = revisions.record(session, "issue", issue.id, changes)
+    return Edited(issue_view(issue), kept, tuple(had))
 
 
 def _check_rewording(session: Session, issue: Issue, force: bool) -> None:

@@ -6,17 +6,25 @@ aliases, its people's affiliations and the draft versions it put forward
 Afterwards every report, diff and history is what it would have been had
 FROM's statements been logged under INTO.
 
-The ledger itself lets a statement be re-pointed only to the record its own
-party or issue is being merged into (`merged_into`, set here for the length
-of the move); no other change to a statement is possible but its retraction.
+Two issues whose propositions differ merge only when told how they relate:
+`force` (the same question in other words) or `negate` (the opposite
+question: FROM's stances change sign under INTO, each statement marked
+`negated`, and the merge's revision says so).
+
+The ledger lets a statement move only in a merge: to the record its own
+party or issue is being merged into (`merged_into`, set here), its stance
+negated only where that issue's `merge_negates` is set, and (PostgreSQL) only
+if FROM is gone when the transaction commits. On MySQL and MariaDB the move
+and the deletion of FROM are one call of the database's own procedure
+`merge_record`, the one way a writer may move a statement there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from tracker.core import drafts, revisions
@@ -31,7 +39,7 @@ from tracker.core.names import key
 from tracker.core.records import IssueView, PartyView
 from tracker.db.models import Issue, IssueAlias, Keyword, Party, PartyAlias
 from tracker.db.schema import AFFILIATION, ISSUE, PARTY, STATEMENT
-from tracker.errors import Invalid
+from tracker.errors import Invalid, TrackerError
 
 View = TypeVar("View", PartyView, IssueView)
 
@@ -39,17 +47,14 @@ View = TypeVar("View", PartyView, IssueView)
 @dataclass(frozen=True, slots=True)
 class Merged(Generic[View]):
     """What a merge did: the survivor as it is now, the slug of the record it
-    absorbed, how many statements moved, and the names it gained."""
+    absorbed, how many statements moved, the names it gained, and whether
+    the moved statements' stances were negated."""
 
     into: View
     source: str
     statements: int
     names: tuple[str, ...]
-
-
-def _moved(result: object) -> int:
-    assert isinstance(result, CursorResult)
-    return int(result.rowcount)
+    negated: bool = False
 
 
 def _names_of(record: Party | Issue, display: str) -> list[str]:
@@ -67,21 +72,15 @@ def merge_parties(
     old, into = get_party(session, source), get_party(session, target)
     if old.id == into.id:
         raise Invalid(f"{source!r} and {target!r} are the same party ({into.slug})")
+    _lock(session, PARTY, old.id)
     moved = _leftover_names(into, _names_of(old, old.name), into.name)
-    session.execute(update(PARTY).where(PARTY.c.id == old.id).values(merged_into=into.id))
-    count = _moved(
-        session.execute(
-            update(STATEMENT).where(STATEMENT.c.party_id == old.id).values(party_id=into.id)
-        )
-    )
     session.execute(
         update(AFFILIATION).where(AFFILIATION.c.party_id == old.id).values(party_id=into.id)
     )
     drafts.move_party(session, old.id, into.id)
     slug = old.slug
     revisions.move(session, "party", old.id, into.id, slug)
-    session.delete(old)
-    session.flush()  # FROM's names are free before INTO takes them
+    count = _move(session, old, into.id)
     for alias in moved:
         into.aliases.append(PartyAlias(alias=alias, key=key(alias)))
     flush_new(session, {})
@@ -92,36 +91,99 @@ def merge_parties(
 
 
 def merge_issues(
-    session: Session, source: str, target: str, *, history: bool = True
+    session: Session,
+    source: str,
+    target: str,
+    *,
+    history: bool = True,
+    force: bool = False,
+    negate: bool = False,
 ) -> Merged[IssueView]:
-    """Fold issue `source` into `target` (see `merge_parties`)."""
+    """Fold issue `source` into `target` (see `merge_parties`). Issues whose
+    propositions differ (case and spacing aside) merge only with `force`
+    (the same question in other words) or `negate` (the opposite question:
+    the moved statements' stances change sign)."""
+    if force and negate:
+        raise Invalid("--force and --negate say opposite things: give one")
     old, into = get_issue(session, source), get_issue(session, target)
     if old.id == into.id:
         raise Invalid(f"{source!r} and {target!r} are the same issue ({into.slug})")
+    if not (force or negate) and not _same_question(old.proposition, into.proposition):
+        raise TrackerError(
+            f"issues {old.slug!r} and {into.slug!r} ask different questions: "
+            f"{old.slug!r} asks {_asks(old.proposition)}, {into.slug!r} asks "
+            f"{_asks(into.proposition)}; merge with --force if they are the same question "
+            f"in other words, or with --negate if {old.slug!r} asks the opposite (its "
+            "stances then change sign)"
+        )
+    _lock(session, ISSUE, old.id)
     moved = _leftover_names(into, _names_of(old, old.title), into.title)
     have = {k.key for k in into.keywords}
     keywords = [k.keyword for k in old.keywords if k.key not in have]
-    session.execute(update(ISSUE).where(ISSUE.c.id == old.id).values(merged_into=into.id))
-    count = _moved(
-        session.execute(
-            update(STATEMENT).where(STATEMENT.c.issue_id == old.id).values(issue_id=into.id)
-        )
-    )
     drafts.move_issue(session, old.id, into.id)
     slug = old.slug
     revisions.move(session, "issue", old.id, into.id, slug)
-    session.delete(old)
-    session.flush()
+    count = _move(session, old, into.id, negate)
     for alias in moved:
         into.aliases.append(IssueAlias(alias=alias, key=key(alias)))
     for keyword in keywords:
         into.keywords.append(Keyword(keyword=keyword, key=key(keyword)))
     flush_new(session, {})
-    changes = [(revisions.MERGED, slug, None), *((revisions.ALIAS, None, a) for a in moved)]
+    merged = (revisions.MERGED, slug, revisions.NEGATED if negate else None)
+    changes = [merged, *((revisions.ALIAS, None, a) for a in moved)]
     changes += [(revisions.KEYWORD, None, k) for k in keywords]
     if history:
         revisions.record(session, "issue", into.id, changes)
-    return Merged(issue_view(into), slug, count, tuple(moved))
+    return Merged(issue_view(into), slug, count, tuple(moved), negate)
+
+
+def _same_question(a: str | None, b: str | None) -> bool:
+    """Whether two propositions are one, ignoring case and whitespace."""
+    return (a is None and b is None) or (
+        a is not None
+        and b is not None
+        and "".join(a.split()).casefold() == "".join(b.split()).casefold()
+    )
+
+
+def _asks(proposition: str | None) -> str:
+    return repr(proposition) if proposition is not None else "no proposition"
+
+
+def _lock(session: Session, table: Table, record_id: int) -> None:
+    """FROM, locked for the merge: a command adding a statement for it waits
+    (its foreign key's check needs the row), and then finds it gone and runs
+    again (`db.failures`); one that added a statement before the lock is
+    waited for, and its statement moved. (SQLite: one writer at a time.)"""
+    session.execute(select(table.c.id).where(table.c.id == record_id).with_for_update())
+
+
+def _move(session: Session, old: Party | Issue, into_id: int, negate: bool = False) -> int:
+    """FROM's statements to INTO (their stances negated, if so), and FROM
+    deleted, its names with it; returns how many statements moved."""
+    kind = "party" if isinstance(old, Party) else "issue"
+    table, column = (
+        (PARTY, STATEMENT.c.party_id) if kind == "party" else (ISSUE, STATEMENT.c.issue_id)
+    )
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        count = int(session.scalar(select(func.count()).where(column == old.id)) or 0)
+        session.flush()
+        session.execute(
+            text("CALL merge_record(:kind, :source, :target, :negate)"),
+            {"kind": kind, "source": old.id, "target": into_id, "negate": negate},
+        )
+        session.expunge(old)  # deleted by the procedure, names and all
+        return count
+    marks = {"merged_into": into_id} | ({"merge_negates": True} if negate else {})
+    session.execute(update(table).where(table.c.id == old.id).values(**marks))
+    values: dict[str, Any] = {column.name: into_id}
+    if negate:
+        values |= {"score": -STATEMENT.c.score, "negated": ~STATEMENT.c.negated}
+    result = session.execute(update(STATEMENT).where(column == old.id).values(**values))
+    assert isinstance(result, CursorResult)
+    session.delete(old)
+    session.flush()  # FROM's names are free before INTO takes them
+    return int(result.rowcount)
 
 
 def _leftover_names(into: Party | Issue, names: list[str], display: str) -> list[str]:

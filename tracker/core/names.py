@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
@@ -48,8 +50,28 @@ def check_slug(slug: str) -> str:
 
 
 def key(name: str) -> str:
-    """The case-insensitive form names are compared in."""
-    return " ".join(name.split()).casefold()
+    """The case-insensitive form names are compared in: runs of whitespace as
+    one space, case-folded, in Unicode's composed form (NFC), so that "Café"
+    typed with a composed é or with e and a combining accent is one name."""
+    return unicodedata.normalize("NFC", " ".join(name.split()).casefold())
+
+
+# Control characters (C0, DEL, C1) and Unicode's line and paragraph breaks: no
+# name holds one (a name is one line, in a table, a message, a completion).
+_NOT_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def spelling(name: str, what: str) -> str:
+    """A name as it is stored: in NFC (as `key` compares it); Invalid if it
+    holds a control character or a line break. `what` names it in the
+    message ("party name", "alias")."""
+    found = _NOT_IN_NAMES.search(name)
+    if found is not None:
+        raise Invalid(
+            f"{what} {name!r} holds a control character (U+{ord(found.group()):04X}): "
+            "a name is one line of text"
+        )
+    return unicodedata.normalize("NFC", name)
 
 
 class NameIndex(Generic[Ref]):
@@ -72,8 +94,8 @@ class NameIndex(Generic[Ref]):
         named = self.names.setdefault(key(name), [])
         if ref not in named:
             named.append(ref)
-        for alias_key in aliases:
-            self.aliases.setdefault(alias_key, ref)
+        for alias_key in aliases:  # stored by an older tracker, perhaps not in NFC
+            self.aliases.setdefault(key(alias_key), ref)
 
     def find(self, name: str) -> Ref | None:
         """The record `name` names; None if none; Ambiguous if several share it."""

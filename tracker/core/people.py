@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tracker.core import revisions
 from tracker.core.catalog import flush_new, name_text, text
 from tracker.core.names import Namespace, key, party_index, person_index
-from tracker.core.records import Affiliation, PersonPage, PersonView, Unregistered
+from tracker.core.records import Affiliation, Edited, PersonPage, PersonView, Unregistered
 from tracker.db.models import Affiliation as AffiliationRow
 from tracker.db.models import Person, PersonAlias
 from tracker.db.schema import NAME_LENGTH, PARTY, STATEMENT
@@ -140,7 +140,7 @@ def edit_person(
     new_name: str | None = None,
     add_aliases: Sequence[str] = (),
     remove_aliases: Sequence[str] = (),
-) -> PersonView:
+) -> Edited[PersonView]:
     person = get_person(session, name)
     taken = Namespace(session)
     mine = taken.people.find(person.name)
@@ -165,16 +165,18 @@ def edit_person(
             raise NotFound(f"{alias!r} is not an alias of {person.name!r}")
         person.aliases.remove(found)
         changes.append((revisions.ALIAS, found.alias, None))
+    had: list[str] = []
     for alias in add_aliases:
         alias = name_text(alias, "alias")
         if key(alias) in {person.key, *(a.key for a in person.aliases)}:
+            had.append(alias)  # already one of their names
             continue
         taken.claim(alias, "alias", mine)
         person.aliases.append(PersonAlias(alias=alias, key=key(alias)))
         changes.append((revisions.ALIAS, None, alias))
     flush_new(session, taken_messages(person.name))
-    revisions.record(session, "person", person.id, changes)
-    return person_view(person)
+    kept = revisions.record(session, "person", person.id, changes)
+    return Edited(person_view(person), kept, tuple(had))
 
 
 def list_people(session: Session) -> list[PersonView]:

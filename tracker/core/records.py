@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tracker.core.types import iso_instant
 from tracker.stance import label
@@ -226,3 +226,17 @@ class Unregistered:
 
     def to_json(self) -> dict[str, Any]:
         return {"speaker": self.speaker, "party": self.party, "statements": self.statements}
+
+
+Record = TypeVar("Record", PartyView, IssueView, PersonView)
+
+
+@dataclass(frozen=True, slots=True)
+class Edited(Generic[Record]):
+    """What an edit did: the record as it is now, how many changes it kept as
+    revisions (none: nothing changed), and the names (an issue's keywords)
+    asked for that the record already had, which it left as they were."""
+
+    record: Record
+    changes: int
+    had: tuple[str, ...] = ()

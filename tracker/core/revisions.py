@@ -22,6 +22,7 @@ ALIAS = "alias"  # new: an alias added; old: one removed
 KEYWORD = "keyword"  # likewise, an issue's keyword
 AFFILIATION = "affiliation"  # a person's: old and new as "party|role|from|until"
 MERGED = "merged"  # old: the slug of the record merged into this one
+NEGATED = "negated"  # a merge's new: its statements' stances changed sign
 
 Change = tuple[str, str | None, str | None]  # (field, old, new)
 FIELD_LENGTH = NAME_LENGTH

@@ -190,10 +190,13 @@ def retract(session: Session, statement_id: int, reason: str) -> Retracted:
             f"statement #{statement_id} was already retracted on "
             f"{existing.retracted_at:%Y-%m-%d %H:%M} UTC ({existing.retraction_reason})"
         )
+    # Never before it was recorded (by a computer whose clock was ahead):
+    # a report as known at a moment past would change.
+    when = max(utcnow(), existing.recorded_at)
     done = session.execute(
         update(STATEMENT)
         .where(and_(STATEMENT.c.id == statement_id, STATEMENT.c.retracted_at.is_(None)))
-        .values(retracted_at=utcnow(), retraction_reason=reason_text)
+        .values(retracted_at=when, retraction_reason=reason_text)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise TrackerError(f"statement #{statement_id} was retracted by someone else just now")

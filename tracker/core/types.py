@@ -67,10 +67,18 @@ class StatementView:
     recorded_by: str
     retracted_at: dt.datetime | None
     retraction_reason: str | None
+    # The stance is the opposite of the one logged: logged on an issue that
+    # asked the opposite question, merged into this one (`issue merge --negate`).
+    negated: bool = False
 
     @property
     def stance(self) -> str:
         return label(self.score)
+
+    @property
+    def logged_stance(self) -> str:
+        """The stance as it was logged, on the question it was logged on."""
+        return label(-self.score if self.negated else self.score)
 
     @property
     def retracted(self) -> bool:
@@ -80,8 +88,11 @@ class StatementView:
         return _statement_json(self)
 
     def to_row(self) -> list[Any]:
-        """The JSON shape's values, in STATEMENT_FIELDS order (a CSV row)."""
-        return list(self.to_json().values())
+        """The JSON shape's values, in STATEMENT_FIELDS order (a CSV row):
+        `negated` as true or false."""
+        row = list(self.to_json().values())
+        row[-1] = "true" if self.negated else "false"
+        return row
 
 
 VIEW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(StatementView))

@@ -27,9 +27,13 @@ DETAIL_LIMIT = 300
 # A transaction the server aborted to let another go on, which may pass if
 # run again: a serialization failure or deadlock (PostgreSQL's SQLSTATE),
 # a deadlock or a row changed since it was read (MySQL/MariaDB), SQLite's
-# busy database (after its busy timeout) or stale snapshot.
-RETRY_SQLSTATES = {"40001", "40P01"}
-RETRY_MYSQL_ERRORS = {1213, 1020}
+# busy database (after its busy timeout) or stale snapshot. And a foreign
+# key that failed (PostgreSQL's 23503, MySQL's 1451 and 1452): every command
+# names the records it refers to in its own transaction, so the record was
+# there when it looked, and another command merged or removed it since; run
+# again, the command names it anew (a merged party's name is its survivor's).
+RETRY_SQLSTATES = {"40001", "40P01", "23503"}
+RETRY_MYSQL_ERRORS = {1213, 1020, 1451, 1452}
 RETRY_SQLITE_CODES = {5, 517}  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT
 
 

@@ -61,6 +61,7 @@ class Issue(Base):
     proposition: Mapped[str | None]
     description: Mapped[str | None]
     merged_into: Mapped[int | None]
+    merge_negates: Mapped[bool | None]
 
     aliases: Mapped[list[IssueAlias]] = relationship(
         order_by="IssueAlias.id", cascade="all, delete-orphan", lazy="selectin"

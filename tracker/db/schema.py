@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -143,6 +145,9 @@ ISSUE = Table(
     Column("description", LongText()),
     # As party.merged_into.
     Column("merged_into", Integer),
+    # Set with merged_into by `issue merge --negate`: the statements moved
+    # change the sign of their stance (see STATEMENT's `negated`).
+    Column("merge_negates", Boolean),
 )
 
 # Another name an issue goes by (a merged issue's slug and title). Like a
@@ -244,6 +249,10 @@ STATEMENT = Table(
     Column("retraction_reason", LongText()),
     # Hash of the statement's content: re-importing a file finds what it holds.
     Column("fingerprint", String(32), nullable=False, index=True),
+    # The stance is the opposite of the one logged: the statement was logged
+    # on an issue asking the opposite question, merged into this one with
+    # --negate. Its fingerprint is of its content as logged.
+    Column("negated", Boolean, nullable=False, default=False, server_default=false()),
     CheckConstraint("score BETWEEN -2 AND 2", name="score_range"),
     CheckConstraint("basis IN ('stated', 'reported', 'inferred')", name="basis_known"),
     CheckConstraint(

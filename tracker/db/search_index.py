@@ -4,8 +4,9 @@ its statements begin for the next search to index them in one pass (see
 `core/statement_search.py`). On SQLite that is a trigger, lifted and made again
 (migration 0003 creates the same, in its own copy); on PostgreSQL the
 trigger of migration 0005 stands aside while the transaction sets
-`tracker.search` to `deferred`. MySQL and MariaDB index every row as it is
-written (a FULLTEXT index), so there is nothing to turn off."""
+`tracker.search` to `deferred`, for the owner only (0008). MySQL and MariaDB
+index every row as it is written (a FULLTEXT index), so there is nothing to
+turn off."""
 
 from __future__ import annotations
 
@@ -23,18 +24,29 @@ _CREATE = (
 )
 
 
-def defer(connection: Connection) -> None:
-    """Statements added from now on in this transaction are not indexed."""
+# PostgreSQL: only a role that may leave the mark (the owner, since
+# revision 0008) may defer; the trigger indexes anyone else's statements as
+# they are added, whatever `tracker.search` says.
+_MAY_DEFER = "SELECT has_function_privilege('statement_search_defer(integer)', 'EXECUTE')"
+
+
+def defer(connection: Connection) -> bool:
+    """Statements added from now on in this transaction are not indexed, where
+    this role may defer the index: returns whether it does."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {SQLITE_INSERT_TRIGGER}")
-    elif dialect == "postgresql":
+        return True
+    if dialect == "postgresql" and connection.exec_driver_sql(_MAY_DEFER).scalar():
         connection.exec_driver_sql("SET LOCAL tracker.search = 'deferred'")
+        return True
+    return False
 
 
 def resume(connection: Connection, first_unindexed: int | None) -> None:
     """Statements are indexed as they are added again; those from
-    `first_unindexed` on (None: none) are left for the next search."""
+    `first_unindexed` on (None: none) are left for the next search. Only
+    after `defer` returned true."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
         connection.exec_driver_sql(_CREATE)

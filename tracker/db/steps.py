@@ -14,8 +14,9 @@ migration between two steps. These helpers make that safe:
   script's `down_revision` in `upgrade()`, its `revision` in `downgrade()`),
   in the same transaction as Alembic's own move of the revision.
 - Each step checks whether it is already done and then does nothing:
-  `create_table`, `drop_table`, `create_index`, `drop_index`,
-  `replace_index`. So a migration can run again from any point.
+  `create_table`, `drop_table`, `add_column`, `drop_column`,
+  `create_index`, `drop_index`, `replace_index`. So a migration can run
+  again from any point.
 - `rewrite(name)`: around a data rewrite (UPDATEs, no DDL inside): one
   transaction, committed as a whole at its end on MySQL. A rewrite must
   compute its result from the data alone (never from what it overwrites),
@@ -127,6 +128,25 @@ def drop_table(name: str) -> None:
         return
     reached(f"drop table {name}")
     op.drop_table(name)
+
+
+def has_column(table: str, name: str) -> bool:
+    return name in {str(c["name"]) for c in sa.inspect(_bind()).get_columns(table)}
+
+
+def add_column(table: str, column: sa.Column[Any]) -> None:
+    """`column` added to `table`, unless it is there."""
+    if has_column(table, column.name):
+        return
+    reached(f"add column {table}.{column.name}")
+    op.add_column(table, column)
+
+
+def drop_column(table: str, name: str) -> None:
+    if not has_column(table, name):
+        return
+    reached(f"drop column {table}.{name}")
+    op.drop_column(table, name)
 
 
 def create_index(name: str, table: str, columns: Sequence[str]) -> None:

@@ -52,11 +52,27 @@ def wording_notes(wordings: Wordings, ids: Sequence[int]) -> list[str]:
     ]
 
 
+NEGATED = "on the opposite question (an issue merged into this one with --negate)"
+
+
+def negation_notes(items: Sequence[StatementView]) -> list[str]:
+    """A line for each of these statements whose stance was negated by a merge:
+    the stance it was logged with, on the question it was logged on."""
+    return [f"#{s.id} was logged as {s.logged_stance}, {NEGATED}" for s in items if s.negated]
+
+
 def statement_fields(s: StatementView, wordings: Wordings | None = None) -> list[tuple[str, Any]]:
     """One statement as (field, value) pairs, absent fields left out (`show`);
-    with the wording it was logged against, if not today's."""
+    with the wording it was logged against, if not today's, and the stance
+    it was logged with, if a merge negated it."""
     data = s.to_json()
-    fields = [(field, data[field]) for field in STATEMENT_FIELDS if data[field] is not None]
+    fields = [
+        (field, data[field])
+        for field in STATEMENT_FIELDS
+        if data[field] is not None and field != "negated"
+    ]
+    if s.negated:
+        fields.append(("logged as", f"{s.logged_stance}, {NEGATED}"))
     if wordings and s.id in wordings:
         fields.append(("logged against", wordings[s.id] or "(no proposition)"))
     return fields

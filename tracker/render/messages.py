@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.core.types import Added, Retracted
 from tracker.stance import label
@@ -16,7 +16,7 @@ from tracker.text import terminal_text
 if TYPE_CHECKING:  # core.records is not loaded for `add`
     from tracker.core.backup import Backup
     from tracker.core.merge import Merged
-    from tracker.core.records import Affiliation, IssueView, PartyView, PersonView
+    from tracker.core.records import Affiliation, Edited, IssueView, PartyView, PersonView
     from tracker.read.types import Unknown
 
 
@@ -72,19 +72,45 @@ def issue_added(view: IssueView) -> str:
     return line
 
 
-def party_edited(view: PartyView) -> str:
+def _edited(done: Edited[Any], had: str, what: str, updated: str) -> str:
+    """What an edit did: the names it was asked to add that the record (`what`)
+    already had (each followed by `had`: "already names party x"), then the
+    record as `updated` says it now, or that nothing changed."""
+    lines = [f"{terminal_text(repr(name))} {had}" for name in done.had]
+    if done.changes:
+        return "\n".join([*(f"{line}." for line in lines), updated])
+    if lines:
+        return "\n".join(f"{line}: nothing changed." for line in lines)
+    return f"Nothing changed in {what}."
+
+
+def party_edited(done: Edited[PartyView]) -> str:
+    view = done.record
     also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
-    return f"Updated party {view.slug}: {terminal_text(view.name)}{terminal_text(also)}"
+    return _edited(
+        done,
+        f"already names party {view.slug}",
+        f"party {view.slug}",
+        f"Updated party {view.slug}: {terminal_text(view.name)}{terminal_text(also)}",
+    )
 
 
-def issue_edited(view: IssueView) -> str:
-    return f"Updated issue {view.slug}: {terminal_text(view.title)}"
+def issue_edited(done: Edited[IssueView]) -> str:
+    view = done.record
+    return _edited(
+        done,
+        f"is already a keyword of issue {view.slug}",
+        f"issue {view.slug}",
+        f"Updated issue {view.slug}: {terminal_text(view.title)}",
+    )
 
 
 def merged(kind: str, done: Merged[PartyView] | Merged[IssueView]) -> str:
-    moved = f"{done.statements} statement{'s' if done.statements != 1 else ''}"
+    moved = f"{done.statements} statement{'s' if done.statements != 1 else ''} moved"
+    if done.negated:
+        moved += ", their stances negated"
     names = f"; it now also answers to {terminal_text(', '.join(done.names))}" if done.names else ""
-    said = f"Merged {kind} {done.source} into {done.into.slug}: {moved} moved{names}"
+    said = f"Merged {kind} {done.source} into {done.into.slug}: {moved}{names}"
     return said if said.endswith(".") else said + "."  # "U.S." ends the sentence too
 
 
@@ -118,9 +144,16 @@ def person_affiliated(view: PersonView) -> str:
     return f"{terminal_text(view.name)}: {affiliations(view)}"
 
 
-def person_edited(view: PersonView) -> str:
+def person_edited(done: Edited[PersonView]) -> str:
+    view = done.record
+    name = terminal_text(view.name)
     also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
-    return f"Updated person {terminal_text(view.name)}{terminal_text(also)}"
+    return _edited(
+        done,
+        f"already names person {name}",
+        f"person {name}",
+        f"Updated person {name}{terminal_text(also)}",
+    )
 
 
 def _some(slugs: Sequence[str], one: str, many: str, shown: int = 10) -> str:
@@ -138,6 +171,8 @@ def imported(
     issues_created: Sequence[str],
     dry_run: bool,
     retracted: int = 0,
+    people_created: Sequence[str] = (),
+    catalog_changes: int = 0,
 ) -> str:
     verb = "Would add" if dry_run else "Added"
     parts = [f"{verb} {added:,} statement{'s' if added != 1 else ''}"]
@@ -151,6 +186,12 @@ def imported(
         parts.append(f"{create} {_some(parties_created, 'party', 'parties')}")
     if issues_created:
         parts.append(f"{create} {_some(issues_created, 'issue', 'issues')}")
+    if people_created:
+        parts.append(f"{create} {terminal_text(_some(people_created, 'person', 'people'))}")
+    if catalog_changes:
+        applied = "would apply" if dry_run else "applied"
+        changes = f"{catalog_changes:,} change{'s' if catalog_changes != 1 else ''}"
+        parts.append(f"{applied} {changes} to the catalog")
     return "; ".join(parts) + "."
 
 

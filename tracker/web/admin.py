@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from tracker.core import catalog, edits, merge, people
+from tracker.core.records import Edited, IssueView
 from tracker.render import messages
 from tracker.web.forms import handled
 from tracker.web.pages import KINDS, record_page, records_page
@@ -79,25 +81,25 @@ def _edit(request: Request, form: Any) -> Response:
     adding, removing = _names(q.text("add_alias")), _names(q.text("remove_alias"))
     try:
         if kind == "parties":
-            view: Any = written(request, who, lambda s: edits.edit_party(
+            party = written(request, who, lambda s: edits.edit_party(
                 s, name, new_name=q.text("name"), kind=form.get("kind", ""),
                 description=form.get("description", ""), add_aliases=adding,
                 remove_aliases=removing, rename=q.text("rename")))  # fmt: skip
-            done, slug = messages.party_edited(view), view.slug
+            done, slug = messages.party_edited(party), party.record.slug
         elif kind == "issues":
-            view = written(request, who, lambda s: _edit_issue(s, name, q, form))
-            done, slug = messages.issue_edited(view), view.slug
+            issue = written(request, who, lambda s: _edit_issue(s, name, q, form))
+            done, slug = messages.issue_edited(issue), issue.record.slug
         else:
-            view = written(request, who, lambda s: people.edit_person(
+            person = written(request, who, lambda s: people.edit_person(
                 s, name, new_name=q.text("name"), add_aliases=adding,
                 remove_aliases=removing))  # fmt: skip
-            done, slug = messages.person_edited(view), view.name
+            done, slug = messages.person_edited(person), person.record.name
     except Problem as problem:
         return _refused(request, kind, name, problem)
     return _answer(request, lambda a: record_page(a, kind, slug, Query({}), done=done))
 
 
-def _edit_issue(session: Any, name: str, q: Query, form: Any) -> Any:
+def _edit_issue(session: Session, name: str, q: Query, form: Any) -> Edited[IssueView]:
     current = catalog.get_issue(session, name)
     proposition = form.get("proposition", "")
     unchanged = (proposition.strip() or None) == current.proposition
@@ -114,13 +116,27 @@ async def merge_record(request: Request) -> Response:
     return await handled(request, _merge)
 
 
+# What the issue merge form's `asks` says FROM asks, as `issue merge`'s
+# options: (force, negate).
+ASKS = {"same": (False, False), "other-words": (True, False), "opposite": (False, True)}
+
+
 def _merge(request: Request, form: Any) -> Response:
     kind, name = request.url.path.split("/")[1], request.path_params["name"]
     who = signed(request, "admin", form)
-    into = Query(form).required("into")
-    join = merge.merge_parties if kind == "parties" else merge.merge_issues
+    asks = form.get("asks") or "same"
     try:
-        done = written(request, who, lambda s: join(s, name, into))
+        into = Query(form).required("into")
+        if asks not in ASKS:
+            raise Problem(400, f"asks: unknown choice {asks!r}; use one of {', '.join(ASKS)}")
+        force, negate = ASKS[asks]
+
+        def join(s: Any) -> Any:
+            if kind == "parties":
+                return merge.merge_parties(s, name, into)
+            return merge.merge_issues(s, name, into, force=force, negate=negate)
+
+        done = written(request, who, join)
     except Problem as problem:
         return _refused(request, kind, name, problem)
     said = messages.merged(KINDS[kind], done)

@@ -31,7 +31,7 @@ from tracker.core.transfer.export import export_csv, export_json
 from tracker.core.transfer.json_import import import_json
 from tracker.core.transfer.parse import ImportResult, Names
 from tracker.core.transfer.pipeline import import_statements
-from tracker.core.transfer.rows import csv_rows
+from tracker.core.transfer.rows import MAX_KEPT_ID, csv_rows
 from tracker.core.transfer.writer import CHUNK, after_bulk_import
 from tracker.errors import ImportFailed
 
@@ -40,6 +40,7 @@ HEAD_BYTES = 4096
 
 __all__ = [
     "CHUNK",
+    "MAX_KEPT_ID",
     "ImportResult",
     "after_bulk_import",
     "detect_format",

@@ -184,14 +184,19 @@ class NameRows:
 
 def reconcile(
     names: NameRows, wanted: dict[str, tuple[bool, str]], claim: Callable[[str], None]
-) -> None:
+) -> int:
+    """The rows as `wanted` says; returns how many were added or removed."""
+    changed = 0
     for k, (present, spelling) in wanted.items():
         row = next((r for r in names.rows if key(names.value(r)) == k), None)
         if present and row is None:
             claim(spelling)
             names.rows.append(names.make(spelling))
+            changed += 1
         elif not present and row is not None:
             names.rows.remove(row)
+            changed += 1
+    return changed
 
 
 # --- parties and issues ----------------------------------------------------
@@ -206,19 +211,25 @@ FIELDS = {"party": ("name", "kind", "description", "slug"),
 
 def _sync(
     session: Session, kind: str, record: Party | Issue, slug: str, theirs: Sequence[Revision]
-) -> None:
+) -> int:
     """`record` as its history and the file's (that of the file's record
-    `slug`), side by side, say it is now."""
-    index, merge_into = (
-        (party_index, merge.merge_parties) if kind == "party" else (issue_index, merge.merge_issues)
-    )
+    `slug`), side by side, say it is now; returns how many changes that made."""
+    changed = 0
+    index = party_index if kind == "party" else issue_index
     # Merges first: the merged record's history joins this one's before the
-    # file's is laid beside it, so what both hold is held once.
+    # file's is laid beside it, so what both hold is held once. A merge made
+    # elsewhere is made here as it was (negated or not), unasked.
     for r in theirs:
         if r.field == revisions.MERGED and r.old and r.old != record.slug:
             twin = index(session).slugs.get(r.old)
             if twin is not None and twin.id != record.id:
-                merge_into(session, twin.slug, record.slug, history=False)
+                if kind == "party":
+                    merge.merge_parties(session, twin.slug, record.slug, history=False)
+                else:
+                    negate = r.new == revisions.NEGATED
+                    merge.merge_issues(session, twin.slug, record.slug, history=False,
+                                       force=not negate, negate=negate)  # fmt: skip
+                changed += 1
     if slug != record.slug:
         merged_here = any(
             r.field == revisions.MERGED and r.old == slug
@@ -233,22 +244,36 @@ def _sync(
         last = latest_change(history, field)
         if last is None or getattr(record, field) == last.new:
             continue
+        value = last.new
         if field in NAMING[kind]:
-            if last.new is None:
+            if value is None:
                 continue  # a name is never cleared
-            taken.claim(last.new, field, mine)
-        setattr(record, field, last.new)
+            if field != "slug":
+                value = catalog.name_text(value, field)
+                if getattr(record, field) == value:
+                    continue
+            taken.claim(value, field, mine)
+        setattr(record, field, value)
+        changed += 1
     make = PartyAlias if kind == "party" else IssueAlias
-    aliases = NameRows(record.aliases, lambda a: make(alias=a, key=key(a)), lambda r: r.alias)
-    reconcile(
+    aliases = NameRows(record.aliases, lambda a: _named(make, a, "alias"), lambda r: r.alias)
+    changed += reconcile(
         aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
     )
     if isinstance(record, Issue):
         keywords = NameRows(
-            record.keywords, lambda k: Keyword(keyword=k, key=key(k)), lambda r: r.keyword
+            record.keywords, lambda k: _named(Keyword, k, "keyword"), lambda r: r.keyword
         )
-        reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
+        changed += reconcile(keywords, present_values(history, revisions.KEYWORD), lambda k: None)
     catalog.flush_new(session, _taken(kind, record.slug))
+    return changed
+
+
+def _named(make: Callable[..., Any], name: str, what: str) -> Any:
+    """An alias or keyword row for a name a file gives, checked and spelled
+    as any name is (`catalog.name_text`)."""
+    name = catalog.name_text(name, what)
+    return make(**{"keyword" if what == "keyword" else "alias": name, "key": key(name)})
 
 
 def _taken(kind: str, slug: str) -> dict[str, str]:
@@ -290,7 +315,7 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
                 party = session.get(Party, found.id)
                 assert party is not None
                 with raced():
-                    _sync(session, "party", party, p["slug"], history)
+                    result.catalog_changes += _sync(session, "party", party, p["slug"], history)
                 taken = Namespace(session)  # its names may have changed
         except Conflict:
             raise
@@ -322,8 +347,9 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 mine = taken.issues.slugs[view.slug]
                 issue = session.get(Issue, mine.id)
                 assert issue is not None
-                for alias in aliases:
-                    if key(alias) not in {issue.slug, *(a.key for a in issue.aliases)}:
+                for alias in aliases:  # as the file has them: its slug may be one
+                    alias = catalog.name_text(alias, "alias")
+                    if key(alias) not in {a.key for a in issue.aliases}:
                         taken.claim(alias, "alias", mine)
                         issue.aliases.append(IssueAlias(alias=alias, key=key(alias)))
                         taken.issues.aliases[key(alias)] = mine
@@ -334,7 +360,7 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 issue = session.get(Issue, found.id)
                 assert issue is not None
                 with raced():
-                    _sync(session, "issue", issue, i["slug"], history)
+                    result.catalog_changes += _sync(session, "issue", issue, i["slug"], history)
                 taken = Namespace(session)
         except Conflict:
             raise

@@ -19,6 +19,7 @@ from tracker.core.transfer.rows import (
     basis_value,
     csv_text_value,
     date_value,
+    negated_value,
     parse_instant,
     required,
     stance_value,
@@ -36,8 +37,9 @@ from tracker.slugs import SLUG_RE, slug_from
 INSERT_COLUMNS = (
     "party_id", "issue_id", "score", "stated_on", "summary", "quote", "speaker",
     "source", "basis", "conditions", "recorded_at", "recorded_by", "retracted_at",
-    "retraction_reason", "fingerprint",
+    "retraction_reason", "fingerprint", "negated",
 )  # fmt: skip
+FINGERPRINT = INSERT_COLUMNS.index("fingerprint")
 
 Found = tuple[int, str]  # a party's or an issue's (id, slug)
 UNSEEN: Any = object()
@@ -50,6 +52,10 @@ class ImportResult:
     retracted: int = 0  # statements already here that the file retracted
     parties_created: list[str] = field(default_factory=list)
     issues_created: list[str] = field(default_factory=list)
+    people_created: list[str] = field(default_factory=list)
+    # Changes made to records the database held: a field, an alias, a
+    # keyword, an affiliation, a merge.
+    catalog_changes: int = 0
     # Drafts (`drafts_io`): versions added, already here, withdrawn as the file does.
     drafts_created: list[str] = field(default_factory=list)
     versions_added: int = 0
@@ -195,7 +201,7 @@ class Parser:
     def __call__(self, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """The row to write, or None when its party or issue is unknown (they
         are collected in `names`, and reported together at the end)."""
-        if self.from_csv and not (v[10] or v[11] or v[12] or v[13]):
+        if self.from_csv and not (v[10] or v[11] or v[12] or v[13] or v[14]):
             return self._plain_csv_row(v)
         return self._row(v, self.text)
 
@@ -248,7 +254,7 @@ class Parser:
             return self._row(v, self.text)
         return (
             party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
-            conditions, self.now, self.user, None, None, fp,
+            conditions, self.now, self.user, None, None, fp, False,
         )  # fmt: skip
 
     def _row(
@@ -285,12 +291,18 @@ class Parser:
                     "recorded_by",
                     f"{len(recorded_by)} characters long; at most {NAME_LENGTH} are allowed",
                 )
+        negated = negated_value(v[14])
         party = self.names.party(party_name)
         issue = self.names.issue(issue_name)
         if party is None or issue is None:
             return None
-        raw = fingerprint_input(score, day_text, summary, quote, speaker, source, basis, conditions)
+        # A negated statement is known by its content as it was logged.
+        logged = -score if negated else score
+        raw = fingerprint_input(
+            logged, day_text, summary, quote, speaker, source, basis, conditions
+        )
         return (
             party[0], issue[0], score, day_value, summary, quote, speaker, source, basis,
             conditions, recorded_at, recorded_by, retracted_at, reason, fingerprint_of(raw),
+            negated,
         )  # fmt: skip

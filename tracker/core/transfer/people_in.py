@@ -82,6 +82,7 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
                 taken.claim(name, "name")
                 person = Person(name=name, key=key(name))
                 for alias in aliases:
+                    alias = catalog.name_text(alias, "alias")
                     if key(alias) not in {person.key, *(a.key for a in person.aliases)}:
                         taken.claim(alias, "alias")
                         person.aliases.append(PersonAlias(alias=alias, key=key(alias)))
@@ -89,6 +90,7 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
                 session.add(person)
                 with raced():
                     catalog.flush_new(session, people.taken_messages(name))
+                result.people_created.append(name)
                 if history:
                     keep_history(session, "person", person.id, history)
                 else:  # a file without history: made here and now
@@ -103,31 +105,46 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
             elif history:
                 known = session.get(Person, found.id)
                 assert known is not None
-                _sync_person(session, known, history, where)
+                result.catalog_changes += _sync_person(session, known, history, where)
         except Conflict:
             raise
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None
 
 
-def _sync_person(session: Session, person: Person, theirs: Sequence[Revision], where: str) -> None:
+def _sync_person(session: Session, person: Person, theirs: Sequence[Revision], where: str) -> int:
+    """`person` as their history and the file's say; returns how many changes
+    that made."""
+    changed = 0
     history = union_history(session, "person", person.id, theirs)
     taken = Namespace(session)
     mine = taken.people.find(person.name)
     last = latest_change(history, "name")
-    if last is not None and last.new is not None and last.new != person.name:
-        taken.claim(last.new, "name", mine)
-        person.name, person.key = last.new, key(last.new)
-    aliases = NameRows(
-        person.aliases, lambda a: PersonAlias(alias=a, key=key(a)), lambda r: r.alias
-    )
-    reconcile(
+    name = None if last is None or last.new is None else catalog.name_text(last.new, "name")
+    if name is not None and name != person.name:
+        taken.claim(name, "name", mine)
+        person.name, person.key = name, key(name)
+        changed += 1
+
+    def alias_row(alias: str) -> PersonAlias:
+        alias = catalog.name_text(alias, "alias")
+        return PersonAlias(alias=alias, key=key(alias))
+
+    aliases = NameRows(person.aliases, alias_row, lambda r: r.alias)
+    changed += reconcile(
         aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
     )
     spans = present_values(history, revisions.AFFILIATION)
     if spans:
         wanted = [_from_text(text) for present, text in spans.values() if present]
+        before = {_span_of(a) for a in person.affiliations}
         person.affiliations.clear()
         session.flush()
         person.affiliations.extend(_affiliation_rows(session, wanted, where))
+        changed += len(before ^ {_span_of(a) for a in person.affiliations})
     catalog.flush_new(session, {})
+    return changed
+
+
+def _span_of(row: Affiliation) -> tuple[int, str | None, Any, Any]:
+    return (row.party_id, row.role, row.starts_on, row.ends_on)

@@ -41,13 +41,15 @@ def import_statements(
                 if first_unknown is None:
                     first_unknown = position
             elif names.complete:
-                writer.add(row, values[ID])
+                writer.add(row, values[ID], position)
                 if progress is not None and not writer.buffer:
                     progress(position)
         if first_unknown is not None:
             names.check_complete(where(first_unknown))
         writer.finish()
     except RowError as err:
+        if err.position is not None:
+            position = err.position
         at = where(position) if position >= 0 else "the file"
         raise ImportFailed(f"{at}, column {err.column}: {err.why}") from None
     except TrackerError as err:

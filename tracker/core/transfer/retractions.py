@@ -13,12 +13,16 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from tracker.core.transfer.rows import RowError, retracted_early
+
 Key = tuple[int, int, str]  # (party_id, issue_id, fingerprint)
 
+# Never before the statement was recorded (see `apply`).
 _RETRACT = text(
     "UPDATE statement SET retracted_at = :at, retraction_reason = :why "
-    "WHERE id = :id AND retracted_at IS NULL"
+    "WHERE id = :id AND retracted_at IS NULL AND recorded_at <= :at"
 )
+_RECORDED = text("SELECT recorded_at FROM statement WHERE id = :id")
 
 
 class Retractions:
@@ -44,18 +48,27 @@ class Retractions:
             self.open[key] = sorted(n for n, retracted in statements if not retracted)
             self.made[key] = sum(1 for _, retracted in statements if retracted)
 
-    def apply(self, rows: Sequence[tuple[Any, ...]], at: int, why: int) -> None:
-        """`rows` are present already; those the file retracted (their values
-        at `at` and `why`) are retracted here unless they already are."""
-        for row in rows:
+    def apply(
+        self, rows: Sequence[tuple[tuple[Any, ...], int]], at: int, why: int, fp: int
+    ) -> None:
+        """`rows` (each with its place in the file, party and issue first,
+        fingerprint at `fp`) are present already; those the file retracted
+        (their values at `at` and `why`) are retracted here
+        unless they already are. A retraction dated before the statement here
+        was recorded is a bad row: it would change what a report as known
+        at a moment past said."""
+        for row, position in rows:
             if row[at] is None:
                 continue
-            key = (row[0], row[1], row[-1])
+            key = (row[0], row[1], row[fp])
             self.wanted[key] += 1
             if self.wanted[key] > self.made[key] and self.open.get(key):
                 statement_id = self.open[key].pop(0)
-                self.connection.execute(
+                done = self.connection.execute(
                     _RETRACT, {"at": row[at], "why": row[why], "id": statement_id}
                 )
+                if done.rowcount != 1:  # open (read just now): recorded after `at`
+                    recorded = self.connection.execute(_RECORDED, {"id": statement_id}).scalar()
+                    raise RowError("retracted_at", retracted_early(row[at], recorded), position)
                 self.made[key] += 1
                 self.applied += 1

@@ -29,15 +29,24 @@ REQUIRED = COLUMNS[:5]
 ID = len(COLUMNS)
 # The largest id: a 32-bit integer, as the servers' id columns are.
 MAX_ID = 2**31 - 1
+# The largest id a restore keeps: the ids above it (147 million) are left for
+# the statements added after it, which would find none on PostgreSQL and
+# MariaDB, and one out of range on SQLite, after a file reaching MAX_ID.
+MAX_KEPT_ID = 2_000_000_000
 # A CSV field may be as long as the longest text a statement may hold.
 csv.field_size_limit(10 * 1024 * 1024)
 
 
 class RowError(Exception):
-    def __init__(self, column: str, why: str) -> None:
+    """A bad value in a row: its column and why. `position`: the row's place in
+    the file, where it is not the row being read (the writer finds some
+    rows bad a chunk later)."""
+
+    def __init__(self, column: str, why: str, position: int | None = None) -> None:
         super().__init__(why)
         self.column = column
         self.why = why
+        self.position = position
 
 
 def parse_instant(value: Any, column: str) -> dt.datetime | None:
@@ -104,6 +113,16 @@ def date_value(value: Any) -> dt.date:
         return check_statement_date(day)
     except ValueError as err:
         raise RowError("stated_on", str(err)) from None
+
+
+def negated_value(value: Any) -> bool:
+    """Whether a row's stance is negated (see `StatementView.negated`): JSON's
+    true or false, a CSV cell's true, false or blank (false)."""
+    if value is None or value is False or value is True:
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("", "false", "true"):
+        return value.strip().lower() == "true"
+    raise RowError("negated", f"bad value {value!r}: use true or false")
 
 
 def basis_value(value: Any) -> str:
@@ -199,9 +218,29 @@ def id_value(value: Any) -> int:
     """A statement id a file gives: a whole number a database's id column takes."""
     if type(value) is str and value.isascii() and value.strip().isdigit() and len(value) < 20:
         value = int(value)
-    if type(value) is not int or not 1 <= value <= MAX_ID:
-        raise RowError("id", f"bad id {value!r}: a whole number from 1 to {MAX_ID}")
+    if type(value) is not int or not 1 <= value <= MAX_KEPT_ID:
+        raise RowError(
+            "id",
+            f"bad id {value!r}: a whole number from 1 to {MAX_KEPT_ID} (a restore keeps "
+            f"the ids above it, to {MAX_ID}, for the statements added after it)",
+        )
     return value
+
+
+def retracted_early(retracted_at: Any, recorded_at: Any) -> str:
+    """Why a retraction dated before its statement was recorded is refused; the
+    two moments as the database driver takes them, or as read back."""
+    return (
+        f"{_moment_text(retracted_at)} is before the statement's recorded_at "
+        f"{_moment_text(recorded_at)}: a statement cannot be retracted before it was recorded"
+    )
+
+
+def _moment_text(value: Any) -> str:
+    if isinstance(value, str):  # SQLite's driver takes text
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value.replace(tzinfo=None).isoformat() + "Z"
 
 
 def storable(value: str | None, column: str) -> None:

@@ -5,15 +5,16 @@ PostgreSQL with psycopg 3), inside the import's one transaction."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Engine, Index, func, insert, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from tracker.core.transfer.parse import INSERT_COLUMNS, ImportResult
-from tracker.core.transfer.retractions import Retractions
-from tracker.core.transfer.rows import id_value
+from tracker.core.transfer.parse import FINGERPRINT, INSERT_COLUMNS, ImportResult
+from tracker.core.transfer.retractions import Key, Retractions
+from tracker.core.transfer.rows import RowError, id_value, retracted_early
 from tracker.db import search_index
 from tracker.db.schema import STATEMENT
 from tracker.errors import DatabaseError
@@ -27,10 +28,11 @@ RETRACTED_AT, REASON = (
 
 class Writer:
     """Writes statement rows in chunks through the driver's executemany (COPY on
-    PostgreSQL), skipping any whose content was in the database before this
-    import began. Identical statements inside one file are all kept (as an
-    export of a database that has them writes them), so export-then-import
-    gives back the same database.
+    PostgreSQL), skipping those whose content was in the database before this
+    import began, by count: a file holding a statement k times, into a
+    database holding it m times, adds it max(0, k - m) times. So identical
+    statements (as an export of a database that has them writes them) all
+    survive export-then-import, and a second import adds nothing.
 
     A restore keeps ids: into a database without statements, a file whose
     first statement has an id (an export, a backup) is written with the ids
@@ -53,12 +55,17 @@ class Writer:
         self.dialect = self.connection.dialect
         self.result = result
         self.buffer: list[tuple[Any, ...]] = []
+        self.positions: list[int] = []  # each buffered row's place in the file
         self.retractions = Retractions(self.connection)
+        # Per (party_id, issue_id, fingerprint): how many statements the
+        # database held before the import, and how many rows stood for them.
+        self.held: dict[Key, int] = {}
+        self.matched: Counter[Key] = Counter()
         self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
         self.keep_ids: bool | None = None  # decided by the first row
         self.rebuild: list[Index] = []
         self.sqlite = self.dialect.name == "sqlite"
-        search_index.defer(self.connection)
+        self.deferred = search_index.defer(self.connection)
         if self.sqlite and self.last_before == 0:
             self.rebuild = sorted(STATEMENT.indexes, key=lambda index: str(index.name))
             for index in self.rebuild:
@@ -76,8 +83,9 @@ class Writer:
         self.sql = compiled.string
         assert self.named or compiled.positiontup == list(self.columns)
 
-    def add(self, row: tuple[Any, ...], given_id: Any = None) -> None:
-        """`given_id`: the id the file gives the row (None or "": none)."""
+    def add(self, row: tuple[Any, ...], given_id: Any = None, position: int = -1) -> None:
+        """`given_id`: the id the file gives the row (None or "": none);
+        `position`: where the row is in the file, for a message."""
         if self.keep_ids is None:
             self.keep_ids = self.last_before == 0 and given_id not in (None, "")
             if self.keep_ids:
@@ -86,20 +94,23 @@ class Writer:
         if self.keep_ids:
             row = (id_value(given_id), *row)
         self.buffer.append(row)
+        self.positions.append(position)
         if len(self.buffer) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if self.buffer:
-            self._store(self.buffer)
-            self.buffer = []
+            self._store(self.buffer, self.positions)
+            self.buffer, self.positions = [], []
 
     def finish(self) -> None:
         self.flush()
         self.result.retracted = self.retractions.applied
         for index in self.rebuild:
             index.create(self.connection)
-        search_index.resume(self.connection, self.last_before + 1 if self.result.added else None)
+        if self.deferred:
+            first = self.last_before + 1 if self.result.added else None
+            search_index.resume(self.connection, first)
         if self.keep_ids and self.dialect.name == "postgresql":
             self._advance_sequence()
 
@@ -123,24 +134,47 @@ class Writer:
                 {"s": sequence, "n": largest - next_id},
             )
 
-    def _store(self, rows: list[tuple[Any, ...]]) -> None:
+    def _store(self, rows: list[tuple[Any, ...]], positions: list[int]) -> None:
         count = len(rows)
+        at = RETRACTED_AT + (len(self.columns) - len(INSERT_COLUMNS))  # after an id kept
+        recorded = at - 2
         if self.last_before:
-            # A row is present when a statement of the same party, issue and
-            # content (fingerprint) was there before this import began; a
-            # retraction of it in the file is made here too.
+            # A statement of the same party, issue and content (fingerprint)
+            # that was there before this import began stands for one row of
+            # the file: of k such rows, into m such statements, the first m
+            # are present (a retraction of one in the file is made here
+            # too), and the rest are added.
             s = STATEMENT.c
             found = self.connection.execute(
                 select(
                     s.id, s.party_id, s.issue_id, s.fingerprint, s.retracted_at.is_not(None)
-                ).where(s.fingerprint.in_(list({r[-1] for r in rows})), s.id <= self.last_before)
+                ).where(
+                    s.fingerprint.in_(list({r[FINGERPRINT] for r in rows})),
+                    s.id <= self.last_before,
+                )
             ).all()
-            present = {(p, i, fp) for _, p, i, fp, _ in found}
-            if present:
+            if found:
+                fresh = Counter((p, i, fp) for _, p, i, fp, _ in found)
+                for key, held in fresh.items():
+                    self.held.setdefault(key, held)
                 self.retractions.known(found)
-                here = [r for r in rows if (r[0], r[1], r[-1]) in present]
-                self.retractions.apply(here, RETRACTED_AT, REASON)
-                rows = [r for r in rows if (r[0], r[1], r[-1]) not in present]
+            here, new, placed = [], [], []
+            for row, position in zip(rows, positions, strict=True):
+                key = (row[0], row[1], row[FINGERPRINT])
+                if self.matched[key] < self.held.get(key, 0):
+                    self.matched[key] += 1
+                    here.append((row, position))
+                else:
+                    new.append(row)
+                    placed.append(position)
+            if here:
+                self.retractions.apply(here, RETRACTED_AT, REASON, FINGERPRINT)
+            rows, positions = new, placed
+        for row, position in zip(rows, positions, strict=True):
+            # Retracted before it was recorded, it would never have been seen,
+            # and reports as known at a moment past would change.
+            if row[at] is not None and row[at] < row[recorded]:
+                raise RowError("retracted_at", retracted_early(row[at], row[recorded]), position)
         if rows:
             self._write(rows)
         self.result.added += len(rows)

@@ -41,6 +41,7 @@ def statements(
 def history(h: History, style: Style) -> str:
     items = [e.statement for e in h.entries]
     notes = layout.wording_notes(h.wordings, [s.id for s in items])
+    notes += layout.negation_notes(items)
     table = statements(items, style, [e.change for e in h.entries])
     return "\n\n".join([table, *(markdown_text(n) for n in notes)])
 

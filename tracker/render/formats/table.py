@@ -46,6 +46,7 @@ def history(h: History, style: Style) -> str:
         return f"{heading}\nNo statements yet."
     items = [e.statement for e in h.entries]
     notes = layout.wording_notes(h.wordings, [s.id for s in items])
+    notes += layout.negation_notes(items)
     table = statements(items, style, [e.change for e in h.entries])
     return "\n".join([heading, table, *notes])
 
