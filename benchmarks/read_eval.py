@@ -1,7 +1,7 @@
 """How well `tracker read` reads: its proposals scored against annotated texts.
 
 The corpus (`tests/data/read/corpus/`, see its README and
-docs/read-annotation.md) holds public texts on thirteen negotiations, split
+docs/read-annotation.md) holds public texts on fifteen negotiations, split
 once by negotiation into a development half and a test half. Each text's
 `NAME.gold.json` gives the positions an analyst logged from it (party,
 issue, stance); the negotiation's `world.json` is its catalog. The three
