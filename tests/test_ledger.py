@@ -5,15 +5,18 @@ administrator corrects a statement on purpose by lifting the guard."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Column, Engine, Executable, create_engine, select, text, update
 from sqlalchemy import exc as sa_exc
 
 from helpers import Tracker, reader_login, writer_login
 from tracker.core.values import fingerprint_input, fingerprint_of
 from tracker.db import resolve_url
+from tracker.db.schema import STATEMENT
 from tracker.db.state import HEAD
 
 # Every way to rewrite history with SQL; each must be refused.
@@ -43,9 +46,9 @@ def _engine(url: str) -> Engine:
     return create_engine(resolve_url(url), isolation_level="AUTOCOMMIT")
 
 
-def _refused(engine: Engine, sql: str, words: tuple[str, ...] = REFUSED) -> str:
+def _refused(engine: Engine, sql: str | Executable, words: tuple[str, ...] = REFUSED) -> str:
     with engine.connect() as conn, pytest.raises(sa_exc.DBAPIError) as caught:
-        conn.execute(text(sql))
+        conn.execute(text(sql) if isinstance(sql, str) else sql)
     message = str(caught.value.orig)
     assert any(w in message for w in words), message
     return message
@@ -71,6 +74,40 @@ def test_no_sql_rewrites_the_ledger(seeded: Tracker, db: str, backend: str) -> N
         engine.dispose()
     assert _export(seeded) == before
     assert seeded("retract", "1", "--reason", "fine").stdout.startswith("Retracted statement #1")
+
+
+def _other(value: Any, column: Column[Any]) -> Any:
+    """A value of `column`'s type other than `value`."""
+    if value is None:
+        value = {bool: False, int: 0, str: "", dt.date: dt.date(2025, 1, 1)}.get(
+            column.type.python_type, dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+        )
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):  # as long, for a column of a fixed length
+        return value[:-1] + ("y" if value.endswith("x") else "x")
+    if isinstance(value, dt.datetime):
+        return value + dt.timedelta(seconds=1)
+    assert isinstance(value, dt.date), (column.name, value)
+    return value + dt.timedelta(days=1)
+
+
+def test_no_column_of_a_statement_changes_alone(seeded: Tracker, db: str) -> None:
+    """Every column of `statement`, each changed on its own, as the table
+    defines them: a column added later is in this test without a word more,
+    and the guard a migration makes must cover it (docs/architecture.md, "A
+    new column")."""
+    engine = _engine(db)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(select(STATEMENT).where(STATEMENT.c.id == 1)).one()._mapping
+        for column in STATEMENT.c:
+            changed = {column.name: _other(row[column.name], column)}
+            _refused(engine, update(STATEMENT).where(STATEMENT.c.id == 1).values(changed))
+    finally:
+        engine.dispose()
 
 
 def test_tracker_still_retracts_and_merges(seeded: Tracker) -> None:
