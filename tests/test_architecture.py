@@ -95,6 +95,24 @@ def test_the_core_values_import_no_database() -> None:
                        for t in GRAPH[name]), name  # fmt: skip
 
 
+# What render reads of the layers it prints for: their values, never the code
+# that computes them.
+RENDERED = (
+    *VALUES, "tracker.core.agreement_types", "tracker.core.draft_types", "tracker.read.types",
+)  # fmt: skip
+
+
+def test_render_reads_only_values() -> None:
+    wrong = {
+        (name, target)
+        for name, targets in GRAPH.items()
+        if name.startswith("tracker.render")
+        for target in targets
+        if target.startswith(("tracker.core", "tracker.read")) and target not in RENDERED
+    }
+    assert wrong == set()
+
+
 def test_the_leaves_import_nothing_of_tracker() -> None:
     """What every layer uses imports nothing that could import it back."""
     for leaf in (

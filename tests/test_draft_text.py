@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.core.draft_pairing import ADDED, REMOVED, REWORDED, UNCHANGED, Pair, pair
-from tracker.core.draft_text import REMOVED as LOST
+from tracker.core.draft_pairing import Pair, pair
 from tracker.core.draft_text import Point, key, split, word_diff
+from tracker.core.draft_types import ADDED, REMOVED, REWORDED, UNCHANGED
+from tracker.core.draft_types import REMOVED as LOST
 
 # --- the split rules ---------------------------------------------------------------
 

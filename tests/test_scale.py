@@ -22,8 +22,9 @@ from sqlalchemy import inspect
 from benchmarks import generate
 from helpers import REPO, Tracker, statement_count
 from tracker.core import transfer
-from tracker.core.transfer.parse import ImportResult, Names, Parser
+from tracker.core.transfer.parse import Names, Parser
 from tracker.core.transfer.rows import COLUMNS, RowError
+from tracker.core.types import ImportResult
 from tracker.core.values import TEXT_LIMIT
 from tracker.db import Database, resolve_url
 from tracker.db.schema import STANCE_INDEX

@@ -9,21 +9,13 @@ snapshot, read in a single REPEATABLE READ transaction.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.core.types import Backup
 from tracker.db import Database, SchemaState
 from tracker.errors import AlreadyExists, DatabaseError, NotFound, TrackerError
 from tracker.files import final_target, is_special, refuse_database, written_beside
 from tracker.text import shorten
-
-
-@dataclass(frozen=True, slots=True)
-class Backup:
-    path: Path
-    kind: str  # "sqlite" (a database file) or "json" (an export)
-    statements: int
-    revision: str
 
 
 def _check_target(target: Path, source: Path | None, force: bool) -> None:

@@ -19,15 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
 from tracker.core.draft_text import Point, key, words
-
-UNCHANGED: Final = "unchanged"
-REWORDED: Final = "reworded"
-ADDED: Final = "added"
-REMOVED: Final = "removed"
-CHANGES: Final = (UNCHANGED, REWORDED, ADDED, REMOVED)
+from tracker.core.draft_types import ADDED, REMOVED, REWORDED, UNCHANGED
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Final
+
+from tracker.core.draft_types import ADDED, REMOVED, SAME, Segment
 
 # A point's marker at the start of a line: "7." or "12)" (a number followed
 # by a blank or the line's end, so "1.5 million" is none), or "Point 7",
@@ -105,11 +106,6 @@ def words(text: str) -> list[str]:
 
 
 # --- what a reworded point lost and gained --------------------------------------
-
-SAME: Final = "same"
-ADDED: Final = "added"
-REMOVED: Final = "removed"
-Segment = tuple[str, str]  # (SAME, ADDED or REMOVED, text)
 
 
 def _pieces(text: str) -> tuple[list[str], list[str]]:

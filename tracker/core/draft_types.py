@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-from tracker.core.draft_text import Segment
 from tracker.core.types import IssueRef, PartyRef, Term, iso_instant
 from tracker.stance import label
+
+# What a reworded point lost and gained: (SAME, ADDED or REMOVED, its text).
+SAME: Final = "same"
+ADDED: Final = "added"
+REMOVED: Final = "removed"
+Segment = tuple[str, str]
+# What became of a point between two versions (a point ADDED or REMOVED too).
+UNCHANGED: Final = "unchanged"
+REWORDED: Final = "reworded"
+CHANGES: Final = (UNCHANGED, REWORDED, ADDED, REMOVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +211,6 @@ class DraftDiff:
     side: SideBySide | None = None
 
     def counts(self) -> dict[str, int]:
-        from tracker.core.draft_pairing import CHANGES
-
         found = dict.fromkeys(CHANGES, 0)
         for p in self.points:
             found[p.change] += 1

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from tracker.core import draft_store as store
 from tracker.core import positions
 from tracker.core.agreement import outlook_of
-from tracker.core.draft_pairing import ADDED, REWORDED, pair
+from tracker.core.draft_pairing import pair
 from tracker.core.draft_text import Point, split, word_diff
 from tracker.core.draft_types import (
+    ADDED,
+    REWORDED,
     DiffPoint,
     DraftDiff,
     DraftShow,

@@ -21,8 +21,7 @@ and the deletion of FROM are one call of the database's own procedure
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import CursorResult, Table, func, select, text, update
 from sqlalchemy.orm import Session
@@ -36,25 +35,10 @@ from tracker.core.catalog import (
     party_view,
 )
 from tracker.core.names import key
-from tracker.core.records import IssueView, PartyView
+from tracker.core.records import IssueView, Merged, PartyView
 from tracker.db.models import Issue, IssueAlias, Keyword, Party, PartyAlias
 from tracker.db.schema import AFFILIATION, ISSUE, PARTY, STATEMENT
 from tracker.errors import Invalid, TrackerError
-
-View = TypeVar("View", PartyView, IssueView)
-
-
-@dataclass(frozen=True, slots=True)
-class Merged(Generic[View]):
-    """What a merge did: the survivor as it is now, the slug of the record it
-    absorbed, how many statements moved, the names it gained, and whether
-    the moved statements' stances were negated."""
-
-    into: View
-    source: str
-    statements: int
-    names: tuple[str, ...]
-    negated: bool = False
 
 
 def _names_of(record: Party | Issue, display: str) -> list[str]:

@@ -240,3 +240,19 @@ class Edited(Generic[Record]):
     record: Record
     changes: int
     had: tuple[str, ...] = ()
+
+
+View = TypeVar("View", PartyView, IssueView)
+
+
+@dataclass(frozen=True, slots=True)
+class Merged(Generic[View]):
+    """What a merge did: the survivor as it is now, the slug of the record it
+    absorbed, how many statements moved, the names it gained, and whether
+    the moved statements' stances were negated."""
+
+    into: View
+    source: str
+    statements: int
+    names: tuple[str, ...]
+    negated: bool = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from tracker.stance import TRENDS, label
@@ -341,3 +342,33 @@ class Found:
     query: str
     terms: tuple[Term, ...]
     statements: tuple[StatementView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """What `db backup` wrote."""
+
+    path: Path
+    kind: str  # "sqlite" (a database file) or "json" (an export)
+    statements: int
+    revision: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did (and, in a dry run, would do)."""
+
+    added: int = 0
+    skipped: int = 0
+    retracted: int = 0  # statements already here that the file retracted
+    parties_created: list[str] = field(default_factory=list)
+    issues_created: list[str] = field(default_factory=list)
+    people_created: list[str] = field(default_factory=list)
+    # Changes made to records the database held: a field, an alias, a
+    # keyword, an affiliation, a merge.
+    catalog_changes: int = 0
+    # Drafts (`drafts_io`): versions added, already here, withdrawn as the file does.
+    drafts_created: list[str] = field(default_factory=list)
+    versions_added: int = 0
+    versions_skipped: int = 0
+    versions_withdrawn: int = 0

@@ -12,7 +12,6 @@ from tracker.render.textual import markdown_text, wrap
 from tracker.text import shorten, terminal_text
 
 if TYPE_CHECKING:
-    from tracker.core.draft_text import Segment
     from tracker.core.draft_types import (
         AddedVersion,
         DraftDiff,
@@ -21,9 +20,10 @@ if TYPE_CHECKING:
         DraftShow,
         IssueStanding,
         Relinked,
+        Segment,
         VersionView,
     )
-    from tracker.core.transfer.parse import ImportResult
+    from tracker.core.types import ImportResult
 
 Escape = Callable[[Any], str]
 TEXT_WIDTH = 60  # a point's text, in a terminal

@@ -9,14 +9,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker.core.types import Added, Retracted
+from tracker.core.types import Added, Backup, Retracted
 from tracker.stance import label
 from tracker.text import terminal_text
 
 if TYPE_CHECKING:  # core.records is not loaded for `add`
-    from tracker.core.backup import Backup
-    from tracker.core.merge import Merged
-    from tracker.core.records import Affiliation, Edited, IssueView, PartyView, PersonView
+    from tracker.core.records import (
+        Affiliation,
+        Edited,
+        IssueView,
+        Merged,
+        PartyView,
+        PersonView,
+    )  # fmt: skip
     from tracker.read.types import Unknown
 
 

@@ -29,10 +29,11 @@ from sqlalchemy.orm import Session
 
 from tracker.core.transfer.export import export_csv, export_json
 from tracker.core.transfer.json_import import import_json
-from tracker.core.transfer.parse import ImportResult, Names
+from tracker.core.transfer.parse import Names
 from tracker.core.transfer.pipeline import import_statements
 from tracker.core.transfer.rows import MAX_KEPT_ID, csv_rows
 from tracker.core.transfer.writer import CHUNK, after_bulk_import
+from tracker.core.types import ImportResult
 from tracker.errors import ImportFailed
 
 # What is read ahead to tell JSON from CSV when the name does not say.

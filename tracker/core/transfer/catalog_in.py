@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from tracker.core import catalog, merge, revisions
 from tracker.core.names import Namespace, issue_index, key, party_index
 from tracker.core.records import Revision
-from tracker.core.transfer.parse import ImportResult, raced
+from tracker.core.transfer.parse import raced
+from tracker.core.types import ImportResult
 from tracker.db.models import (
     Issue,
     IssueAlias,

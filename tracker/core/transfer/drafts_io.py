@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 
 from tracker.core import draft_store as store
 from tracker.core import drafts
-from tracker.core.transfer.parse import ImportResult
-from tracker.core.types import iso_instant
+from tracker.core.types import ImportResult, iso_instant
 from tracker.db.schema import DRAFT, DRAFT_VERSION
 from tracker.errors import ImportFailed, TrackerError
 

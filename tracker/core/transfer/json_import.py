@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from tracker.core import jsonstream
 from tracker.core.transfer.catalog_in import import_issues, import_parties
 from tracker.core.transfer.drafts_io import import_drafts
-from tracker.core.transfer.parse import ImportResult, Names
+from tracker.core.transfer.parse import Names
 from tracker.core.transfer.people_in import import_people
 from tracker.core.transfer.pipeline import import_statements
 from tracker.core.transfer.rows import json_rows
+from tracker.core.types import ImportResult
 from tracker.errors import ImportFailed
 
 TOP_LEVEL = ("parties", "issues", "people", "statements", "drafts")

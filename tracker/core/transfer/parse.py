@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, Generic
 
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ from tracker.core.transfer.rows import (
     storable,
     text_value,
 )
-from tracker.core.types import TEXT_FIELDS, IssueRef, PartyRef
+from tracker.core.types import TEXT_FIELDS, ImportResult, IssueRef, PartyRef
 from tracker.core.values import TEXT_LIMIT, fingerprint_input, fingerprint_of, recorder
 from tracker.dates import utcnow
 from tracker.db.schema import NAME_LENGTH, STATEMENT
@@ -43,24 +42,6 @@ FINGERPRINT = INSERT_COLUMNS.index("fingerprint")
 
 Found = tuple[int, str]  # a party's or an issue's (id, slug)
 UNSEEN: Any = object()
-
-
-@dataclass
-class ImportResult:
-    added: int = 0
-    skipped: int = 0
-    retracted: int = 0  # statements already here that the file retracted
-    parties_created: list[str] = field(default_factory=list)
-    issues_created: list[str] = field(default_factory=list)
-    people_created: list[str] = field(default_factory=list)
-    # Changes made to records the database held: a field, an alias, a
-    # keyword, an affiliation, a merge.
-    catalog_changes: int = 0
-    # Drafts (`drafts_io`): versions added, already here, withdrawn as the file does.
-    drafts_created: list[str] = field(default_factory=list)
-    versions_added: int = 0
-    versions_skipped: int = 0
-    versions_withdrawn: int = 0
 
 
 class _Kind(Generic[Ref]):

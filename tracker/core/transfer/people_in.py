@@ -25,7 +25,8 @@ from tracker.core.transfer.catalog_in import (
     reconcile,
     union_history,
 )
-from tracker.core.transfer.parse import ImportResult, raced
+from tracker.core.transfer.parse import raced
+from tracker.core.types import ImportResult
 from tracker.db.models import Affiliation, Person, PersonAlias
 from tracker.errors import Conflict, ImportFailed, TrackerError
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tracker.core.transfer.parse import ImportResult, Names, Parser
+from tracker.core.transfer.parse import Names, Parser
 from tracker.core.transfer.rows import ID, RowError
 from tracker.core.transfer.writer import Writer
+from tracker.core.types import ImportResult
 from tracker.errors import Conflict, ImportFailed, TrackerError
 
 

@@ -12,9 +12,10 @@ from sqlalchemy import Engine, Index, func, insert, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from tracker.core.transfer.parse import FINGERPRINT, INSERT_COLUMNS, ImportResult
+from tracker.core.transfer.parse import FINGERPRINT, INSERT_COLUMNS
 from tracker.core.transfer.retractions import Key, Retractions
 from tracker.core.transfer.rows import RowError, id_value, retracted_early
+from tracker.core.types import ImportResult
 from tracker.db import search_index
 from tracker.db.schema import STATEMENT
 from tracker.errors import DatabaseError
