@@ -70,10 +70,11 @@ def messages(html: str, kind: str) -> list[str]:
 
 
 def side_table(html: str) -> str:
-    """The side-by-side table, its links taken out (what only the server adds)."""
+    """The side-by-side table, its links and anchors taken out (what only the
+    server adds)."""
     table = re.search(r'<table class="draft".*?</table>', html, re.S)
     assert table, "no side-by-side table"
-    return re.sub(r"<a [^>]*>|</a>", "", table.group())
+    return re.sub(r'<a [^>]*>|</a>| id="point-\d+"', "", table.group())
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -139,6 +140,8 @@ def test_search_and_the_report_name_the_drafts(team: Tracker) -> None:
     assert found.status_code == 200 and "2 draft points found" in found.text
     assert '<tr data-draft="plan" data-version="v2" data-point="2">' in found.text
     assert 'href="/drafts/plan?version=v2"' in found.text
+    assert 'href="/drafts/plan?version=v2#point-2">2</a>' in found.text  # to the point itself
+    assert '<td id="point-2" data-label="v2" data-number="2"' in reader.get("/drafts/plan").text
     assert 'name="drafts" value="1" checked' in found.text
     statements = reader.get("/search", params={"q": "security guarantees"})
     assert "draft-hits" not in statements.text
