@@ -3,8 +3,9 @@ backend: driven by Debian's Chromium through Playwright (pointed at the
 system's binary, never a download) and by an HTTP client. Sign in, the
 stance table, add a statement through the form and see another browser
 told that the data changed, retract it, read a pasted article into two
-statements; a reader without write controls, a forged post refused, a
-phone's viewport, no request to another host; a revocation seen by both
+statements; a draft's two versions side by side, and a third added
+through the form; a reader without write controls, a forged post refused,
+a phone's viewport, no request to another host; a revocation seen by both
 workers; the API equal to the command line."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from helpers import PASSWORD, TIMEOUT, Tracker, add_user, tracker_command
+from helpers import PASSWORD, REPO, TIMEOUT, Tracker, add_user, tracker_command
 from scripts.chromium import chromium, unavailable
 
 if TYPE_CHECKING:
@@ -66,8 +67,29 @@ def serving(db: str, log: Path, *args: str) -> Iterator[str]:
     assert "Traceback" not in log.read_text()
 
 
+DRAFTS = REPO / "tests" / "data" / "drafts"
+# A third version of the plan, written for the project's tests: v2's point 7
+# reworded, its point 8 dropped.
+V3 = """Peace framework, third text: written for the tracker project's tests.
+
+Point 1: The parties confirm the sovereignty of Ukraine.
+Point 2: Ukraine receives robust, legally binding security guarantees.
+Point 3: The armed forces of Ukraine are capped at 800,000 personnel.
+Point 4: The parties conclude a comprehensive non-aggression agreement.
+Point 5: Frozen Russian assets fund the reconstruction of Ukraine.
+Point 6: Prisoners and civilian detainees are exchanged, all for all.
+Point 7: Territorial questions are left to the leaders to settle.
+Point 8: The agreement is binding once signed by all parties.
+"""
+
+
 @pytest.fixture
 def team(seeded: Tracker) -> Tracker:
+    """The seed, the plan in two versions, and a user of each role."""
+    seeded("draft", "add", "plan", "--title", "Peace framework")
+    for label, day in (("v1", "2025-11-20"), ("v2", "2025-11-23")):
+        path = DRAFTS / f"plan-{label}.txt"
+        seeded("draft", "version", "plan", str(path), "--label", label, "--date", day)
     for name, role in (("alice", "admin"), ("wendy", "writer"), ("rita", "reader")):
         add_user(seeded.db, name, role)
     return seeded
@@ -147,6 +169,43 @@ def test_a_team_in_two_browsers(browser: Browser, server: str, team: Tracker) ->
 
 
 @needs_browser
+def test_a_drafts_versions_side_by_side_and_one_added(
+    browser: Browser, server: str, team: Tracker
+) -> None:
+    writer = signed_in(browser, server, "wendy")
+    writer.click('nav a[href="/drafts"]')
+    writer.click('tr[data-draft="plan"] a[href="/drafts/plan/diff"]')
+    heads = writer.locator("table.draft thead th[data-version]")
+    assert [h.get_attribute("data-version") for h in heads.all()] == ["v1", "v2"]
+    # v1's point 5 and v2's point 2 are one row, side by side, left to right.
+    row = writer.locator("tbody tr", has=writer.locator('td[data-label="v2"][data-number="2"]'))
+    boxes = [c.bounding_box() for c in row.locator("td").all()]
+    assert len(boxes) == 3 and all(b is not None for b in boxes)
+    assert len({round(b["y"]) for b in boxes if b}) == 1
+    assert [b["x"] for b in boxes if b] == sorted(b["x"] for b in boxes if b)
+    assert row.locator('td[data-label="v1"]').inner_text().startswith("5.")
+    assert row.locator("ins").first.inner_text().strip() == "robust, legally binding"
+    # A third version, pasted into the form.
+    writer.click('nav[aria-label="This draft"] a[href="/drafts/plan/versions"]')
+    form = writer.locator('form[aria-label="New version"]')
+    form.locator('textarea[name="text"]').fill(V3)
+    form.locator('input[name="label"]').fill("v3")
+    form.locator('input[name="date"]').fill("2025-11-30")
+    form.locator('input[name="by"]').fill("usa")
+    form.locator('button[type="submit"]').click()
+    done = writer.locator(".message.done")
+    assert done.inner_text().startswith("Added version v3 of plan (2025-11-30, 8 points);")
+    writer.click('.message.done a:text("See what changed")')
+    writer.locator("table.draft").wait_for()
+    heads = writer.locator("table.draft thead th[data-version]")
+    assert [h.get_attribute("data-version") for h in heads.all()] == ["v2", "v3"]
+    assert "<del>presidents </del><ins>leaders </ins>" in writer.content()
+    versions = team("draft", "versions", "plan", "--format", "json").stdout
+    assert '"label": "v3"' in versions and '"recorded_by": "wendy"' in versions
+    writer.context.close()
+
+
+@needs_browser
 def test_a_reader_and_a_forged_post(browser: Browser, server: str, team: Tracker) -> None:
     reader = signed_in(browser, server, "rita")
     requests: list[str] = []
@@ -156,6 +215,9 @@ def test_a_reader_and_a_forged_post(browser: Browser, server: str, team: Tracker
     assert reader.locator("nav a[href='/add'], nav a[href='/read']").count() == 0
     reader.goto(f"{server}/parties/ukraine")
     assert reader.locator("form[action$='/edit']").count() == 0
+    for path in ("/drafts", "/drafts/plan", "/drafts/plan/versions"):
+        reader.goto(server + path)
+        assert reader.locator("form[method='post'][action^='/drafts']").count() == 0, path
     before = team("export").stdout
     # A post without the form's token (as another site's page would send it).
     status = reader.evaluate(
@@ -182,7 +244,9 @@ def test_a_reader_and_a_forged_post(browser: Browser, server: str, team: Tracker
 @needs_browser
 def test_on_a_phone(browser: Browser, server: str) -> None:
     page = signed_in(browser, server, "alice", width=390)
-    for path in ("/", "/log", "/add", "/parties/ukraine", "/diff", "/search?q=territory"):
+    for path in ("/", "/log", "/add", "/parties/ukraine", "/diff", "/search?q=territory",
+                 "/drafts", "/drafts/plan", "/drafts/plan/versions", "/drafts/plan/diff",
+                 "/search?q=security&drafts=1"):  # fmt: skip
         page.goto(server + path)
         limit, scroll_width, wide = page.evaluate(
             """() => {

@@ -88,11 +88,10 @@ def draft_version(
     if source_arg == "-":
         reads_once()
     doc = source.load(source_arg, sys.stdin.buffer)
-    body = doc.verbatim or doc.text
     where = "standard input" if source_arg == "-" else source_arg
     cite = cite or (doc.url if source.is_url(source_arg) else None)
     with app().db.session(write=True) as session:
-        done = drafts.add_version(session, slug, body, label, dated_on, parties, cite, where)
+        done = drafts.add_version(session, slug, doc.stored, label, dated_on, parties, cite, where)
     click.echo(said.version_added(done))
 
 

@@ -37,6 +37,11 @@ class Document:
     url: str | None = None
     verbatim: str = ""
 
+    @property
+    def stored(self) -> str:
+        """What a draft's version stores: the text as it came, else as read."""
+        return self.verbatim or self.text
+
 
 def is_url(source: str) -> bool:
     return re.match(r"https?://", source, re.IGNORECASE) is not None

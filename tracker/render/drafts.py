@@ -38,11 +38,12 @@ def one_line(text: str) -> str:
 # --- what the commands did ------------------------------------------------------------
 
 
-def draft_added(draft: DraftRef) -> str:
-    return (
-        f"Added draft {draft.slug} ({terminal_text(draft.title)}). Add its text with "
-        f"'tracker draft version {draft.slug} FILE --label L --date D'."
-    )
+def draft_added(draft: DraftRef, hint: bool = True) -> str:
+    """What `draft add` did; `hint`: and the command that adds its text."""
+    said = f"Added draft {draft.slug} ({terminal_text(draft.title)})."
+    if hint:
+        said += f" Add its text with 'tracker draft version {draft.slug} FILE --label L --date D'."
+    return said
 
 
 def version_added(done: AddedVersion) -> str:

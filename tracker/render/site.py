@@ -18,7 +18,7 @@ from markupsafe import Markup
 from tracker.render.page import TEMPLATES, environment
 
 # The navigation, in order: (key, label, address, role needed or None). A new
-# page (the drafts, say) is one entry here, one template and one route.
+# page is one entry here, its template and its route (`tracker/web/app.py`).
 NAV: Final[tuple[tuple[str, str, str, str | None], ...]] = (
     ("report", "Report", "/", None),
     ("diff", "Diff", "/diff", None),
@@ -27,6 +27,7 @@ NAV: Final[tuple[tuple[str, str, str, str | None], ...]] = (
     ("log", "Log", "/log", None),
     ("history", "History", "/history", None),
     ("search", "Search", "/search", None),
+    ("drafts", "Drafts", "/drafts", None),
     ("parties", "Parties", "/parties", None),
     ("issues", "Issues", "/issues", None),
     ("people", "People", "/people", None),
@@ -45,11 +46,13 @@ class Asset:
 
 @cache
 def assets() -> dict[str, Asset]:
-    """What the pages load from the server: the files' stylesheet (rendered
-    from the same template), the server's own, and the two scripts."""
+    """What the pages load from the server: the files' stylesheets (rendered
+    from the same templates: the report's, and a draft's side by side), the
+    server's own, and the two scripts."""
     env = environment()
     found = {
         "style.css": (env.get_template("style.css").render(), "text/css"),
+        "draft.css": (env.get_template("draft.css").render(), "text/css"),
         "site.css": ((TEMPLATES / "site" / "site.css").read_text("utf-8"), "text/css"),
         "popup.js": ((TEMPLATES / "popup.js").read_text("utf-8"), "text/javascript"),
         "live.js": ((TEMPLATES / "site" / "live.js").read_text("utf-8"), "text/javascript"),
@@ -96,7 +99,8 @@ OPTIONAL: Final[dict[str, Any]] = {
     "error": None, "done": None, "note": None, "cut": False, "changes": None,
     "subtitle": None, "added": None, "logged": (), "unknown": (), "text": None, "url": None,
     "date": None, "source": None, "wordings": {}, "history": None, "activity": None,
-    "edit": None, "reference": "", "statements": None,
+    "edit": None, "reference": "", "statements": None, "hits": None,
+    "done_links": (),
 }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from tracker.core import catalog, pages, people
 from tracker.core import statements as core
 from tracker.web import questions as ask_
 from tracker.web.cache import Drawn
-from tracker.web.params import Problem, Query
+from tracker.web.params import TRUE, Problem, Query
 from tracker.web.respond import JSON, Asking, ask, error_json, form_of, json_of, json_text
 from tracker.web.write import signed, written
 
@@ -78,13 +78,21 @@ def history(request: Request) -> Response:
 
 
 def search(request: Request) -> Response:
-    catch_up(request)
+    """`tracker search QUERY` (`drafts=1`: `--drafts`, which needs no index)."""
+    if not wants_drafts(request):
+        catch_up(request)
 
     def draw(a: Asking, q: Query) -> str:
-        found = ask_.search(a.session, ask_.search_asked(q))
-        return render.document("search", found, "json")
+        asked = ask_.search_asked(q)
+        found = ask_.search(a.session, asked)
+        return render.document("draft_search" if asked.drafts else "search", found, "json")
 
     return answer(request, draw)
+
+
+def wants_drafts(request: Request) -> bool:
+    """Whether a search is of the drafts (a bad value is the answer's 400)."""
+    return (request.query_params.get("drafts") or "").strip().lower() in TRUE
 
 
 def catch_up(request: Request) -> None:
@@ -171,6 +179,49 @@ def person(request: Request) -> Response:
             a.session, request.path_params["name"], Query(request.query_params).flag("history")
         )
         return render.document("person_page", page, "json")
+
+    return _found(request, draw)
+
+
+def drafts(request: Request) -> Response:
+    """`tracker draft list`."""
+
+    def draw(a: Asking, q: Query) -> str:
+        from tracker.core import draft_views
+
+        return json_list([d.to_json() for d in draft_views.list_drafts(a.session)])
+
+    return answer(request, draw)
+
+
+def draft(request: Request) -> Response:
+    """`tracker draft show SLUG` with `version` and `as_of`."""
+
+    def draw(a: Asking, q: Query) -> str:
+        asked = ask_.draft_show_asked(q, request.path_params["slug"])
+        return render.document("draft_show", ask_.draft_show(a.session, asked), "json")
+
+    return _found(request, draw)
+
+
+def draft_versions(request: Request) -> Response:
+    """`tracker draft versions SLUG`: withdrawn ones too."""
+
+    def draw(a: Asking, q: Query) -> str:
+        from tracker.core import draft_views
+
+        found = draft_views.draft_versions(a.session, request.path_params["slug"])
+        return json_list([v.history_json() for v in found.versions])
+
+    return _found(request, draw)
+
+
+def draft_diff(request: Request) -> Response:
+    """`tracker draft diff SLUG [FROM_LABEL TO_LABEL]`, as `from` and `to`."""
+
+    def draw(a: Asking, q: Query) -> str:
+        asked = ask_.draft_diff_asked(q, request.path_params["slug"])
+        return render.document("draft_diff", ask_.draft_diff(a.session, asked), "json")
 
     return _found(request, draw)
 

@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from tracker.db import Database, resolve_url
-from tracker.web import admin, api, forms, pages, reading
+from tracker.web import admin, api, draft_forms, drafts, forms, pages, reading
 from tracker.web.cache import Cache
 from tracker.web.guard import Guard
 from tracker.web.respond import Web
@@ -35,6 +35,10 @@ ROUTES = [
     Route("/parties/{name}", pages.record),
     Route("/issues/{name}", pages.record),
     Route("/people/{name}", pages.record),
+    Route("/drafts", drafts.drafts),
+    Route("/drafts/{slug}", drafts.show),
+    Route("/drafts/{slug}/versions", drafts.versions),
+    Route("/drafts/{slug}/diff", drafts.diff),
     Route("/static/{name}", pages.assets),
     # Writing: writers and admins.
     Route("/add", forms.add_page),
@@ -57,6 +61,10 @@ ROUTES = [
         Route(f"/{kind}/{{name}}/remove", admin.remove, methods=["POST"])
         for kind in ("parties", "issues")
     ),
+    Route("/drafts", draft_forms.add_draft, methods=["POST"]),
+    Route("/drafts/{slug}/versions", draft_forms.add_version, methods=["POST"]),
+    Route("/drafts/{slug}/withdraw", draft_forms.withdraw, methods=["POST"]),
+    Route("/drafts/{slug}/links", draft_forms.relink, methods=["POST"]),
     # Signing in and out.
     Route("/login", forms.login_form),
     Route("/login", forms.login, methods=["POST"]),
@@ -79,6 +87,10 @@ ROUTES = [
     Route("/api/parties/{name}", api.party),
     Route("/api/issues/{name}", api.issue),
     Route("/api/people/{name}", api.person),
+    Route("/api/drafts", api.drafts),
+    Route("/api/drafts/{slug}", api.draft),
+    Route("/api/drafts/{slug}/versions", api.draft_versions),
+    Route("/api/drafts/{slug}/diff", api.draft_diff),
 ]
 
 

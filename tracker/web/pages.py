@@ -17,7 +17,7 @@ from tracker.core import catalog, people
 from tracker.core import pages as record_pages
 from tracker.core import statements as core
 from tracker.web import questions as ask_
-from tracker.web.api import catch_up
+from tracker.web.api import catch_up, wants_drafts
 from tracker.web.cache import CSRF, USER, Drawn
 from tracker.web.params import Problem, Query
 from tracker.web.respond import Asking, ask
@@ -99,12 +99,14 @@ def report(request: Request) -> Response:
     def draw(a: Asking, q: Query, site: Any) -> str:
         from tracker.core.agreement import standing
         from tracker.core.briefing import briefing
+        from tracker.core.draft_views import report_drafts
         from tracker.render import page as html
 
         asked = ask_.report_asked(q)
         rep = ask_.report(a.session, asked)
         b = briefing(a.session, rep, asked.timelines or None, asked.show_retracted)
-        return html.report(b, standing=standing(rep), site=site)
+        drafts = report_drafts(a.session, rep)
+        return html.report(b, standing=standing(rep), drafts=drafts, site=site)
 
     shown = lambda q: q.shown(REPORT, ("show_retracted",), ("party", "issue"))  # noqa: E731
     return page(request, "report", "report", shown, draw)
@@ -184,17 +186,25 @@ def history(request: Request) -> Response:
 
 
 def search(request: Request) -> Response:
-    if Query(request.query_params).raw("q"):
+    """/search: the statements (`drafts=1`: the drafts' points) that say `q`."""
+    if Query(request.query_params).raw("q") and not wants_drafts(request):
         catch_up(request)
 
     def draw(a: Asking, q: Query, site: Any) -> str:
         if not q.raw("q"):
             return listing(site, "Search", note='Words, "quoted phrases", prefixes (sanction*).')
-        found = ask_.search(a.session, ask_.search_asked(q))
+        asked = ask_.search_asked(q)
+        found = ask_.search(a.session, asked)
+        if asked.drafts:
+            n = len(found.hits)
+            note = (
+                f"{n} draft point{'s' if n != 1 else ''} found for “{found.query}”, newest first."
+            )
+            return listing(site, "Search", hits=list(found.hits), note=note)
         note = f"{len(found.statements)} found for “{found.query}”, best match first."
         return listing(site, "Search", statements=list(found.statements), note=note)
 
-    shown = lambda q: q.shown(("q", *SPAN), ("include_retracted",))  # noqa: E731
+    shown = lambda q: q.shown(("q", *SPAN), ("include_retracted", "drafts"))  # noqa: E731
     return page(request, "search", "search", shown, draw)
 
 

@@ -165,6 +165,8 @@ def history_asked(q: Query) -> HistoryAsked:
 
 @dataclass(frozen=True, slots=True)
 class SearchAsked:
+    """`drafts`: the drafts' points instead of the statements (`search --drafts`)."""
+
     query: str
     party: str | None
     issue: str | None
@@ -172,6 +174,7 @@ class SearchAsked:
     until: dt.date | None
     limit: int
     include_retracted: bool
+    drafts: bool = False
 
 
 def search_asked(q: Query) -> SearchAsked:
@@ -185,12 +188,21 @@ def search_asked(q: Query) -> SearchAsked:
         raise Problem(400, f"Invalid value for 'q': {err}") from None
     since, until = _span(q)
     return SearchAsked(text, q.text("party"), q.text("issue"), since, until,
-                       q.integer("limit", 20), q.flag("include_retracted"))  # fmt: skip
+                       q.integer("limit", 20), q.flag("include_retracted"),
+                       q.flag("drafts"))  # fmt: skip
 
 
 def search(session: Session, a: SearchAsked) -> Any:
+    """The statements found (`Found`), or with `drafts` the points (`DraftFound`)."""
     from tracker.core import statement_search
 
+    if a.drafts:
+        from tracker.core import draft_search
+
+        return draft_search.search(
+            session, a.query, a.party, a.issue, a.since, a.until, a.limit or None,
+            a.include_retracted,
+        )  # fmt: skip
     return statement_search.search(
         session, a.query, a.party, a.issue, a.since, a.until, a.limit or None,
         a.include_retracted,
@@ -218,3 +230,47 @@ def record_asked(q: Query, name: str) -> RecordAsked:
     as_of = q.date("as_of", "today")
     assert as_of is not None
     return RecordAsked(name, as_of, q.flag("history"))
+
+
+# --- drafts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DraftShowAsked:
+    """`draft show SLUG [--version L] [--as-of D]`."""
+
+    slug: str
+    label: str | None
+    as_of: dt.date | None
+
+
+def draft_show_asked(q: Query, slug: str) -> DraftShowAsked:
+    return DraftShowAsked(slug, q.text("version"), q.date("as_of"))
+
+
+def draft_show(session: Session, a: DraftShowAsked, side_by_side: bool = False) -> Any:
+    from tracker.core import draft_views
+
+    return draft_views.show(session, a.slug, a.label, a.as_of, side_by_side)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftDiffAsked:
+    """`draft diff SLUG [FROM_LABEL TO_LABEL]`: both labels, or neither."""
+
+    slug: str
+    old: str | None
+    new: str | None
+
+
+def draft_diff_asked(q: Query, slug: str) -> DraftDiffAsked:
+    old, new = q.text("from"), q.text("to")
+    if (old is None) != (new is None):
+        raise Problem(400, "give two labels, 'from' and 'to', or none (the two latest)")
+    return DraftDiffAsked(slug, old, new)
+
+
+def draft_diff(session: Session, a: DraftDiffAsked, side_by_side: bool = False) -> Any:
+    from tracker.core import draft_views
+
+    return draft_views.diff(session, a.slug, a.old, a.new, side_by_side)
