@@ -24,6 +24,7 @@ from helpers import (
     close_database,
     close_databases,
     empty_tables,
+    keep_open,
     migrated,
     restore_snapshot,
     server_database,
@@ -92,6 +93,8 @@ class Template:
     def __init__(self, backend: str, url: str, folder: Path) -> None:
         self.backend, self.url, self.folder = backend, url, folder
         self.engine = None if backend == "sqlite" else create_engine(resolve_url(url))
+        if self.engine is not None:
+            keep_open(url)
         self._seeded: str | None = None
 
     def empty(self, tmp_path: Path) -> str:
@@ -129,6 +132,7 @@ class Template:
     def dispose(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
+            close_database(self.url)
 
 
 @pytest.fixture(scope="session")

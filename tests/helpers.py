@@ -389,9 +389,20 @@ def close_database(db: str) -> None:
         found.dispose()
 
 
+# The server databases a test session keeps (`Template`): their engines stay
+# open from one test to the next, as their URL does, so that a test does not
+# pay for connecting (PyMySQL's TLS context, each dialect's first queries).
+_KEPT: set[str] = set()
+
+
+def keep_open(db: str) -> None:
+    _KEPT.add(db)
+
+
 def close_databases() -> None:
-    while _OPEN:
-        _OPEN.popitem()[1].dispose()
+    """Close what the test opened, but the databases the session keeps."""
+    for db in [db for db in _OPEN if db not in _KEPT]:
+        _OPEN.pop(db).dispose()
 
 
 class Tracker:
@@ -672,13 +683,19 @@ def add_user(db: str, name: str, role: str, password: str = PASSWORD) -> None:
     Tracker(db)("user", "add", name, "--role", role, "--password-stdin", input=password + "\n")
 
 
-def web_client(db: str, public: bool = False) -> Any:
-    """The application in this process (one "worker"), through Starlette's TestClient."""
+def web_client(db: str, public: bool = False, own_engine: bool = False) -> Any:
+    """The application in this process (one "worker"), through Starlette's
+    TestClient, on the engine the test's commands share, or (`own_engine`,
+    as another worker process has) on one of its own."""
     from starlette.testclient import TestClient
 
     from tracker.web.app import create
 
-    return TestClient(create(Database(resolve_url(db)), public), follow_redirects=False)
+    database = shared_database(db)
+    if own_engine:  # closed with the rest when the test ends
+        database = _OPEN[f"{db}#worker{len(_OPEN)}"] = Database(resolve_url(db))
+    assert database is not None, db
+    return TestClient(create(database, public), follow_redirects=False)
 
 
 def sign_in(client: Any, name: str, password: str = PASSWORD) -> Any:

@@ -374,7 +374,7 @@ def test_a_page_is_drawn_once_per_version(team: Tracker) -> None:
 
 def test_revocation_is_seen_by_every_worker(team: Tracker) -> None:
     one = signed(team.db, "wendy")
-    two = web_client(team.db)  # another worker: its own application and cache
+    two = web_client(team.db, own_engine=True)  # another worker: its own application and cache
     two.cookies.set("tracker_session", one.cookies.get("tracker_session"))
     api = token(team.db, "wendy")
     assert two.get("/log").status_code == 200
