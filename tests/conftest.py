@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from helpers import (
-    BACKENDS,
     Tracker,
+    backend_params,
     close_database,
     close_databases,
     empty_tables,
@@ -142,7 +142,7 @@ def sqlite_head(tmp_path_factory: pytest.TempPathFactory) -> str:
     return migrated(str(tmp_path_factory.mktemp("head") / "head.db"))
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="session", params=backend_params())
 def template(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_head: str
 ) -> Iterator[Template]:

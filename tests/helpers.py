@@ -62,6 +62,22 @@ def server_url(backend: str) -> URL | None:
     return resolve_url(value) if value else None
 
 
+def backend_params() -> list[Any]:
+    """BACKENDS as a fixture's parameters: a server no URL names is skipped as
+    the tests are set up, before any fixture of theirs runs."""
+    return [
+        backend
+        if backend == "sqlite" or os.environ.get(SERVER_ENV[backend], "").strip()
+        else pytest.param(
+            backend,
+            marks=pytest.mark.skip(
+                reason=f"{backend}: set {SERVER_ENV[backend]} to run these tests on it"
+            ),
+        )
+        for backend in BACKENDS
+    ]
+
+
 def _admin(backend: str) -> URL:
     admin_url = server_url(backend)
     if admin_url is None:

@@ -31,9 +31,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select, text, update
 
 from helpers import (
-    BACKENDS,
     TIMEOUT,
     Tracker,
+    backend_params,
     cannot_run,
     close_database,
     count,
@@ -326,7 +326,7 @@ def migrate_killed_at(db: str, step: str, *args: str) -> None:
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (step, status)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=backend_params())
 def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(backend, database): a brand-new database, not created yet."""
     if request.param == "sqlite":
