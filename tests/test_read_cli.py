@@ -85,6 +85,20 @@ def test_accept_logs_like_add_and_skips_what_is_held(catalog: Tracker, article: 
     assert "'x'" in catalog.fails("read", str(article), "-d", "2025-12-01", "--accept", "x", code=2)
 
 
+def test_accept_logs_all_or_nothing(catalog: Tracker, tmp_path: Path) -> None:
+    """A proposal that cannot be stored (a NUL in its sentence) stops
+    `--accept all` before anything is logged: one line naming it, exit 1."""
+    path = tmp_path / "nul.txt"
+    path.write_text(ARTICLE.replace("Ukrainian withdrawal", "Ukrainian\x00 withdrawal"), "utf-8")
+    before = statement_count(catalog)
+    message = one_line(catalog.fails("read", str(path), "-d", "2025-12-01", "--accept", "all"))
+    assert "proposal 2" in message and "NUL" in message, message
+    assert statement_count(catalog) == before
+    done = catalog("read", str(path), "-d", "2025-12-01", "--accept", "1")
+    assert done.stdout.count("Added statement #") == 1
+    assert statement_count(catalog) == before + 1
+
+
 def test_the_date(catalog: Tracker, article: Path, tmp_path: Path) -> None:
     message = catalog.fails("read", str(article), code=2)
     assert "found no date in" in message and "give --date YYYY-MM-DD" in message

@@ -230,6 +230,10 @@ def edit_hint() -> str:
     return "Edit each field (Enter keeps it; '-' clears an optional one):"
 
 
+def not_logged(number: int, reason: str) -> str:
+    return f"proposal {number}: {reason}; nothing was logged"
+
+
 def already_held(number: int) -> str:
     return f"Proposal {number} is already in the database: skipped."
 
