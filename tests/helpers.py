@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import strategies as st
-from sqlalchemy import URL, Engine, Insert, create_engine, insert, text
+from sqlalchemy import URL, Engine, Insert, create_engine, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from tracker.cli import cli
@@ -121,6 +121,10 @@ def empty_tables(backend: str, engine: Engine) -> None:
             conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
             for table in TABLES:
                 conn.execute(text(f"TRUNCATE TABLE {table}"))
+            # The search index's own tables (revision 0006), where there are.
+            for table in ("statement_search", "search_state"):
+                if inspect(conn).has_table(table):
+                    conn.execute(text(f"TRUNCATE TABLE {table}"))
             conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
 
 

@@ -198,6 +198,9 @@ ROWS_AT["0004"] = {"statement": [_statement(5, 2, 1, 0, 2, "Logged once the ledg
 ROWS_AT["0005"] = {
     "statement": [_statement(6, 1, 2, 1, 3, "Logged once PostgreSQL keeps its words")]
 }
+ROWS_AT["0006"] = {
+    "statement": [_statement(7, 2, 2, -1, 4, "Logged once every backend reads the same words")]
+}
 
 TABLE_ORDER = (
     "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",

@@ -363,9 +363,11 @@ READ_COMMANDS: tuple[tuple[str, ...], ...] = (
 
 
 @contextlib.contextmanager
-def read_only_login(db: str, backend: str) -> Iterator[str]:
+def read_only_login(db: str, backend: str, execute: bool = True) -> Iterator[str]:
     """A login that may only read the database (the SQL of docs/teams.md),
-    dropped afterwards. Yields its URL."""
+    dropped afterwards. Yields its URL. `execute=False`: on MariaDB, without
+    the grant to run the search index's procedures (before revision 0006,
+    docs/teams.md gave none)."""
     url = resolve_url(db)
     role = f"tracker_reader_{uuid.uuid4().hex[:8]}"
     if backend == "postgresql":
@@ -377,9 +379,10 @@ def read_only_login(db: str, backend: str) -> Iterator[str]:
         ]
         teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
     else:
+        rights = "SELECT, EXECUTE" if execute else "SELECT"
         setup = [
             f"CREATE USER '{role}'@'%'",
-            f"GRANT SELECT ON `{url.database}`.* TO '{role}'@'%'",
+            f"GRANT {rights} ON `{url.database}`.* TO '{role}'@'%'",
         ]
         teardown = [f"DROP USER '{role}'@'%'"]
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -420,6 +423,35 @@ def test_read_only_login_reads_and_is_refused_writes(
             assert message.startswith("Error: database ") and message.count("\n") == 1
             assert "refused the request" in message and "denied" in message, message
     assert count(db) == 24
+
+
+def test_a_search_that_cannot_index_still_searches(seeded: Tracker, db: str, backend: str) -> None:
+    """A login that may not run the index's routines (MariaDB before the
+    EXECUTE grant of docs/teams.md; on PostgreSQL, with EXECUTE revoked)
+    searches what is indexed, with a warning, and leaves the rest to the
+    next search that can index it."""
+    if backend == "sqlite":
+        pytest.skip("logins and roles are a server's")
+    admin = create_engine(resolve_url(db))
+    revoke = "REVOKE EXECUTE ON FUNCTION statement_search_store(integer[], tsvector[]) FROM PUBLIC"
+    try:
+        if backend == "postgresql":
+            with admin.begin() as conn:
+                conn.execute(text(revoke))
+        with read_only_login(db, backend, execute=False) as url:
+            done = Tracker(url)("search", "sanctions", "-f", "json")
+        assert done.stderr.startswith("Indexing the statements added since the last search")
+        assert "Warning: could not index them now (" in done.stderr, done.stderr
+        assert done.stderr.count("\n") == 2, done.stderr
+        assert json.loads(done.stdout)  # the statements on the issue named
+    finally:
+        if backend == "postgresql":
+            with admin.begin() as conn:
+                conn.execute(text(revoke.replace("REVOKE", "GRANT").replace("FROM", "TO")))
+        admin.dispose()
+    found = seeded("search", "sanctions", "-f", "json")
+    assert found.stderr.startswith("Indexing") and json.loads(found.stdout)
+    assert seeded("search", "sanctions").stderr == ""
 
 
 # --- backups --------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy import exc as sa_exc
 
 # Every revision in migrations/versions, oldest first.
-SCHEMA_REVISIONS: Final[tuple[str, ...]] = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_REVISIONS: Final[tuple[str, ...]] = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD: Final = SCHEMA_REVISIONS[-1]
 
 # What alembic_version holds while a migration runs (`tracker.db.steps`):

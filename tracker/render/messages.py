@@ -162,7 +162,11 @@ def upkeep_failed(reason: str) -> str:
 
 
 def indexing_for_search() -> str:
-    return "Indexing the statements an import added, for search (once)..."
+    return "Indexing the statements added since the last search, for search (once)..."
+
+
+def not_indexed(reason: str) -> str:
+    return f"Warning: could not index them now ({reason}); searching the statements indexed."
 
 
 def exported(count: int, output: Path) -> str:
