@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+from typing import Any, overload
 
 MAX_WORD = 60  # characters; under InnoDB's longest indexed word (84)
 MAX_PLACES = 16_383  # PostgreSQL's last word position
@@ -29,6 +32,7 @@ MAX_BYTES = 1_000_000  # UTF-8 bytes of distinct words; a tsvector holds under 1
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _ASCII_SPAN = re.compile(r"[A-Za-z0-9]+")
+_ASCII_LONG = re.compile(rf"[a-z0-9]{{{MAX_WORD + 1}}}")
 _ACCENTS = re.compile("[\u0300-\u036f]+")
 _word: re.Pattern[str] | None = None
 
@@ -64,15 +68,41 @@ def normalise(text: str) -> str:
 def words(text: str) -> list[str]:
     """Steps 1 to 3: the words of a text, in order."""
     if text.isascii():
-        found = _ASCII_WORD.findall(text.lower())
+        lowered = text.lower()
+        found = _ASCII_WORD.findall(lowered)
+        if not _ASCII_LONG.search(lowered):
+            return found
     else:
         found = _word_pattern().findall(normalise(text).replace("_", " "))
     return [w if len(w) <= MAX_WORD else w[:MAX_WORD] for w in found]
 
 
-def places(fields: Iterable[str | None]) -> list[str | None]:
-    """A statement's places, from its fields in order: each a word, or None
+@overload
+def places(fields: Sequence[str | None]) -> list[str | None]: ...
+@overload
+def places(fields: Sequence[str | None], gap: str) -> list[str]: ...
+
+
+def places(fields: Sequence[str | None], gap: str | None = None) -> list[Any]:
+    """A statement's places, from its fields in order: each a word, or `gap`
     for a gap; within the limits above."""
+    found = [words(f) for f in fields if f]
+    count = sum(map(len, found)) + len(found) - 1
+    if (
+        count <= MAX_PLACES
+        and sum(len(f) for f in fields if f) <= MAX_BYTES // 4  # 4 bytes a character at most
+        and (count <= MAX_REPEATS or max(Counter(chain(*found)).values()) <= MAX_REPEATS)
+    ):
+        out: list[str | None] = []
+        for listed in found:
+            if out:
+                out.append(gap)
+            out += listed
+        return out
+    return _places(fields, gap)
+
+
+def _places(fields: Iterable[str | None], gap: str | None) -> list[str | None]:
     out: list[str | None] = []
     seen: dict[str, int] = {}
     size = 0
@@ -82,7 +112,7 @@ def places(fields: Iterable[str | None]) -> list[str | None]:
         if out:
             if len(out) >= MAX_PLACES:
                 return out
-            out.append(None)
+            out.append(gap)
         for word in words(field):
             if len(out) >= MAX_PLACES:
                 return out
@@ -92,7 +122,7 @@ def places(fields: Iterable[str | None]) -> list[str | None]:
                 if size > MAX_BYTES:
                     return out
             seen[word] = count + 1
-            out.append(word if count < MAX_REPEATS else None)
+            out.append(word if count < MAX_REPEATS else gap)
     return out
 
 

@@ -152,16 +152,17 @@ _MYSQL_DOCUMENTS = (
     "JSON_TABLE(documents, '$[*]' COLUMNS (id INTEGER PATH '$[0]', words LONGTEXT PATH '$[1]'))"
 )
 # The words of statements that have a mark, then their marks cleared (a
-# mark here is one statement's): each row by its key, so that writers
-# adding statements at once lock only their own.
+# mark here is one statement's): each row by its key (the documents first,
+# STRAIGHT_JOIN), so that writers adding statements at once lock only their
+# own rows, not every mark.
 MYSQL_STORE = (
     "CREATE PROCEDURE statement_search_store(IN documents LONGTEXT) "
     "MODIFIES SQL DATA SQL SECURITY DEFINER BEGIN "
     f"INSERT INTO statement_search (id, words) SELECT d.id, d.words FROM {_MYSQL_DOCUMENTS} AS d "
-    "JOIN search_state m ON m.pending_from = d.id "
+    "STRAIGHT_JOIN search_state m ON m.pending_from = d.id "
     "ON DUPLICATE KEY UPDATE statement_search.id = statement_search.id; "
-    f"DELETE m FROM {_MYSQL_DOCUMENTS} AS d JOIN search_state m ON m.pending_from = d.id "
-    "JOIN statement_search i ON i.id = m.pending_from; END"
+    f"DELETE m FROM {_MYSQL_DOCUMENTS} AS d STRAIGHT_JOIN search_state m "
+    "ON m.pending_from = d.id STRAIGHT_JOIN statement_search i ON i.id = m.pending_from; END"
 )
 # Here a mark is one statement's (the trigger's, or the upgrade's below).
 MYSQL_SETTLE = (

@@ -97,31 +97,29 @@ def lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+_POSITIONS = [str(n) for n in range(1, tokens.MAX_PLACES + 1)]
+
+
 def document(dialect: str, fields: Sequence[str | None]) -> str:
     """A statement's words (`fields` in TEXT's order) as `dialect` stores them."""
-    places = tokens.places(fields)
     if dialect == "sqlite":
-        return " ".join(w or SQLITE_GAP for w in places)
+        return " ".join(tokens.places(fields, SQLITE_GAP))
     if dialect == "postgresql":
-        at: dict[str, list[str]] = {}
-        for n, word in enumerate(places, 1):
-            if word is not None:
-                at.setdefault(word, []).append(str(n))
-        return " ".join(f"{lexeme(w)}:{','.join(ns)}" for w, ns in at.items())
-    return " ".join(mysql_word(w) if w else MYSQL_GAP for w in places)
+        # A word is letters, marks and digits: no quote or backslash to escape.
+        at: dict[str | None, list[str]] = {}
+        for word, n in zip(tokens.places(fields), _POSITIONS, strict=False):
+            if word in at:
+                at[word].append(n)
+            else:
+                at[word] = [n]
+        at.pop(None, None)
+        return " ".join([f"'{w}':{','.join(ns)}" for w, ns in at.items()])
+    return " ".join(mysql_word(w) if w else MYSQL_GAP for w in tokens.places(fields))
 
 
 # --- catching up -------------------------------------------------------------------------
 
-_UNINDEXED = {
-    "sqlite": "NOT EXISTS (SELECT 1 FROM statement_search i WHERE i.rowid = s.id)",
-    "other": "NOT EXISTS (SELECT 1 FROM statement_search i WHERE i.id = s.id)",
-}
 _SIZE = " + ".join(f"coalesce(length(s.{c}), 0)" for c in TEXT)
-
-
-def _unindexed(dialect: str) -> str:
-    return _UNINDEXED["sqlite" if dialect == "sqlite" else "other"]
 
 
 def pending(connection: Connection) -> bool:
@@ -165,21 +163,30 @@ def catch_up(connection: Connection, only: Sequence[int] | None = None) -> int:
         if first is None:
             return 0
         after = int(first) - 1
-        query = text(
-            f"SELECT s.id, {_SIZE} FROM statement s WHERE s.id > :after "
-            f"AND {_unindexed(dialect)} ORDER BY s.id LIMIT {ROUND}"
+        # Two range scans a round, of the statements and of the index: a
+        # planner may answer "those without words" by reading all of both.
+        statements = text(
+            f"SELECT s.id, {_SIZE} FROM statement s WHERE s.id > :after ORDER BY s.id LIMIT {ROUND}"
         )
-        while rows := connection.execute(query, {"after": after}).all():
+        key = "rowid" if dialect == "sqlite" else "id"
+        indexed = text(
+            f"SELECT {key} FROM statement_search WHERE {key} > :after AND {key} <= :last"
+        )
+        while rows := connection.execute(statements, {"after": after}).all():
+            last = int(rows[-1][0])
+            have = set(connection.execute(indexed, {"after": after, "last": last}).scalars())
             batch: list[int] = []
             size = 0
             for statement_id, characters in rows:
+                if statement_id in have:
+                    continue
                 if batch and size + int(characters) > BATCH_CHARACTERS:
                     done += _index(connection, batch)
                     batch, size = [], 0
                 batch.append(int(statement_id))
                 size += int(characters)
             done += _index(connection, batch)
-            after = int(rows[-1][0])
+            after = last
     _settle(connection)
     return done
 
@@ -237,8 +244,8 @@ def _settle(connection: Connection) -> None:
         connection.exec_driver_sql("DELETE FROM search_state")
         gap: Any = connection.execute(
             text(
-                f"SELECT s.id FROM statement s WHERE s.id >= :first AND {_unindexed(dialect)} "
-                "ORDER BY s.id LIMIT 1"
+                "SELECT s.id FROM statement s WHERE s.id >= :first AND NOT EXISTS "
+                "(SELECT 1 FROM statement_search i WHERE i.rowid = s.id) ORDER BY s.id LIMIT 1"
             ),
             {"first": first},
         ).scalar()
