@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import strategies as st
-from sqlalchemy import URL, Connection, Engine, Insert, create_engine, insert, text
+from sqlalchemy import URL, Connection, Engine, Insert, create_engine, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from tracker.cli import cli
@@ -177,6 +177,10 @@ def empty_tables(backend: str, engine: Engine) -> None:
             conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
             for table in TABLES:
                 conn.execute(text(f"TRUNCATE TABLE {table}"))
+            # The search index's own tables (revision 0009), where there are.
+            for table in ("statement_search", "search_state"):
+                if inspect(conn).has_table(table):
+                    conn.execute(text(f"TRUNCATE TABLE {table}"))
             conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
 
 
@@ -295,10 +299,17 @@ WRITTEN = (
 KEPT = ("statement", "draft", "draft_version")
 
 
+# The routine that stores a statement's words in PostgreSQL's index (revision 0009).
+PG_STORE = "statement_search_store(integer[], tsvector[])"
+
+
 @contextlib.contextmanager
-def login(db: str, backend: str, kind: str) -> Iterator[str]:
+def login(db: str, backend: str, kind: str, execute: bool = True) -> Iterator[str]:
     """A login of a server's database with the grants docs/teams.md gives a
-    `kind` ("reader" or "writer"), dropped afterwards. Yields its URL."""
+    `kind` ("reader" or "writer"), dropped afterwards. Yields its URL.
+    `execute=False`: on MariaDB, without the grant to run the search index's
+    procedures (docs/teams.md gave none before revision 0009); on PostgreSQL,
+    EXECUTE on its store routine revoked from everyone meanwhile."""
     url = resolve_url(db)
     role = f"tracker_{kind}_{uuid.uuid4().hex[:8]}"
     deletes = [t for t in WRITTEN if t not in KEPT]
@@ -317,9 +328,17 @@ def login(db: str, backend: str, kind: str) -> Iterator[str]:
                 f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
             ]
         teardown = [f"DROP OWNED BY {role}", f"DROP ROLE {role}"]
+        if not execute:
+            setup.append(f"REVOKE EXECUTE ON FUNCTION {PG_STORE} FROM PUBLIC")
+            teardown.insert(0, f"GRANT EXECUTE ON FUNCTION {PG_STORE} TO PUBLIC")
     else:
         where = f"`{url.database}`"
         setup = [f"CREATE USER '{role}'@'%'", f"GRANT SELECT ON {where}.* TO '{role}'@'%'"]
+        if execute:
+            setup += [
+                f"GRANT EXECUTE ON PROCEDURE {where}.{p} TO '{role}'@'%'"
+                for p in ("statement_search_store", "statement_search_settle")
+            ]
         if kind == "writer":
             setup += [
                 f"GRANT INSERT ON {where}.statement TO '{role}'@'%'",
@@ -349,12 +368,16 @@ def login(db: str, backend: str, kind: str) -> Iterator[str]:
         admin.dispose()
 
 
-def reader_login(db: str, backend: str) -> contextlib.AbstractContextManager[str]:
-    return login(db, backend, "reader")
+def reader_login(
+    db: str, backend: str, execute: bool = True
+) -> contextlib.AbstractContextManager[str]:
+    return login(db, backend, "reader", execute)
 
 
-def writer_login(db: str, backend: str) -> contextlib.AbstractContextManager[str]:
-    return login(db, backend, "writer")
+def writer_login(
+    db: str, backend: str, execute: bool = True
+) -> contextlib.AbstractContextManager[str]:
+    return login(db, backend, "writer", execute)
 
 
 # --- the command line -------------------------------------------------------------

@@ -186,6 +186,21 @@ def test_a_writer_logs_and_retracts_and_cannot_rewrite(
         assert seeded("db", "current").stdout.startswith(f"{HEAD} (up to date")
 
 
+def test_an_add_that_cannot_index_still_adds(seeded: Tracker, db: str, backend: str) -> None:
+    """A writer who may not run the index's routines (MariaDB before the
+    EXECUTE grant docs/teams.md now gives) still logs a statement; its mark
+    stays, and the next search that can index it does."""
+    if backend == "sqlite":
+        pytest.skip("logins and roles are a server's")
+    seeded("search", "sanctions")  # the seed's import indexed
+    with writer_login(db, backend, execute=False) as url:
+        done = Tracker(url)("add", "russia", "donbas", "open", "-s", "wombat talks",
+                            "--date", "2025-12-01")  # fmt: skip
+        assert done.stdout.startswith("Added statement #"), done.stdout
+    found = seeded("search", "wombat", "-f", "json")
+    assert found.stderr.startswith("Indexing") and '"summary": "wombat talks"' in found.stdout
+
+
 def test_an_administrator_corrects_a_statement_on_purpose(
     seeded: Tracker, db: str, backend: str
 ) -> None:
@@ -271,6 +286,23 @@ def test_a_writer_moves_a_statement_only_by_a_merge(seeded: Tracker, db: str, ba
         writer("add", "dup", "sanctions", "open", "-s", "y", "--date", "2025-11-30")
         writer("party", "merge", "dup", "russia")
         assert _json_log(writer, "russia", "sanctions")[0]["summary"] == "y"
+
+
+def test_a_reader_merges_nothing(seeded: Tracker, db: str, backend: str) -> None:
+    """MariaDB and MySQL: a reader (docs/teams.md) may run the search index's
+    procedures, not `merge_record`, which moves statements with its owner's
+    rights; and a reader's search still indexes."""
+    if backend != "mysql":
+        pytest.skip("merge_record is MariaDB's and MySQL's")
+    before = _export(seeded)
+    with reader_login(db, backend) as url:
+        engine = _engine(url)
+        try:
+            _refused(engine, "CALL merge_record('party', 1, 2, FALSE)", ("denied",))
+        finally:
+            engine.dispose()
+        assert Tracker(url)("search", "sanctions", "-f", "json").stdout.startswith("[")
+    assert _export(seeded) == before
 
 
 def _json_log(tracker: Tracker, party: str, issue: str) -> list[dict[str, object]]:

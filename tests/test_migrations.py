@@ -254,6 +254,10 @@ ROWS_AT["0008"] = {
                    "negated": True}],
 }  # fmt: skip
 
+ROWS_AT["0009"] = {
+    "statement": [_statement(9, 2, 2, -1, 6, "Logged once every backend reads the same words")]
+}
+
 TABLE_ORDER = (
     "party", "party_alias", "issue", "statement", "person", "person_alias", "affiliation",
     "issue_alias", "issue_keyword", "revision", "draft", "draft_version", "draft_version_party",
@@ -365,15 +369,19 @@ def test_downgrade_one_step_and_back_keeps_older_rows(fresh: str) -> None:
     keeps every row written at or before that earlier revision."""
     database = engine_for(fresh)
     engine = database.engine
+    # Each revision's rows as its own round trip left them: 0008's downgrade
+    # keeps a negated statement's stance and forgets that it was negated.
+    kept: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for n, revision in enumerate(SCHEMA_REVISIONS):
         migrate_to(engine, revision)
         _insert_rows(engine, ROWS_AT[revision])
+        kept[revision] = ROWS_AT[revision]
         if n == 0:
             continue
         migrate_back(engine, SCHEMA_REVISIONS[n - 1])
         migrate_to(engine, revision)
         for older in SCHEMA_REVISIONS[:n]:
-            for table, rows in ROWS_AT[older].items():
+            for table, rows in kept[older].items():
                 for row in rows:
                     expected = _as_at(revision, table, row)
                     assert _read_row(engine, table, expected) == expected, (revision, older)
@@ -387,6 +395,14 @@ def test_downgrade_one_step_and_back_keeps_older_rows(fresh: str) -> None:
                 for table, rows in ROWS_AT[revision].items()
             }  # fmt: skip
         _insert_rows(engine, lost)
+        kept[revision] = {
+            table: [_read_row(engine, table, row) for row in rows]
+            for table, rows in ROWS_AT[revision].items()
+        }
+        if revision == "0008":  # the stance it had under INTO, as a statement of its own
+            [was], [now] = ROWS_AT[revision]["statement"], kept[revision]["statement"]
+            assert (now["score"], bool(now["negated"])) == (was["score"], False)
+            assert now["fingerprint"] == _as_at(revision, "statement", now)["fingerprint"]
     database.dispose()
 
 

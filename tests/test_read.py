@@ -167,6 +167,24 @@ def test_sentences_quotes_and_headings() -> None:
     assert found[2].quote_text() == "Nothing is agreed." and found[3].continues
 
 
+def test_a_sentence_without_end_is_read_in_pieces() -> None:
+    """200 KB without a full stop (a table pasted as text, a list) is read
+    in pieces of at most LONGEST characters, cut at a space, so that reading
+    grows with the text's length, not its square: every word is read, and a
+    stance at the far end is still found."""
+    filler = "delegates from many places met again in the hall and talked with others "
+    text = (
+        filler * (200_000 // len(filler)) + "Russia demands a Ukrainian withdrawal from the Donbas"
+    )
+    found = sentences.split(text)
+    assert len(found) > 1
+    assert all(len(s.text) <= sentences.LONGEST for s in found)
+    assert " ".join(s.text for s in found).split() == text.split()
+    assert pairs(proposals(text)) == {("russia", "donbas"): "demands"}
+    # A quotation opened and never closed is looked for once, not once per mark.
+    assert sentences.split("«" * 5_000 + " words")[-1].text.endswith("words")
+
+
 def test_html_markdown_and_text() -> None:
     page = (READ_DATA / "climate-finance.html").read_bytes()
     doc = source.document(page, name="page.html")

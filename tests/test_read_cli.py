@@ -107,6 +107,23 @@ def test_accept_all_warns_once_that_it_logs_unreviewed(catalog: Tracker, article
     assert chosen.stderr == ""
 
 
+def test_accept_logs_all_or_nothing(catalog: Tracker, tmp_path: Path) -> None:
+    """A proposal that cannot be stored (a NUL in its sentence) stops
+    `--accept all` before anything is logged: one line naming it, exit 1."""
+    path = tmp_path / "nul.txt"
+    path.write_text(ARTICLE.replace("Ukrainian withdrawal", "Ukrainian\x00 withdrawal"), "utf-8")
+    before = statement_count(catalog)
+    said = catalog.fails("read", str(path), "-d", "2025-12-01", "--accept", "all")
+    warning, message = said.splitlines(keepends=True)  # `all` warns first
+    assert warning.startswith("Warning: --accept all logs every proposal unreviewed")
+    message = one_line(message)
+    assert "proposal 2" in message and "NUL" in message, message
+    assert statement_count(catalog) == before
+    done = catalog("read", str(path), "-d", "2025-12-01", "--accept", "1")
+    assert done.stdout.count("Added statement #") == 1
+    assert statement_count(catalog) == before + 1
+
+
 def test_the_date(catalog: Tracker, article: Path, tmp_path: Path) -> None:
     message = catalog.fails("read", str(article), code=2)
     assert "found no date in" in message and "give --date YYYY-MM-DD" in message

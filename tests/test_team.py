@@ -432,6 +432,24 @@ def test_read_only_login_reads_and_is_refused_writes(
     assert count(db) == 24
 
 
+def test_a_search_that_cannot_index_still_searches(seeded: Tracker, db: str, backend: str) -> None:
+    """A login that may not run the index's routines (MariaDB before the
+    EXECUTE grant of docs/teams.md; on PostgreSQL, with EXECUTE revoked)
+    searches what is indexed, with a warning, and leaves the rest to the
+    next search that can index it."""
+    if backend == "sqlite":
+        pytest.skip("logins and roles are a server's")
+    with reader_login(db, backend, execute=False) as url:
+        done = Tracker(url)("search", "sanctions", "-f", "json")
+    assert done.stderr.startswith("Indexing the statements added since the last search")
+    assert "Warning: could not index them now (" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 2, done.stderr
+    assert json.loads(done.stdout)  # the statements on the issue named
+    found = seeded("search", "sanctions", "-f", "json")
+    assert found.stderr.startswith("Indexing") and json.loads(found.stdout)
+    assert seeded("search", "sanctions").stderr == ""
+
+
 # --- backups --------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from tracker import dates, render
 from tracker.cli import complete
@@ -27,6 +28,7 @@ from tracker.cli.options import (
     use_colour,
 )
 from tracker.core import statements as core
+from tracker.core.types import Added
 from tracker.errors import TrackerError
 from tracker.read.types import Proposal
 from tracker.render import messages
@@ -166,28 +168,41 @@ def _log(p: Proposal) -> None:
     """A proposal logged as `tracker add` logs a statement, in its own
     transaction: quitting later loses nothing already accepted."""
     with app().db.session(write=True) as session:
-        done = core.add_statement(
-            session, p.party, p.issue, p.score, p.summary, p.stated_on, quote=p.quote,
-            speaker=p.speaker, source=p.source, basis=p.basis, conditions=p.conditions,
-        )  # fmt: skip
+        done = _add(session, p)
     click.echo(messages.added(done))
+
+
+def _add(session: Session, p: Proposal) -> Added:
+    return core.add_statement(
+        session, p.party, p.issue, p.score, p.summary, p.stated_on, quote=p.quote,
+        speaker=p.speaker, source=p.source, basis=p.basis, conditions=p.conditions,
+    )  # fmt: skip
 
 
 def _log_chosen(
     proposals: Sequence[Proposal], accept: str | list[int], held: set[tuple[object, ...]]
 ) -> None:
+    """`--accept`: the chosen proposals logged in one transaction, each as
+    `tracker add` logs a statement; if one cannot be, none is."""
     numbers = list(range(1, len(proposals) + 1)) if accept == ACCEPT_ALL else accept
     assert isinstance(numbers, list)
     for number in numbers:
         if number > len(proposals):
             raise click.UsageError(messages.too_few(number, len(proposals)))
-    for number in numbers:
-        p = proposals[number - 1]
-        if p.key() in held:
-            click.echo(messages.already_held(number))
-            continue
-        _log(p)
-        held.add(p.key())
+    said: list[str] = []
+    with app().db.session(write=True) as session:
+        for number in numbers:
+            p = proposals[number - 1]
+            if p.key() in held:
+                said.append(messages.already_held(number))
+                continue
+            try:
+                said.append(messages.added(_add(session, p)))
+            except TrackerError as err:
+                raise TrackerError(messages.not_logged(number, str(err))) from None
+            held.add(p.key())
+    for line in said:
+        click.echo(line)
 
 
 def _review(proposals: Sequence[Proposal], held: set[tuple[object, ...]]) -> None:

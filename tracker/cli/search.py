@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import DATE, app, check_span, emit, output_options, style
 from tracker.core import statement_search as core
+from tracker.db.failures import aborted, failure_message
 from tracker.errors import Invalid
 from tracker.render import messages
 
@@ -74,10 +76,16 @@ def search(
     database = app().db
     with database.session() as session:
         behind = core.pending(session)
-    if behind:  # what a bulk import added, indexed once, in one pass
+    if behind:  # what an import (or an insert by hand) added, indexed once, in one pass
         click.echo(messages.indexing_for_search(), err=True)
-        with database.session(write=True, data=False) as session:
-            core.catch_up(session)
+        try:
+            with database.session(write=True, data=False) as session:
+                core.catch_up(session)
+        except SQLAlchemyError as err:
+            if aborted(err):
+                raise  # run again from the start (TrackerGroup)
+            # What cannot be indexed now stops no search: it waits for the next.
+            click.echo(messages.not_indexed(failure_message(err, database.url)), err=True)
     with database.session() as session:
         found = core.search(
             session, query, party, issue, since, until, limit or None, include_retracted

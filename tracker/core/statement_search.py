@@ -3,14 +3,14 @@
 backend's own index: SQLite FTS5, PostgreSQL tsvector (GIN), MariaDB and
 MySQL FULLTEXT. Best match first; among equals, newest first.
 
+What a statement is indexed under and what a query looks for are the same
+words, made by one rule in Python (`tracker.tokens`), so that a query finds
+the same statements on every backend; each backend only stores and matches
+them (`db/search_index.py`).
+
 An issue's keywords widen a search: a statement on an issue one of whose
 keywords the query names is found too, after the statements whose own text
 matches.
-
-On SQLite and PostgreSQL a trigger keeps the index in step with every
-statement added, but a bulk import writes without it and leaves a mark
-(`search_state`), and the next search indexes what the import added, in one
-pass (`catch_up`; see `db/search_index.py`).
 """
 
 from __future__ import annotations
@@ -23,32 +23,38 @@ from typing import Any
 from sqlalchemy import ColumnElement, column, select, table, text
 from sqlalchemy.orm import Session
 
-from tracker.core.names import key, resolve_issue, resolve_party
+from tracker import tokens
+from tracker.core.names import resolve_issue, resolve_party
 from tracker.core.query import newest_first, statement_select, to_view
 from tracker.core.types import Found, StatementView, Term
+from tracker.db import search_index
 from tracker.db.schema import KEYWORD, STATEMENT
-from tracker.db.search_index import DEFERRING, TEXT
 from tracker.errors import Invalid
 
-_WORD = re.compile(r"\w+")
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
+# A quoted phrase (a `*` inside its closing quote or just after it makes
+# its last word a prefix), or a run of anything but spaces.
+_TERM = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 
 
 def parse(query: str) -> tuple[Term, ...]:
-    """The terms of a query; Invalid if it has no word to look for."""
+    """The terms of a query; Invalid if it has no word to look for. A term's
+    words are those `tracker.tokens` finds in it, so `2025-12-01`, `3.14` and
+    `foo_bar` are phrases of two or three words, as in the text searched."""
     terms: list[Term] = []
     for match in _TERM.finditer(query):
-        phrase, word = match.groups()
-        part = phrase if phrase is not None else word
-        words = tuple(w.casefold() for w in _WORD.findall(part))
+        phrase, star, bare = match.groups()
+        part = phrase if phrase is not None else bare
+        prefix = part.rstrip().endswith("*") or bool(star)
+        words = tuple(tokens.words(part))
         if words:
-            terms.append(Term(words, prefix=phrase is None and part.endswith("*")))
+            terms.append(Term(words, prefix=prefix))
     if not terms:
         raise Invalid(f'nothing to search for in {query!r}: give a word, a "phrase" or a prefix*')
     return tuple(terms)
 
 
 def _sqlite_match(terms: Sequence[Term]) -> str:
+    # A word holds letters, marks and digits only: nothing FTS5 reads as syntax.
     def one(term: Term) -> str:
         return '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
 
@@ -57,7 +63,7 @@ def _sqlite_match(terms: Sequence[Term]) -> str:
 
 def _pg_query(terms: Sequence[Term]) -> str:
     def one(term: Term) -> str:
-        lexemes = [f"'{w}'" for w in term.words]
+        lexemes = [search_index.lexeme(w) for w in term.words]
         if term.prefix:
             lexemes[-1] += ":*"
         return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
@@ -65,86 +71,48 @@ def _pg_query(terms: Sequence[Term]) -> str:
     return " & ".join(one(t) for t in terms)
 
 
-# InnoDB's FULLTEXT index leaves out words under three letters and these
-# stop words: a query term made only of them would match nothing.
-_MYSQL_MIN = 3
-_MYSQL_STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "an",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "com",
-        "de",
-        "en",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "la",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "what",
-        "when",
-        "where",
-        "who",
-        "will",
-        "with",
-        "und",
-        "www",
-    ]
-)
+def _mysql_query(terms: Sequence[Term]) -> tuple[str, list[str]]:
+    """The boolean-mode query, and the phrases whose last word is a prefix,
+    which InnoDB cannot match: the query finds their words, and each must
+    also stand in the stored words in that order (`LOCATE`)."""
+    parts: list[str] = []
+    runs: list[str] = []
+    for term in terms:
+        exact = [search_index.mysql_word(w) for w in term.words]
+        if term.prefix:
+            if len(exact) > 1:
+                parts.append('+"' + " ".join(exact[:-1]) + '"')
+                runs.append(" " + " ".join([*exact[:-1], term.words[-1]]))
+            parts.append("+" + term.words[-1] + "*")
+        else:
+            parts.append('+"' + " ".join(exact) + '"' if len(exact) > 1 else "+" + exact[0])
+    return " ".join(parts), runs
 
 
-def _mysql_query(terms: Sequence[Term]) -> str:
-    def one(term: Term) -> str:
-        if len(term.words) > 1:
-            return '+"' + " ".join(term.words) + '"'
-        return "+" + term.words[0] + ("*" if term.prefix else "")
-
-    def indexed(term: Term) -> bool:
-        return any(len(w) >= _MYSQL_MIN and w not in _MYSQL_STOPWORDS for w in term.words)
-
-    kept = [t for t in terms if indexed(t)]
-    if not kept:
-        raise Invalid(
-            "on MariaDB and MySQL, search needs a word of three letters or more "
-            "that is not a stop word ('the', 'for', ...)"
-        )
-    return " ".join(one(t) for t in kept)
-
-
-def _text_match(dialect: str, terms: Sequence[Term]) -> tuple[Any, Any, str]:
-    """(the match condition, the rank to order by, best first, the query
-    parameter), in the backend's own full-text dialect."""
+def _text_match(dialect: str, terms: Sequence[Term]) -> tuple[list[Any], Any, dict[str, Any]]:
+    """(the match conditions, the rank to order by, best first, the query
+    parameters), in the backend's own full-text dialect."""
     if dialect == "sqlite":
         return (
-            text("statement_search MATCH :q"),
+            [text("statement_search MATCH :q")],
             text("bm25(statement_search)"),
-            _sqlite_match(terms),
+            {"q": _sqlite_match(terms)},
         )
     if dialect == "postgresql":
-        query = "to_tsquery('simple', :q)"
+        query = "CAST(:q AS tsquery)"
         return (
-            text(f"statement_search.document @@ {query}"),
+            [text(f"statement_search.document @@ {query}")],
             text(f"ts_rank_cd(statement_search.document, {query}) DESC"),
-            _pg_query(terms),
+            {"q": _pg_query(terms)},
         )
-    against = "MATCH (statement.search_text) AGAINST (:q IN BOOLEAN MODE)"
-    return text(against), text(f"{against} DESC"), _mysql_query(terms)
+    boolean, runs = _mysql_query(terms)
+    against = "MATCH (statement_search.words) AGAINST (:q IN BOOLEAN MODE)"
+    conditions: list[Any] = [text(against)]
+    parameters: dict[str, Any] = {"q": boolean}
+    for n, run in enumerate(runs):
+        conditions.append(text(f"LOCATE(:run{n}, CONCAT(' ', statement_search.words)) > 0"))
+        parameters[f"run{n}"] = run
+    return conditions, text(f"{against} DESC"), parameters
 
 
 def search(
@@ -174,24 +142,24 @@ def search(
     if not include_retracted:
         filters.append(s.retracted_at.is_(None))
     dialect = session.get_bind().dialect.name
-    match, rank, parameter = _text_match(dialect, terms)
-    by_text = statement_select().where(match, *filters).order_by(rank, *newest_first(s))
+    match, rank, parameters = _text_match(dialect, terms)
+    by_text = statement_select().where(*match, *filters).order_by(rank, *newest_first(s))
     if dialect == "sqlite":
         by_text = by_text.join(_SQLITE_INDEX, _SQLITE_INDEX.c.rowid == s.id)
-    elif dialect == "postgresql":
-        by_text = by_text.join(_PG_INDEX, _PG_INDEX.c.id == s.id)
+    else:
+        by_text = by_text.join(_INDEX, _INDEX.c.id == s.id)
     if limit is not None:
         by_text = by_text.limit(limit)
-    found = [to_view(row) for row in session.execute(by_text, {"q": parameter})]
+    found = [to_view(row) for row in session.execute(by_text, parameters)]
     room = None if limit is None else limit - len(found)
     if room is None or room > 0:
         found += _by_keyword(session, terms, filters, {v.id for v in found}, room)
     return Found(query, terms, tuple(found))
 
 
-# Each backend's index, where it is a table of its own (migrations 0003, 0005).
+# Each backend's index, a table of its own (migration 0009).
 _SQLITE_INDEX = table("statement_search", column("rowid"))
-_PG_INDEX = table("statement_search", column("id"))
+_INDEX = table("statement_search", column("id"))
 
 
 def _by_keyword(
@@ -203,13 +171,15 @@ def _by_keyword(
 ) -> list[StatementView]:
     """Statements on the issues with a keyword the query names, newest first,
     leaving out those already found. The query names a keyword when the
-    keyword's words stand together in it, quoted or not: `frozen assets`
-    names "frozen assets", as `"frozen assets"` does."""
+    keyword's words (by the same rule as the text's) stand together in it,
+    quoted or not: `frozen assets` names "frozen assets", as `"frozen
+    assets"` does."""
     words = [w for t in terms if not t.prefix for w in t.words]
-    wanted = {
-        key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)
-    }
-    issue_ids = select(KEYWORD.c.issue_id).where(KEYWORD.c.key.in_(sorted(wanted)))
+    runs = {tuple(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    keywords = session.execute(select(KEYWORD.c.issue_id, KEYWORD.c.key)).all()
+    issue_ids = sorted({i for i, k in keywords if tuple(tokens.words(k)) in runs})
+    if not issue_ids:
+        return []
     query = (
         statement_select()
         .where(STATEMENT.c.issue_id.in_(issue_ids), *filters)
@@ -221,31 +191,15 @@ def _by_keyword(
     return found if room is None else found[:room]
 
 
-# --- what a bulk import left to index --------------------------------------
+# --- what waits to be indexed ----------------------------------------------------
 
 
 def pending(session: Session) -> bool:
-    """Whether statements wait to be indexed (after a bulk import)."""
-    if session.get_bind().dialect.name not in DEFERRING:
-        return False
-    return bool(session.scalar(text("SELECT count(*) FROM search_state")))
+    """Whether statements wait to be indexed (after an import, or an insert
+    by hand)."""
+    return search_index.pending(session.connection())
 
 
 def catch_up(session: Session) -> int:
-    """Index, in one pass, the statements bulk imports added; returns how many."""
-    if session.get_bind().dialect.name == "postgresql":
-        # With the rights of the function's owner: a reader's search may run it.
-        return int(session.scalar(text("SELECT statement_search_catch_up()")) or 0)
-    start = session.scalar(text("SELECT min(pending_from) FROM search_state"))
-    if start is None:
-        return 0
-    columns = ", ".join(TEXT)
-    done = session.execute(
-        text(
-            f"INSERT INTO statement_search(rowid, {columns}) "
-            f"SELECT id, {columns} FROM statement WHERE id >= :start"
-        ),
-        {"start": start},
-    )
-    session.execute(text("DELETE FROM search_state"))
-    return int(getattr(done, "rowcount", 0) or 0)
+    """Index, in one pass, the statements that wait; returns how many."""
+    return search_index.catch_up(session.connection())

@@ -20,6 +20,7 @@ from tracker.core.values import (
     recorder,
 )
 from tracker.dates import check_statement_date, utcnow
+from tracker.db import search_index
 from tracker.db.schema import STATEMENT
 from tracker.errors import Invalid, NotFound, TrackerError
 from tracker.stance import classify
@@ -159,6 +160,7 @@ def add_statement(
     new_id = cast(CursorResult[Any], inserted).inserted_primary_key
     if new_id is None:
         raise TrackerError("the database did not return the new statement's id")
+    search_index.index_added(session.connection(), [int(new_id[0])])
     # Everything stored is known here; no need to read it back.
     statement = StatementView(
         id=int(new_id[0]),

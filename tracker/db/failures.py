@@ -14,7 +14,7 @@ from tracker.text import shorten
 
 # Refusals for want of a privilege: PostgreSQL's SQLSTATE, MySQL/MariaDB's error numbers.
 DENIED_SQLSTATES = {"42501"}
-DENIED_MYSQL_ERRORS = {1142, 1143, 1044}
+DENIED_MYSQL_ERRORS = {1142, 1143, 1044, 1370}
 # MySQL and MariaDB report a failed CHECK as an operational error.
 CHECK_FAILED_MYSQL_ERRORS = {3819, 4025}
 # MySQL and MariaDB report a trigger's SIGNAL (the append-only ledger) as 1644.
@@ -52,6 +52,16 @@ def _refused(err: sa_exc.SQLAlchemyError, orig: BaseException) -> bool:
         return True
     refusals = DENIED_MYSQL_ERRORS | CHECK_FAILED_MYSQL_ERRORS | SIGNALLED_MYSQL_ERRORS
     return _mysql_error(orig) in refusals
+
+
+def denied(err: sa_exc.SQLAlchemyError) -> bool:
+    """Whether the database refused the request for want of a privilege."""
+    orig = getattr(err, "orig", None)
+    if orig is None:
+        return False
+    if getattr(orig, "sqlstate", None) in DENIED_SQLSTATES:
+        return True
+    return _mysql_error(orig) in DENIED_MYSQL_ERRORS
 
 
 def aborted(err: sa_exc.SQLAlchemyError) -> bool:

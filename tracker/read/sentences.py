@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 OPENING = '“‘«"'
 CLOSING = {"“": "”", "‘": "’", "«": "»", '"': '"'}
+# Characters: a "sentence" longer than this (a table or a list pasted as
+# text, with no full stop) is read in pieces of at most this much, cut at a
+# space, so that reading time grows with the text, not with the square of
+# its longest sentence. No sentence of prose comes near it.
+LONGEST = 3_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +44,15 @@ def _quote_spans(paragraph: str) -> list[tuple[int, int]]:
     """The spans inside quotation marks: curly ones paired, straight ones in
     turn. An apostrophe (’ between letters) is not a quotation mark."""
     spans: list[tuple[int, int]] = []
+    unclosed: set[str] = set()  # marks with no closing one after them: not looked for again
     n = 0
     while n < len(paragraph):
         ch = paragraph[n]
-        if ch in OPENING and not (ch == "‘" and n > 0 and paragraph[n - 1].isalpha()):
+        if (
+            ch in OPENING
+            and ch not in unclosed
+            and not (ch == "‘" and n > 0 and paragraph[n - 1].isalpha())
+        ):
             close = CLOSING[ch]
             end = n + 1
             while end < len(paragraph):
@@ -60,8 +70,26 @@ def _quote_spans(paragraph: str) -> list[tuple[int, int]]:
                 spans.append((n + 1, end))
                 n = end + 1
                 continue
+            if end == len(paragraph):
+                unclosed.add(ch)
         n += 1
     return spans
+
+
+def _pieces(paragraph: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence's bounds, or those of its pieces of at most LONGEST
+    characters, each cut at the last space before that length."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > LONGEST:
+        cut = paragraph.rfind(" ", start + 1, start + LONGEST + 1)
+        cut = cut if cut > start else start + LONGEST
+        pieces.append((start, cut))
+        start = cut
+        while start < end and paragraph[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 _FINAL = re.compile(r"[.!?:;…\"”’)]\s*$")
@@ -81,7 +109,7 @@ def split(text: str) -> list[Sentence]:
             for tokens in para:
                 if tokens:
                     last = tokens[-1]
-                    bounds.append((tokens[0].offset, last.offset + len(last.value)))
+                    bounds += _pieces(paragraph, tokens[0].offset, last.offset + len(last.value))
         heading = len(bounds) == 1 and len(paragraph.split()) <= 16 and not _FINAL.search(paragraph)
         for start, end in bounds:
             # Closing quotation marks syntok left to the next sentence belong here.

@@ -6,16 +6,20 @@ only for HTML."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from tracker.errors import TrackerError
 
-TIMEOUT = 20.0  # seconds, for connecting and for each read
+# Seconds for a whole fetch: connecting, the answer's headers, its body,
+# every redirect. A server that sends a few bytes a second is cut off.
+DEADLINE = 20.0
+FOLLOWED = ("http", "https")  # the schemes a URL, and a redirect, may have
 SIZE_LIMIT = 10 * 1024 * 1024  # bytes: no article page is larger
 USER_AGENT = "tracker-read (+https://example.org/tracker)"
 
@@ -50,7 +54,7 @@ def is_url(source: str) -> bool:
 def load(source: str, stdin: IO[bytes] | None = None) -> Document:
     """A document from a file path, `-` (read from `stdin`) or an http(s) URL."""
     if is_url(source):
-        raw, content_type, final_url = fetch(source)
+        raw, content_type, final_url = fetch(source, DEADLINE)
         return document(raw, content_type=content_type, url=final_url)
     if source == "-":
         if stdin is None:
@@ -67,31 +71,160 @@ def load(source: str, stdin: IO[bytes] | None = None) -> Document:
     return document(raw, name=name)
 
 
-def fetch(url: str, timeout: float = TIMEOUT, limit: int = SIZE_LIMIT) -> tuple[bytes, str, str]:
+def fetch(
+    url: str, deadline: float | None = None, limit: int = SIZE_LIMIT
+) -> tuple[bytes, str, str]:
     """The body, content type and final URL of `url`; SourceError, in one
-    line, on any failure: no answer in `timeout` seconds, an HTTP error, a
-    body over `limit` bytes."""
+    line (`cannot fetch URL: reason`), on any failure: a malformed URL, no
+    complete answer within `deadline` seconds (DEADLINE) from the start, an
+    HTTP error, a malformed answer, a redirect elsewhere than http(s), a
+    body over `limit` bytes.
+
+    The fetch runs in a thread of its own, so that the deadline holds
+    whatever the server does (sends a byte a second, never ends its
+    headers) and whatever the name lookup does; at the deadline its
+    connection is shut, and the thread ends with it."""
+    import threading
+
+    seconds = DEADLINE if deadline is None else deadline
+    _check_url(url)
+    done: list[tuple[bytes, str, str] | BaseException] = []
+    opened: list[Any] = []
+    worker = threading.Thread(
+        target=_fetch_into, args=(url, seconds, limit, done, opened), daemon=True
+    )
+    worker.start()
+    worker.join(seconds)
+    if not done:
+        for connection in opened:
+            _shut(connection)
+        plural = "" if seconds == 1 else "s"
+        raise SourceError(
+            f"cannot fetch {url}: no complete answer within {seconds:g} second{plural}"
+        )
+    result = done[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _check_url(url: str) -> None:
+    """SourceError unless `url` is an http(s) URL with a host that a request can carry."""
+    from urllib.parse import urlsplit
+
+    if re.search(r"[\x00-\x20\x7f]", url):
+        raise SourceError(
+            f"cannot fetch {url}: a URL cannot hold spaces or control characters "
+            "(write a space as %20)"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError as err:
+        raise SourceError(f"cannot fetch {url}: not a valid URL ({err})") from None
+    if parts.scheme.lower() not in FOLLOWED or not parts.hostname:
+        raise SourceError(f"cannot fetch {url}: not an http or https URL with a host")
+
+
+def _fetch_into(url: str, timeout: float, limit: int, done: list[Any], opened: list[Any]) -> None:
+    try:
+        done.append(_fetch(url, timeout, limit, opened))
+    except BaseException as err:  # handed to the caller's thread, whatever it is
+        done.append(err)
+
+
+def _fetch(url: str, timeout: float, limit: int, opened: list[Any]) -> tuple[bytes, str, str]:
+    import http.client
     import urllib.error
     import urllib.request
 
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    opener = urllib.request.build_opener(*_handlers(url, opened))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length is not None and length.isdigit() and int(length) > limit:
                 raise SourceError(f"cannot fetch {url}: larger than {limit // 1024} KB")
             body = response.read(limit + 1)
             if len(body) > limit:
                 raise SourceError(f"cannot fetch {url}: larger than {limit // 1024} KB")
+            if length is not None and length.isdigit() and len(body) < int(length):
+                raise SourceError(
+                    f"cannot fetch {url}: the answer ended early ({len(body)} of {length} bytes)"
+                )
             return body, response.headers.get("Content-Type", ""), response.geturl()
     except urllib.error.HTTPError as err:
         raise SourceError(f"cannot fetch {url}: HTTP {err.code} {err.reason}") from None
     except urllib.error.URLError as err:
-        raise SourceError(f"cannot fetch {url}: {err.reason}") from None
+        raise SourceError(f"cannot fetch {url}: {_reason(err.reason)}") from None
     except TimeoutError:
         raise SourceError(f"cannot fetch {url}: no answer within {timeout:g} seconds") from None
+    except http.client.IncompleteRead as err:
+        got = len(err.partial)
+        raise SourceError(
+            f"cannot fetch {url}: the answer's body is incomplete ({got} bytes read)"
+        ) from None
+    except http.client.HTTPException as err:
+        raise SourceError(f"cannot fetch {url}: not a valid HTTP answer ({_reason(err)})") from None
     except (OSError, ValueError) as err:
-        raise SourceError(f"cannot fetch {url}: {err}") from None
+        raise SourceError(f"cannot fetch {url}: {_reason(err)}") from None
+
+
+def _reason(err: object) -> str:
+    """What went wrong, short: a server's bytes may be anything, and long."""
+    text = str(err).strip() or type(err).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _handlers(url: str, opened: list[Any]) -> list[Any]:
+    """urllib's handlers for http and https that keep each connection they
+    open in `opened` (for the deadline to shut), and one for redirects that
+    follows only http and https."""
+    import http.client
+    import urllib.request
+    from urllib.parse import urljoin, urlsplit
+
+    def kept(kind: type[http.client.HTTPConnection]) -> Any:
+        def connection(host: str, **options: Any) -> http.client.HTTPConnection:
+            made = kind(host, **options)
+            opened.append(made)
+            return made
+
+        return connection
+
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(kept(http.client.HTTPConnection), req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(kept(http.client.HTTPSConnection), req)
+
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            target = headers.get("location") or headers.get("uri")
+            if target is not None:
+                newurl = urljoin(req.full_url, target)
+                if urlsplit(newurl).scheme.lower() not in FOLLOWED:
+                    raise SourceError(
+                        f"cannot fetch {url}: redirected to {newurl}, "
+                        "and tracker follows only http and https"
+                    )
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+    return [Http(), Https(), Redirects()]
+
+
+def _shut(connection: Any) -> None:
+    """Ends a connection another thread may be reading from."""
+    import socket
+
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _decode(raw: bytes, content_type: str = "") -> str:

@@ -208,7 +208,11 @@ def upkeep_failed(reason: str) -> str:
 
 
 def indexing_for_search() -> str:
-    return "Indexing the statements an import added, for search (once)..."
+    return "Indexing the statements added since the last search, for search (once)..."
+
+
+def not_indexed(reason: str) -> str:
+    return f"Warning: could not index them now ({reason}); searching the statements indexed."
 
 
 def exported(count: int, output: Path) -> str:
@@ -281,6 +285,10 @@ def review_prompt() -> str:
 
 def edit_hint() -> str:
     return "Edit each field (Enter keeps it; '-' clears an optional one):"
+
+
+def not_logged(number: int, reason: str) -> str:
+    return f"proposal {number}: {reason}; nothing was logged"
 
 
 def already_held(number: int) -> str:

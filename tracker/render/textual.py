@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from tracker import tokens
 from tracker.text import terminal_text
 
 DEFAULT_TABLEFMT = "simple"
@@ -60,10 +61,15 @@ def tabulate(headers: Sequence[str], rows: Sequence[Sequence[Any]], tablefmt: st
 
 
 def highlight(text: str, words: Sequence[tuple[str, bool]], start: str, end: str) -> str:
-    """`text` with each of `words` (whole words, case-insensitively; with True,
-    as the start of a word) between `start` and `end`."""
+    """`text` with each word search found in it (one of `words`, read as
+    search reads text, `tracker.tokens`: `Außenminister` for `aussenminister`;
+    with True, as the start of a word) between `start` and `end`."""
     if not words:
         return text
-    parts = [re.escape(w) + (r"\w*" if prefix else r"\b") for w, prefix in words]
-    pattern = re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
-    return pattern.sub(lambda m: f"{start}{m.group()}{end}", text)
+    out: list[str] = []
+    at = 0
+    for first, last, found in tokens.spans(text):
+        if tokens.matches(found, words):
+            out += [text[at:first], start, text[first:last], end]
+            at = last
+    return "".join(out) + text[at:]
