@@ -410,13 +410,20 @@ def _snapshot(db: str) -> list[object]:
             for name in sorted(found.get_table_names()):
                 if name.startswith("statement_search_"):
                     continue
+                # Columns by name: one a downgrade drops and its upgrade adds
+                # again comes back last (on MySQL, 0009's downgrade makes the
+                # generated search column again, after 0008's `negated`).
+                described = sorted(
+                    (c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(name)
+                )
                 # The data version's epoch is drawn anew each time its table
                 # is made (revision 0007), so that no version comes back.
-                columns = "id, counter" if name == "data_version" else "*"
+                names = ["id", "counter"] if name == "data_version" else [c[0] for c in described]
+                columns = ", ".join(quote(c) for c in names)
                 rows = conn.execute(text(f"SELECT {columns} FROM {quote(name)}"))
                 seen += [
                     name,
-                    [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(name)],
+                    described,
                     sorted(map(repr, found.get_indexes(name))),
                     sorted(map(repr, found.get_foreign_keys(name))),
                     sorted(map(repr, rows)),
