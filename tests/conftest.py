@@ -1,3 +1,4 @@
+# ruff: noqa: E402
 """Test fixtures: a real database on every backend that is configured.
 
 SQLite always; PostgreSQL when TRACKER_TEST_POSTGRES_URL is set, MariaDB/MySQL
@@ -11,7 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
+
+# Each of the suite's processes (xdist's workers) imports all of tracker and
+# every test module; where the environment turns bytecode caching off
+# (PYTHONDONTWRITEBYTECODE), each would compile and rewrite them all again,
+# about two seconds a process, on every run. The caches are __pycache__
+# folders, which git ignores. Set before the imports below (hence E402).
+sys.dont_write_bytecode = False
 from collections.abc import Iterator
 from pathlib import Path
 
