@@ -254,8 +254,18 @@ ROWS_AT["0008"] = {
                    "negated": True}],
 }  # fmt: skip
 
+# Names as an older tracker stored them, typed in the decomposed form (NFD):
+# 0010 composes them (`_as_at`), and makes their keys again.
 ROWS_AT["0009"] = {
-    "statement": [_statement(9, 2, 2, -1, 6, "Logged once every backend reads the same words")]
+    "party": [{"id": 3, "slug": "noue-lle", "name": "Noue\u0301lle", "kind": None,
+               "description": None}],
+    "party_alias": [{"id": 2, "party_id": 3, "alias": "Cafe\u0301", "key": "cafe\u0301"}],
+    "statement": [_statement(9, 2, 2, -1, 6, "Logged once every backend reads the same words")],
+}  # fmt: skip
+
+# A name an issue took in a negated merge.
+ROWS_AT["0010"] = {
+    "issue_alias": [{"id": 2, "issue_id": 1, "alias": "barred", "key": "barred", "negated": True}],
 }
 
 TABLE_ORDER = (
@@ -297,10 +307,18 @@ def _fingerprint_at(revision: str, row: dict[str, Any]) -> str:
 
 
 def _as_at(revision: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A row as it should read at `revision`: only fingerprints are rewritten."""
-    if table != "statement":
-        return row
-    return {**row, "fingerprint": _fingerprint_at(revision, row)}
+    """A row as it should read at `revision`: fingerprints are rewritten, and
+    from 0010 on names are composed (NFC), with their keys made again."""
+    import unicodedata
+
+    if table == "statement":
+        return {**row, "fingerprint": _fingerprint_at(revision, row)}
+    if revision >= "0010" and table in ("party", "party_alias"):
+        column = "name" if table == "party" else "alias"
+        composed = unicodedata.normalize("NFC", row[column])
+        keyed = {"key": unicodedata.normalize("NFC", composed.casefold())} if "key" in row else {}
+        return {**row, column: composed, **keyed}
+    return row
 
 
 # Each row is written with the fingerprint of the revision it is written at.

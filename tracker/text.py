@@ -12,12 +12,27 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-# C0 and C1 controls and DEL: never written raw to a terminal.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode's format characters (category Cf) but the two joiners some scripts
+# and emoji are written with (U+200C, U+200D): bidi controls (U+202E makes
+# what follows read right to left), zero-width spaces, soft hyphens, tags.
+# They change how a line reads without showing, so a terminal sees them
+# escaped. Written out, not computed at start-up (a test checks it against
+# the `unicodedata` of the Python running it).
+FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+# C0 and C1 controls, DEL and format characters: never written raw to a terminal.
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{FORMAT}]")
 
 
 def _escape_control(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def terminal_text(value: Any) -> str:
@@ -31,7 +46,7 @@ def terminal_text(value: Any) -> str:
 
 # The same less line breaks and tabs: what a multi-line text (CSV, a page)
 # may keep on a terminal.
-_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_IN_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{FORMAT}]")
 
 
 def terminal_lines(text: str) -> str:

@@ -143,9 +143,11 @@ def read(
         raise click.UsageError(f"{err} (the text's own date): give --date") from None
     cite = cite or (doc.url if source.is_url(source_arg) else None)
     with app().db.session() as session:
-        known = core_reading.known_from_catalog(session)
+        known = core_reading.known_from_catalog(session, opposites=True)
         only_parties = [p.slug for p in resolve_parties(session, parties) or []]
         only_issues = [i.slug for i in resolve_issues(session, issues) or []]
+        # The names that ask the opposite of their questions are theirs too.
+        only_issues += [i.slug for i in known.issues if i.opposite_of in only_issues]
         found = propose.read(doc, known, day, cite, only_parties, only_issues)
         if min_confidence:
             found = dataclasses.replace(

@@ -51,6 +51,8 @@ def import_(file: Path, dry_run: bool, create_missing: bool, unescape_formulas: 
         app().db.session(write=True, commit=not dry_run) as session,
     ):
         result = import_file(session, file, create_missing, progress, unescape_formulas)
+    for warning in result.warnings:
+        click.echo(messages.import_warning(warning), err=True)
     emit(
         messages.imported(
             result.added,

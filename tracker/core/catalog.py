@@ -92,6 +92,7 @@ def issue_view(issue: Issue) -> IssueView:
         issue.description,
         tuple(k.keyword for k in issue.keywords),
         tuple(a.alias for a in issue.aliases),
+        tuple(a.alias for a in issue.aliases if a.negated),
     )
 
 

@@ -41,11 +41,16 @@ from tracker.db.schema import AFFILIATION, ISSUE, PARTY, STATEMENT
 from tracker.errors import Invalid, TrackerError
 
 
-def _names_of(record: Party | Issue, display: str) -> list[str]:
+def _names_of(record: Party | Issue, display: str) -> list[tuple[str, bool]]:
     """The names a merged record leaves to its survivor: name, slug, aliases
     (its name first: "Polska" rather than its slug "polska", one name to the
-    case-blind resolver)."""
-    return [display, record.slug, *(a.alias for a in record.aliases)]
+    case-blind resolver), each with whether it asks the opposite of the
+    record's question (an issue's alias from a negated merge)."""
+    return [
+        (display, False),
+        (record.slug, False),
+        *((a.alias, bool(getattr(a, "negated", False))) for a in record.aliases),
+    ]
 
 
 def merge_parties(
@@ -57,7 +62,7 @@ def merge_parties(
     if old.id == into.id:
         raise Invalid(f"{source!r} and {target!r} are the same party ({into.slug})")
     _lock(session, PARTY, old.id)
-    moved = _leftover_names(into, _names_of(old, old.name), into.name)
+    moved = [name for name, _ in _leftover_names(into, _names_of(old, old.name), into.name)]
     session.execute(
         update(AFFILIATION).where(AFFILIATION.c.party_id == old.id).values(party_id=into.id)
     )
@@ -92,6 +97,12 @@ def merge_issues(
     old, into = get_issue(session, source), get_issue(session, target)
     if old.id == into.id:
         raise Invalid(f"{source!r} and {target!r} are the same issue ({into.slug})")
+    if negate and history and _same_question(old.proposition, into.proposition):
+        raise TrackerError(
+            f"issues {old.slug!r} and {into.slug!r} ask the same question: {old.slug!r} asks "
+            f"{_asks(old.proposition)}, {into.slug!r} asks {_asks(into.proposition)}; "
+            "--negate would turn every stance moved into its opposite (merge without it)"
+        )
     if not (force or negate) and not _same_question(old.proposition, into.proposition):
         raise TrackerError(
             f"issues {old.slug!r} and {into.slug!r} ask different questions: "
@@ -101,24 +112,29 @@ def merge_issues(
             "stances then change sign)"
         )
     _lock(session, ISSUE, old.id)
-    moved = _leftover_names(into, _names_of(old, old.title), into.title)
+    # A name of FROM asks FROM's question: under INTO, the opposite if the
+    # merge negates (and FROM's own negated names, INTO's question again).
+    moved = [
+        (name, negated != negate)
+        for name, negated in _leftover_names(into, _names_of(old, old.title), into.title)
+    ]
     have = {k.key for k in into.keywords}
     keywords = [k.keyword for k in old.keywords if k.key not in have]
     drafts.move_issue(session, old.id, into.id)
     slug = old.slug
     revisions.move(session, "issue", old.id, into.id, slug)
     count = _move(session, old, into.id, negate)
-    for alias in moved:
-        into.aliases.append(IssueAlias(alias=alias, key=key(alias)))
+    for alias, negated in moved:
+        into.aliases.append(IssueAlias(alias=alias, key=key(alias), negated=negated))
     for keyword in keywords:
         into.keywords.append(Keyword(keyword=keyword, key=key(keyword)))
     flush_new(session, {})
     merged = (revisions.MERGED, slug, revisions.NEGATED if negate else None)
-    changes = [merged, *((revisions.ALIAS, None, a) for a in moved)]
+    changes = [merged, *((revisions.ALIAS, None, a) for a, _ in moved)]
     changes += [(revisions.KEYWORD, None, k) for k in keywords]
     if history:
         revisions.record(session, "issue", into.id, changes)
-    return Merged(issue_view(into), slug, count, tuple(moved), negate)
+    return Merged(issue_view(into), slug, count, tuple(a for a, _ in moved), negate)
 
 
 def _same_question(a: str | None, b: str | None) -> bool:
@@ -170,12 +186,15 @@ def _move(session: Session, old: Party | Issue, into_id: int, negate: bool = Fal
     return int(result.rowcount)
 
 
-def _leftover_names(into: Party | Issue, names: list[str], display: str) -> list[str]:
-    """Of `names`, those INTO does not already answer to, each once."""
+def _leftover_names(
+    into: Party | Issue, names: list[tuple[str, bool]], display: str
+) -> list[tuple[str, bool]]:
+    """Of `names` (each with its mark), those INTO does not already answer
+    to, each once."""
     have = {into.slug, key(display), *(a.key for a in into.aliases)}
-    found: list[str] = []
-    for name in names:
+    found: list[tuple[str, bool]] = []
+    for name, mark in names:
         if key(name) not in have:
             have.add(key(name))
-            found.append(name)
+            found.append((name, mark))
     return found

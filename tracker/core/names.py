@@ -51,25 +51,41 @@ def check_slug(slug: str) -> str:
 
 def key(name: str) -> str:
     """The case-insensitive form names are compared in: runs of whitespace as
-    one space, case-folded, in Unicode's composed form (NFC), so that "Café"
-    typed with a composed é or with e and a combining accent is one name."""
-    return unicodedata.normalize("NFC", " ".join(name.split()).casefold())
+    one space, in Unicode's composed form (NFC), case-folded, and composed
+    again (case folding can decompose: "ᾷ" folds to "ᾶι"), so that names
+    Unicode calls the same ("Café" with a composed é or with e and a
+    combining accent) have one key."""
+    composed = unicodedata.normalize("NFC", " ".join(name.split()))
+    return unicodedata.normalize("NFC", composed.casefold())
 
 
 # Control characters (C0, DEL, C1) and Unicode's line and paragraph breaks: no
 # name holds one (a name is one line, in a table, a message, a completion).
 _NOT_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Of Unicode's format characters (category Cf: bidi controls such as U+202E,
+# zero-width spaces, soft hyphens), the two joiners some scripts and emoji
+# are written with: a name may hold them.
+JOINERS = frozenset("\u200c\u200d")
 
 
 def spelling(name: str, what: str) -> str:
     """A name as it is stored: in NFC (as `key` compares it); Invalid if it
-    holds a control character or a line break. `what` names it in the
-    message ("party name", "alias")."""
+    holds a control character, a line break or a format character (a bidi
+    control makes a name read otherwise than it is; a zero-width one makes
+    two names look alike). `what` names it in the message ("party name",
+    "alias")."""
     found = _NOT_IN_NAMES.search(name)
     if found is not None:
         raise Invalid(
             f"{what} {name!r} holds a control character (U+{ord(found.group()):04X}): "
             "a name is one line of text"
+        )
+    hidden = next((c for c in name if c not in JOINERS and unicodedata.category(c) == "Cf"), None)
+    if hidden is not None:
+        raise Invalid(
+            f"{what} {name!r} holds an invisible format character "
+            f"(U+{ord(hidden):04X}, {unicodedata.name(hidden, 'unnamed')}): a name is "
+            "text as it reads"
         )
     return unicodedata.normalize("NFC", name)
 
@@ -86,14 +102,17 @@ class NameIndex(Generic[Ref]):
         self.aliases: dict[str, Ref] = {}
         self.names: dict[str, list[Ref]] = {}
 
-    def add(self, ref: Ref, name: str, aliases: Iterable[str] = ()) -> None:
+    def add(self, ref: Ref, name: str, aliases: Iterable[str] = (), negated: bool = False) -> None:
         """A record, its display name and its aliases' keys. People have no
-        slug: their name is what names them."""
+        slug: their name is what names them. `negated` (issues): the aliases
+        ask the opposite of the issue's question (see `issue_index`)."""
         if self.kind != "person":
             self.slugs[ref.slug] = ref
         named = self.names.setdefault(key(name), [])
         if ref not in named:
             named.append(ref)
+        if negated and isinstance(ref, IssueRef):
+            ref = IssueRef(ref.id, ref.slug, ref.title, negated=True)
         for alias_key in aliases:  # stored by an older tracker, perhaps not in NFC
             self.aliases.setdefault(key(alias_key), ref)
 
@@ -176,11 +195,15 @@ def issue_index(session: Session) -> NameIndex[IssueRef]:
     rows = session.execute(select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title).order_by(ISSUE.c.id))
     for i in rows:
         index.add(IssueRef(i.id, i.slug, i.title), i.title)
-    aliases = select(ISSUE_ALIAS.c.key, ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title).join(
-        ISSUE, ISSUE.c.id == ISSUE_ALIAS.c.issue_id
-    )
+    # A name an issue took in a negated merge finds it as a ref that says so:
+    # a stance logged under that name is negated under the issue, as the
+    # merge negated those logged before it (`statements.add_statement`, the
+    # import's `parse.Names`).
+    aliases = select(
+        ISSUE_ALIAS.c.key, ISSUE_ALIAS.c.negated, ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title
+    ).join(ISSUE, ISSUE.c.id == ISSUE_ALIAS.c.issue_id)
     for a in session.execute(aliases.order_by(ISSUE_ALIAS.c.id)):
-        index.add(IssueRef(a.id, a.slug, a.title), a.title, [a.key])
+        index.add(IssueRef(a.id, a.slug, a.title), a.title, [a.key], bool(a.negated))
     return index
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from tracker.core.names import issue_index
 from tracker.core.records import Affiliation
 from tracker.db.schema import (
     AFFILIATION,
@@ -21,14 +22,24 @@ from tracker.db.schema import (
     PERSON_ALIAS,
     STATEMENT,
 )
+from tracker.errors import Ambiguous
 from tracker.read.known import Known, KnownIssue, KnownParty, KnownPerson
 from tracker.read.types import Proposal
+from tracker.slugs import SLUG_RE
 
 
-def known_from_catalog(session: Session) -> Known:
+def known_from_catalog(session: Session, opposites: bool = False) -> Known:
     """The catalog as the reader sees it: parties with their aliases, issues
     with their propositions, keywords and aliases, people with their aliases and
-    affiliations; a query a table."""
+    affiliations; a query a table.
+
+    An issue's aliases from a negated merge ask the opposite of its question.
+    With `opposites` (reading statements) they are an issue of their own to
+    the reader (`KnownIssue.opposite_of`), named by one of them, so that a
+    stance read in a sentence that names them is proposed under that name,
+    and negated when it is logged, as the one resolver resolves it.
+    Without (linking a draft's points, which take no stance) they are the
+    issue's aliases like any other."""
     aliases: dict[int, list[str]] = {}
     for party_id, alias in session.execute(
         select(ALIAS.c.party_id, ALIAS.c.alias).order_by(ALIAS.c.id)
@@ -46,25 +57,29 @@ def known_from_catalog(session: Session) -> Known:
     ):
         keywords.setdefault(issue_id, []).append(keyword)
     issue_aliases: dict[int, list[str]] = {}
-    for issue_id, alias in session.execute(
-        select(ISSUE_ALIAS.c.issue_id, ISSUE_ALIAS.c.alias).order_by(ISSUE_ALIAS.c.id)
+    opposite: dict[int, list[str]] = {}
+    for issue_id, alias, negated in session.execute(
+        select(ISSUE_ALIAS.c.issue_id, ISSUE_ALIAS.c.alias, ISSUE_ALIAS.c.negated).order_by(
+            ISSUE_ALIAS.c.id
+        )
     ):
-        issue_aliases.setdefault(issue_id, []).append(alias)
-    issues = tuple(
-        KnownIssue(
-            row.slug,
-            row.title,
-            row.proposition,
-            tuple(keywords.get(row.id, ())),
-            tuple(issue_aliases.get(row.id, ())),
+        (opposite if negated and opposites else issue_aliases).setdefault(issue_id, []).append(
+            alias
         )
-        for row in session.execute(
-            select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title, ISSUE.c.proposition).order_by(
-                ISSUE.c.id
-            )
-        )
-    )
-    return Known(parties, issues, _people(session))
+    issues: list[KnownIssue] = []
+    for row in session.execute(
+        select(ISSUE.c.id, ISSUE.c.slug, ISSUE.c.title, ISSUE.c.proposition).order_by(ISSUE.c.id)
+    ):
+        keys = tuple(keywords.get(row.id, ()))
+        named = tuple(issue_aliases.get(row.id, ()))
+        issues.append(KnownIssue(row.slug, row.title, row.proposition, keys, named))
+        if row.id in opposite:
+            names = opposite[row.id]
+            # Named by a slug-like one (the merged issue's slug) if any.
+            first = next((n for n in names if SLUG_RE.fullmatch(n)), names[0])
+            others = tuple(n for n in names if n != first)
+            issues.append(KnownIssue(first, first, None, (), others, opposite_of=row.slug))
+    return Known(parties, tuple(issues), _people(session))
 
 
 def _people(session: Session) -> tuple[KnownPerson, ...]:
@@ -91,8 +106,20 @@ def _people(session: Session) -> tuple[KnownPerson, ...]:
 
 def held(session: Session, proposals: Iterable[Proposal]) -> set[tuple[object, ...]]:
     """The keys (`Proposal.key`: party, issue, score, date, source) of the
-    proposals that a statement not retracted already holds, in one query."""
-    wanted = {p.key() for p in proposals}
+    proposals that a statement not retracted already holds, in one query. A
+    proposal under a name that asks the opposite of its issue's question is
+    held as it would be logged: under the issue, its stance negated."""
+    index = issue_index(session)
+    stored: dict[tuple[object, ...], set[tuple[object, ...]]] = {}
+    for p in proposals:
+        try:
+            ref = index.find(p.issue)
+        except Ambiguous:
+            continue
+        if ref is not None:
+            score = -p.score if ref.negated else p.score
+            stored.setdefault((p.party, ref.slug, score, p.stated_on, p.source), set()).add(p.key())
+    wanted = set(stored)
     if not wanted:
         return set()
     query = (
@@ -107,4 +134,5 @@ def held(session: Session, proposals: Iterable[Proposal]) -> set[tuple[object, .
             STATEMENT.c.stated_on.in_({k[3] for k in wanted}),
         )
     )
-    return {tuple(row) for row in session.execute(query)} & wanted
+    found = {tuple(row) for row in session.execute(query)} & wanted
+    return {k for row in found for k in stored[row]}

@@ -38,6 +38,9 @@ class IssueView:
     description: str | None
     keywords: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    # Of the aliases, those an issue merged into this one with --negate left:
+    # they ask the opposite question (a stance logged under one is negated).
+    negated_aliases: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +50,7 @@ class IssueView:
             "description": self.description,
             "keywords": list(self.keywords),
             "aliases": list(self.aliases),
+            "negated_aliases": list(self.negated_aliases),
         }
 
 

@@ -139,12 +139,17 @@ def add_statement(
         "conditions": clean_text(conditions, "conditions"),
         "basis": check_basis(basis),
     }
-    before = stance_of(session, p, i, stated_on)
-    recorded_at, recorded_by = utcnow(), recorder()
+    # Logged under a name of an issue merged into this one with --negate: as
+    # if logged under that issue and then merged, its stance turned around
+    # (its fingerprint, of the content as logged, keeps the stance given).
     fp = fingerprint_of(fingerprint_input(
         score, stated_on.isoformat(), values["summary"], values["quote"], values["speaker"],
         values["source"], values["basis"], values["conditions"],
     ))  # fmt: skip
+    if i.negated:
+        score = -score
+    before = stance_of(session, p, i, stated_on)
+    recorded_at, recorded_by = utcnow(), recorder()
     inserted = session.execute(
         insert(STATEMENT).values(
             party_id=p.id,
@@ -154,6 +159,7 @@ def add_statement(
             recorded_at=recorded_at,
             recorded_by=recorded_by,
             fingerprint=fp,
+            negated=i.negated,
             **values,
         )
     )
@@ -172,14 +178,16 @@ def add_statement(
         recorded_by=recorded_by,
         retracted_at=None,
         retraction_reason=None,
+        negated=i.negated,
         **values,
     )
     current = stance_of(session, p, i, max(stated_on, dt.date.today()))
     later = current if current is not None and current.id != statement.id else None
     change = classify(before.score if before else None, score, activity=True)
+    negated_by = issue if i.negated else None
     if person is None:
-        return Added(statement, before, change, later)
-    return Added(statement, before, change, later, person.name, p.name)
+        return Added(statement, before, change, later, negated_by=negated_by)
+    return Added(statement, before, change, later, person.name, p.name, negated_by)
 
 
 def retract(session: Session, statement_id: int, reason: str) -> Retracted:

@@ -27,9 +27,16 @@ class PartyRef:
 
 @dataclass(frozen=True, slots=True)
 class IssueRef:
+    """An issue as a name named it. `negated`: the name was one of an issue
+    merged into this one with `issue merge --negate`, which asks the opposite
+    question, so a stance logged under it is the opposite of this issue's
+    (see `core.names`). Not part of what the issue is: two refs to one issue
+    are equal, whichever name found them."""
+
     id: int
     slug: str
     title: str
+    negated: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +176,9 @@ class Added:
     # When PARTY named a person: who, and the party they spoke for that day.
     person: str | None = None
     party_name: str | None = None
+    # When ISSUE named an issue merged into this one with --negate: that name
+    # (the statement's stance is the opposite of the one given).
+    negated_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,3 +382,6 @@ class ImportResult:
     versions_added: int = 0
     versions_skipped: int = 0
     versions_withdrawn: int = 0
+    # What the import found that it cannot reconcile, one line each (two
+    # databases that merged the same issues differently): said, not refused.
+    warnings: list[str] = field(default_factory=list)

@@ -78,6 +78,7 @@ class IssueAlias(Base):
     issue_id: Mapped[int]
     alias: Mapped[str]
     key: Mapped[str]
+    negated: Mapped[bool]
 
 
 class Keyword(Base):

@@ -159,6 +159,10 @@ ISSUE_ALIAS = Table(
     Column("issue_id", ForeignKey("issue.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("alias", String(NAME_LENGTH), nullable=False),
     Column("key", String(NAME_LENGTH), nullable=False, unique=True),
+    # A name of an issue merged into this one with `issue merge --negate`: it
+    # asks the opposite question, so a stance logged under it is negated here
+    # (revision 0010).
+    Column("negated", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # The words and phrases that signal an issue in text ("Donetsk", "line of

@@ -13,7 +13,7 @@ from sqlalchemy import exc as sa_exc
 
 # Every revision in migrations/versions, oldest first.
 SCHEMA_REVISIONS: Final[tuple[str, ...]] = (
-    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010",
 )  # fmt: skip
 HEAD: Final = SCHEMA_REVISIONS[-1]
 

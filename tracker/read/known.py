@@ -31,6 +31,11 @@ class KnownIssue:
     proposition: str | None = None
     keywords: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # a merged issue's slug and title
+    # The slug of the issue whose opposite question this one asks: the names
+    # an issue took in a negated merge (`tracker issue merge --negate`), as
+    # the reader sees them, a question of their own. Its slug is one of those
+    # names, and a stance proposed under it is negated when it is logged.
+    opposite_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,11 @@ def added(done: Added) -> str:
             f"#{later.id} of {later.stated_on.isoformat()}"
         )
     said = f"Added statement #{s.id} ({s.stated_on.isoformat()}).\n{effect}"
+    if done.negated_by is not None:
+        said += (
+            f"\nLogged on {s.issue} as {s.stance} ({terminal_text(repr(done.negated_by))} "
+            f"asks the opposite question: merged into {s.issue} with --negate)."
+        )
     if done.person is not None:
         said += (
             f"\nSpeaker: {terminal_text(s.speaker)}, for {terminal_text(done.party_name)} "
@@ -62,8 +67,16 @@ def retracted(done: Retracted) -> str:
     )
 
 
+def _also(name: str, aliases: Sequence[str]) -> str:
+    """ " (also Kyiv, Kiev)": the aliases but one spelled as the name itself
+    (a party renamed onto its own alias keeps the alias)."""
+    same = " ".join(name.split()).casefold()
+    others = [a for a in aliases if " ".join(a.split()).casefold() != same]
+    return f" (also {', '.join(others)})" if others else ""
+
+
 def party_added(view: PartyView) -> str:
-    also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
+    also = _also(view.name, view.aliases)
     return f"Added party {view.slug}: {terminal_text(view.name)}{terminal_text(also)}"
 
 
@@ -91,7 +104,7 @@ def _edited(done: Edited[Any], had: str, what: str, updated: str) -> str:
 
 def party_edited(done: Edited[PartyView]) -> str:
     view = done.record
-    also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
+    also = _also(view.name, view.aliases)
     return _edited(
         done,
         f"already names party {view.slug}",
@@ -113,7 +126,7 @@ def issue_edited(done: Edited[IssueView]) -> str:
 def merged(kind: str, done: Merged[PartyView] | Merged[IssueView]) -> str:
     moved = f"{done.statements} statement{'s' if done.statements != 1 else ''} moved"
     if done.negated:
-        moved += ", their stances negated"
+        moved += ", its stance negated" if done.statements == 1 else ", their stances negated"
     names = f"; it now also answers to {terminal_text(', '.join(done.names))}" if done.names else ""
     said = f"Merged {kind} {done.source} into {done.into.slug}: {moved}{names}"
     return said if said.endswith(".") else said + "."  # "U.S." ends the sentence too
@@ -152,7 +165,7 @@ def person_affiliated(view: PersonView) -> str:
 def person_edited(done: Edited[PersonView]) -> str:
     view = done.record
     name = terminal_text(view.name)
-    also = f" (also {', '.join(view.aliases)})" if view.aliases else ""
+    also = _also(view.name, view.aliases)
     return _edited(
         done,
         f"already names person {name}",
@@ -182,7 +195,7 @@ def imported(
     verb = "Would add" if dry_run else "Added"
     parts = [f"{verb} {added:,} statement{'s' if added != 1 else ''}"]
     if skipped:
-        parts.append(f"skipped {skipped:,} already present")
+        parts.append(f"{'would skip' if dry_run else 'skipped'} {skipped:,} already present")
     if retracted:
         made = "would retract" if dry_run else "retracted"
         parts.append(f"{made} {retracted:,} of them as the file does")
@@ -198,6 +211,10 @@ def imported(
         changes = f"{catalog_changes:,} change{'s' if catalog_changes != 1 else ''}"
         parts.append(f"{applied} {changes} to the catalog")
     return "; ".join(parts) + "."
+
+
+def import_warning(said: str) -> str:
+    return f"Warning: {terminal_text(said)}"
 
 
 def upkeep_failed(reason: str) -> str:
@@ -216,7 +233,7 @@ def not_indexed(reason: str) -> str:
 
 
 def exported(count: int, output: Path) -> str:
-    return f"Exported {count} statements to {output}"
+    return f"Exported {count} statement{'s' if count != 1 else ''} to {output}"
 
 
 def backed_up(name: str, done: Backup) -> str:

@@ -55,6 +55,11 @@ def _joined(values: Sequence[str]) -> str | None:
     return "; ".join(values) or None
 
 
+def _negated(alias: str, negated: Sequence[str]) -> str:
+    """An issue's alias, marked if it asks the opposite question."""
+    return f"{alias} (negated)" if alias in negated else alias
+
+
 def party(page: PartyPage) -> Layout:
     p = page.party
     fields = [
@@ -77,7 +82,7 @@ def issue(page: IssuePage) -> Layout:
         ("title", i.title),
         ("proposition", i.proposition),
         ("keywords", _joined(i.keywords)),
-        ("aliases", _joined(i.aliases)),
+        ("aliases", _joined([_negated(a, i.negated_aliases) for a in i.aliases])),
         ("description", i.description),
         ("statements", _dates(page.activity)),
     ]

@@ -94,7 +94,7 @@ def _propose(request: Request, form: Any) -> Response:
             raise Problem(400, f"{err} (the text's own date): give the date") from None
         cite = q.text("source") or (doc.url if url else None)
         with web(request).database.session() as session:
-            known = reader_catalog.known_from_catalog(session)
+            known = reader_catalog.known_from_catalog(session, opposites=True)
             found = propose.read(doc, known, day, cite)
             held = reader_catalog.held(session, found.proposals)
     except Problem as problem:

@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import delete, insert, tuple_
 from sqlalchemy.orm import Session
 
-from tracker.core import catalog, merge, revisions
-from tracker.core.names import Namespace, issue_index, key, party_index
+from tracker.core import catalog, revisions
+from tracker.core.names import Namespace, key
 from tracker.core.records import Revision
+from tracker.core.transfer import merges_in
 from tracker.core.transfer.parse import raced
 from tracker.core.types import ImportResult
 from tracker.db.models import (
@@ -90,11 +91,16 @@ def read_names(record: dict[str, Any], field: str, where: str) -> list[str]:
     return value
 
 
-def lineage(record: dict[str, Any], history: Sequence[Revision], own: str) -> list[str]:
-    """Every name the record went by, newest first: what finds it here."""
+def lineage(
+    record: dict[str, Any], history: Sequence[Revision], own: str, called: str | None = None
+) -> list[str]:
+    """Every name the record went by, newest first, then its name (`called`:
+    "name", "title"), which finds it where its slug was made otherwise."""
     names = [record[own]]
     names += [r.old for r in reversed(history) if r.field in (own, "slug", "name") and r.old]
     names += [r.new for r in history if r.field == revisions.CREATED and r.new]
+    if called is not None and isinstance(record.get(called), str) and record[called].strip():
+        names.append(record[called])
     return names
 
 
@@ -211,26 +217,23 @@ FIELDS = {"party": ("name", "kind", "description", "slug"),
 
 
 def _sync(
-    session: Session, kind: str, record: Party | Issue, slug: str, theirs: Sequence[Revision]
+    session: Session,
+    kind: str,
+    record: Party | Issue,
+    slug: str,
+    theirs: Sequence[Revision],
+    result: ImportResult,
+    negated: set[str] | None = None,
 ) -> int:
     """`record` as its history and the file's (that of the file's record
-    `slug`), side by side, say it is now; returns how many changes that made."""
-    changed = 0
-    index = party_index if kind == "party" else issue_index
+    `slug`), side by side, say it is now; returns how many changes that made.
+    `negated`: the keys of the aliases the file marks as asking the opposite
+    question (an issue's; None: the file does not say)."""
     # Merges first: the merged record's history joins this one's before the
     # file's is laid beside it, so what both hold is held once. A merge made
-    # elsewhere is made here as it was (negated or not), unasked.
-    for r in theirs:
-        if r.field == revisions.MERGED and r.old and r.old != record.slug:
-            twin = index(session).slugs.get(r.old)
-            if twin is not None and twin.id != record.id:
-                if kind == "party":
-                    merge.merge_parties(session, twin.slug, record.slug, history=False)
-                else:
-                    negate = r.new == revisions.NEGATED
-                    merge.merge_issues(session, twin.slug, record.slug, history=False,
-                                       force=not negate, negate=negate)  # fmt: skip
-                changed += 1
+    # elsewhere is made here as it was (negated or not), unasked, and so is
+    # a chain of them.
+    changed = merges_in.replay(session, kind, record, theirs, negated)
     if slug != record.slug:
         merged_here = any(
             r.field == revisions.MERGED and r.old == slug
@@ -239,6 +242,8 @@ def _sync(
         if merged_here:  # the file's record is one this database merged into `record`
             theirs = [revisions.as_merged(r, slug) for r in theirs]
     history = union_history(session, kind, record.id, theirs)
+    conflicts = merges_in.conflicts(record.slug, history) if kind == "issue" else []
+    result.warnings += conflicts
     taken = Namespace(session)
     mine = (taken.parties if kind == "party" else taken.issues).slugs[record.slug]
     for field in FIELDS[kind]:
@@ -258,10 +263,15 @@ def _sync(
         changed += 1
     make = PartyAlias if kind == "party" else IssueAlias
     aliases = NameRows(record.aliases, lambda a: _named(make, a, "alias"), lambda r: r.alias)
+    had = {key(a.alias) for a in record.aliases}
     changed += reconcile(
         aliases, present_values(history, revisions.ALIAS), lambda a: taken.claim(a, "alias", mine)
     )
     if isinstance(record, Issue):
+        added = {key(a.alias) for a in record.aliases} - had
+        differ = merges_in.mark_aliases(record, negated, added)
+        if differ and not conflicts:
+            result.warnings.append(merges_in.disagree(record.slug, differ))
         keywords = NameRows(
             record.keywords, lambda k: _named(Keyword, k, "keyword"), lambda r: r.keyword
         )
@@ -301,7 +311,11 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
         aliases = read_names(p, "aliases", where)
         try:
             found = next(
-                (f for name in lineage(p, history, "slug") if (f := taken.parties.find(name))),
+                (
+                    f
+                    for name in lineage(p, history, "slug", "name")
+                    if (f := taken.parties.find(name))
+                ),
                 None,
             )
             if found is None:
@@ -316,7 +330,9 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
                 party = session.get(Party, found.id)
                 assert party is not None
                 with raced():
-                    result.catalog_changes += _sync(session, "party", party, p["slug"], history)
+                    result.catalog_changes += _sync(
+                        session, "party", party, p["slug"], history, result
+                    )
                 taken = Namespace(session)  # its names may have changed
         except Conflict:
             raise
@@ -333,9 +349,18 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
         history = read_history(i, where)
         keywords = read_names(i, "keywords", where)
         aliases = read_names(i, "aliases", where)
+        negated = (
+            {key(a) for a in read_names(i, merges_in.NEGATED_ALIASES, where)}
+            if merges_in.NEGATED_ALIASES in i
+            else None
+        )
         try:
             found = next(
-                (f for name in lineage(i, history, "slug") if (f := taken.issues.find(name))),
+                (
+                    f
+                    for name in lineage(i, history, "slug", "title")
+                    if (f := taken.issues.find(name))
+                ),
                 None,
             )
             if found is None:
@@ -352,7 +377,10 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                     alias = catalog.name_text(alias, "alias")
                     if key(alias) not in {a.key for a in issue.aliases}:
                         taken.claim(alias, "alias", mine)
-                        issue.aliases.append(IssueAlias(alias=alias, key=key(alias)))
+                        marked = negated is not None and key(alias) in negated
+                        issue.aliases.append(
+                            IssueAlias(alias=alias, key=key(alias), negated=marked)
+                        )
                         taken.issues.aliases[key(alias)] = mine
                 with raced():
                     catalog.flush_new(session, _taken("issue", issue.slug))
@@ -361,7 +389,9 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 issue = session.get(Issue, found.id)
                 assert issue is not None
                 with raced():
-                    result.catalog_changes += _sync(session, "issue", issue, i["slug"], history)
+                    result.catalog_changes += _sync(
+                        session, "issue", issue, i["slug"], history, result, negated
+                    )
                 taken = Namespace(session)
         except Conflict:
             raise

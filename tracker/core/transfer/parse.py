@@ -40,7 +40,9 @@ INSERT_COLUMNS = (
 )  # fmt: skip
 FINGERPRINT = INSERT_COLUMNS.index("fingerprint")
 
-Found = tuple[int, str]  # a party's or an issue's (id, slug)
+# A party's or an issue's (id, slug, negated): `negated`, an issue's name
+# from a negated merge (`names.issue_index`), whose stances are turned around.
+Found = tuple[int, str, bool]
 UNSEEN: Any = object()
 
 
@@ -84,7 +86,9 @@ class Names:
             ref = kind.index.find(name)
         except Ambiguous as err:
             raise RowError(kind.index.kind, str(err)) from None
-        found: Found | None = None if ref is None else (ref.id, ref.slug)
+        found: Found | None = (
+            None if ref is None else (ref.id, ref.slug, getattr(ref, "negated", False))
+        )
         if found is None and not self.create_missing:
             kind.missing[name] = None
         elif found is None:
@@ -97,14 +101,14 @@ class Names:
         with raced():
             catalog.add_party(self.session, slug, name.strip(), taken=self.taken)
         self.result.parties_created.append(slug)
-        return self.taken.parties.slugs[slug].id, slug
+        return self.taken.parties.slugs[slug].id, slug, False
 
     def _new_issue(self, name: str) -> Found:
         slug = slugify(name, "issue")
         with raced():
             catalog.add_issue(self.session, slug, name.strip(), taken=self.taken)
         self.result.issues_created.append(slug)
-        return self.taken.issues.slugs[slug].id, slug
+        return self.taken.issues.slugs[slug].id, slug, False
 
     @property
     def complete(self) -> bool:
@@ -218,7 +222,8 @@ class Parser:
         issue = self.seen_issues.get(issue_name, UNSEEN)
         if issue is UNSEEN:
             issue = self.names.issue(required(issue_name, "issue", text_value))
-        if party is None or issue is None:  # unknown: `_row` checks the rest, in its order
+        if party is None or issue is None or issue[2]:
+            # Unknown (`_row` checks the rest, in its order), or negated.
             return self._row(v, self.text)
         quote = quote if quote and not quote.isspace() else None
         speaker = speaker if speaker and not speaker.isspace() else None
@@ -279,6 +284,10 @@ class Parser:
             return None
         # A negated statement is known by its content as it was logged.
         logged = -score if negated else score
+        if issue[2]:
+            # Logged under a name of an issue merged into this one with
+            # --negate: as if logged there and then merged, turned around.
+            score, negated = -score, not negated
         raw = fingerprint_input(
             logged, day_text, summary, quote, speaker, source, basis, conditions
         )

@@ -5,7 +5,7 @@ PostgreSQL with psycopg 3), inside the import's one transaction."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 from sqlalchemy import Engine, Index, func, insert, select, text
@@ -62,6 +62,10 @@ class Writer:
         # database held before the import, and how many rows stood for them.
         self.held: dict[Key, int] = {}
         self.matched: Counter[Key] = Counter()
+        # Open rows that stood for statements here, of keys some of whose
+        # statements were retracted here: at most as many as those, the
+        # latest, for a retracted row later in the file to displace.
+        self.spare: dict[Key, deque[tuple[tuple[Any, ...], int]]] = {}
         self.last_before = session.scalar(select(func.max(STATEMENT.c.id))) or 0
         self.keep_ids: bool | None = None  # decided by the first row
         self.rebuild: list[Index] = []
@@ -159,17 +163,32 @@ class Writer:
                 for key, held in fresh.items():
                     self.held.setdefault(key, held)
                 self.retractions.known(found)
-            here, new, placed = [], [], []
+            new, placed = [], []
             for row, position in zip(rows, positions, strict=True):
                 key = (row[0], row[1], row[FINGERPRINT])
                 if self.matched[key] < self.held.get(key, 0):
                     self.matched[key] += 1
-                    here.append((row, position))
+                    self.retractions.apply(row, position, RETRACTED_AT, REASON, FINGERPRINT)
+                    if row[RETRACTED_AT] is None and self.retractions.before[key]:
+                        kept = self.spare.setdefault(
+                            key, deque(maxlen=self.retractions.before[key])
+                        )
+                        kept.append((row, position))
+                elif (
+                    row[RETRACTED_AT] is not None
+                    and self.retractions.unmatched(key)
+                    and (self.spare.get(key))
+                ):
+                    # A retracted row stands for a statement retracted here
+                    # before an open row does: the open row it displaces is
+                    # the one added, wherever the two sit in the file.
+                    self.retractions.apply(row, position, RETRACTED_AT, REASON, FINGERPRINT)
+                    row, position = self.spare[key].pop()
+                    new.append(row)
+                    placed.append(position)
                 else:
                     new.append(row)
                     placed.append(position)
-            if here:
-                self.retractions.apply(here, RETRACTED_AT, REASON, FINGERPRINT)
             rows, positions = new, placed
         for row, position in zip(rows, positions, strict=True):
             # Retracted before it was recorded, it would never have been seen,
