@@ -198,6 +198,50 @@ def test_error_messages_never_carry_raw_control_characters(
     assert "\x1b" not in message and "\x07" not in message and "\\x1b[2J second line" in message
 
 
+def test_format_characters_reach_no_terminal_raw(tracker: Tracker) -> None:
+    """A bidi control (U+202E turns what follows around) or a zero-width
+    space in stored text is printed escaped on a terminal, as control
+    characters are: in a list of parties an older tracker let such a name
+    into, and in a statement's text. JSON keeps the text as it is."""
+    from sqlalchemy import create_engine, insert
+
+    from tracker.db import resolve_url
+    from tracker.db.schema import PARTY
+
+    setup_pair(tracker)
+    engine = create_engine(resolve_url(tracker.db))
+    with engine.begin() as conn:
+        conn.execute(insert(PARTY).values(slug="older", name="Evil\u202ecod.exe\u200b"))
+    engine.dispose()
+    listed = tracker("party", "list").stdout
+    assert "Evil\\u202ecod.exe\\u200b" in listed and "\u202e" not in listed, listed
+    tracker("add", "ukraine", "donbas", "open", "-s", "said \u2066x\u2069", "--date", "2025-11-30")
+    for args in (("log",), ("show", "1"), ("history", "ukraine", "donbas")):
+        out = tracker(*args).stdout
+        assert "\\u2066x\\u2069" in out and "\u2066" not in out, (args, out)
+    assert "said \u2066x\u2069" in tracker("show", "1", "--format", "json").stdout
+
+
+def test_every_format_character_is_escaped_but_the_joiners() -> None:
+    """`tracker.text.FORMAT` lists Unicode's format characters by hand (made
+    at start-up they would cost every command): each one this Python knows,
+    but U+200C and U+200D, is in it."""
+    import sys
+    import unicodedata
+
+    from tracker.text import terminal_text
+
+    missing = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) == "Cf"
+        and code not in (0x200C, 0x200D)
+        and terminal_text(chr(code)) == chr(code)
+    ]
+    assert missing == []
+    assert terminal_text("\u200c\u200d") == "\u200c\u200d"
+
+
 # --- fuzz: arbitrary text through add and import --------------------------------
 
 TEXT = st.text(max_size=300)

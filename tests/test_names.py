@@ -245,3 +245,72 @@ def test_a_name_is_one_line_and_completion_prints_it_safe(tracker: Tracker, tmp_
     lines = CliRunner().invoke(cli, [], env=env, prog_name="tracker").output.splitlines()
     assert len(lines) == 6 and lines[::3] == ["plain"] * 2, lines
     assert "Ukr plain,evil\\x1b[2J" in lines[1::3], lines
+
+
+def test_canonically_equivalent_names_have_one_key_and_one_slug() -> None:
+    """A name and its slug do not depend on the Unicode form it was typed in:
+    case folding decomposes some letters ("ᾷ" folds to "ᾶι"), so a key is
+    composed, folded and composed again; and a slug is made of the composed
+    name, so two databases make one slug of one name."""
+    from tracker.core.names import key
+    from tracker.slugs import slug_from
+
+    assert key("\u03b1\u0345\u0342") == key("\u1fb7") == key("\u1fb7".upper())
+    assert key(CAFE_NFD) == key(CAFE_NFC.upper())
+    assert slug_from("Nou\u00e9lle") == slug_from("Noue\u0301lle") == "nou-lle"
+
+
+def test_a_record_made_under_another_slug_is_found_by_its_name(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """An older tracker made `noue-lle` of "Nouélle" typed in NFD, this one
+    makes `nou-lle`: an export naming the party and the issue by their
+    other slug finds them here by their name, and makes no second record."""
+    tracker("party", "add", "nou-lle", "--name", "Nou\u00e9lle")
+    tracker("issue", "add", "caf", "--title", CAFE_NFC)
+    doc = {
+        "parties": [{"slug": "noue-lle", "name": "Noue\u0301lle", "history": [
+            {"field": "created", "old": None, "new": "noue-lle",
+             "recorded_at": "2025-01-01T00:00:00Z", "recorded_by": "old"}]}],
+        "issues": [{"slug": "cafe", "title": CAFE_NFD, "history": [
+            {"field": "created", "old": None, "new": "cafe",
+             "recorded_at": "2025-01-01T00:00:00Z", "recorded_by": "old"}]}],
+        "statements": [],
+    }  # fmt: skip
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    out = tracker("import", str(path)).stdout
+    assert "created" not in out, out
+    assert [p["slug"] for p in json.loads(tracker("party", "list", "-f", "json").stdout)] == [
+        "nou-lle"
+    ]
+    assert [i["slug"] for i in json.loads(tracker("issue", "list", "-f", "json").stdout)] == ["caf"]
+
+
+HIDDEN = {
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
+    "\u00ad": "SOFT HYPHEN",
+}
+
+
+@pytest.mark.parametrize("char", list(HIDDEN))
+def test_a_name_holds_no_invisible_format_character(tracker: Tracker, char: str) -> None:
+    """Bidi controls and zero-width characters (Unicode's format characters,
+    "Cf") change how a name reads without showing: refused in every name, as
+    control characters are; the joiners some scripts and emoji need are not."""
+    tracker("party", "add", "ukraine", "--name", "Ukraine")
+    tracker("issue", "add", "donbas", "--title", "Donbas")
+    for args in (
+        ("party", "add", "x", "--name", f"Evil{char}niaru"),
+        ("party", "edit", "ukraine", "--add-alias", f"Kyiv{char}"),
+        ("issue", "edit", "donbas", "--title", f"Don{char}bas"),
+        ("issue", "edit", "donbas", "--add-keyword", f"Don{char}etsk"),
+        ("person", "add", f"Some{char}one", "--party", "ukraine"),
+    ):
+        message = one_line(tracker.fails(*args))
+        assert f"invisible format character (U+{ord(char):04X}, {HIDDEN[char]})" in message
+    tracker("party", "add", "iran", "--name", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+    tracker("party", "edit", "iran", "--add-alias", "\U0001f3f3\ufe0f\u200d\U0001f308")

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from tracker.core import catalog, people, revisions
 from tracker.core.names import Namespace, key, party_index, person_index
 from tracker.core.records import Revision
-from tracker.core.transfer.catalog_in import (
+from tracker.core.transfer.catalog_in import keep_history
+from tracker.core.transfer.history_in import (
     NameRows,
-    keep_history,
     latest_change,
     lineage,
     present_values,
