@@ -324,3 +324,69 @@ def test_a_later_making_of_the_same_record_changes_nothing(
         _without_ids(_export(tracker, tmp_path / "a.json"))["issues"]
         == _without_ids(_export(colleague, tmp_path / "b.json"))["issues"]
     )
+
+
+def test_retracted_rows_stand_for_retracted_statements_wherever_they_sit(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """The database holds W open and W retracted; a file holds W three times,
+    one of them retracted. By SPEC's count the file stands for both here and
+    adds one: the retracted row stands for the retracted statement, so one
+    open W is added, and one W is retracted, wherever the row sits."""
+    from helpers import setup_pair
+
+    setup_pair(tracker)
+    orders = ((0, 0, 1), (1, 0, 0), (0, 1, 0))  # 1: the retracted row
+    for n in range(len(orders)):
+        tracker("party", "add", f"p{n}", "--name", f"Party {n}")
+        for _ in range(2):
+            tracker("add", f"p{n}", "donbas", "rejects", "-s", "W", "--date", "2025-11-30")
+        tracker("retract", str(2 * n + 2), "--reason", "said twice")
+    row = json.loads(tracker("export").stdout)["statements"][0]
+    del row["id"]
+    retracted = dict(row, retracted_at=row["recorded_at"], retraction_reason="theirs")
+    said = []
+    for n, order in enumerate(orders):
+        rows = [dict(retracted if r else row, party=f"p{n}") for r in order]
+        path = tmp_path / f"order-{n}.json"
+        path.write_text(json.dumps({"statements": rows}), encoding="utf-8")
+        said.append(tracker("import", str(path)).stdout)
+    assert said == ["Added 1 statement; skipped 2 already present.\n"] * 3
+    states = [
+        sorted(s["retracted_at"] is not None for s in json.loads(tracker("log", "--party", f"p{n}",
+               "--format", "json").stdout))
+        for n in range(len(orders))
+    ]  # fmt: skip
+    assert states == [[False, False, True]] * 3
+
+
+def test_a_retraction_made_meanwhile_is_a_conflict(tracker: Tracker) -> None:
+    """The import read W open, and another command retracted it before the
+    import's own retraction: a conflict (the command runs again, and finds
+    it retracted), not a retraction "before the statement's recorded_at"."""
+    import datetime as dt
+
+    from sqlalchemy import create_engine, text
+
+    from helpers import setup_pair
+    from tracker.core.transfer.retractions import Retractions
+    from tracker.db import resolve_url
+    from tracker.errors import Conflict
+
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "rejects", "-s", "W", "--date", "2025-11-30")
+    statement_id = json.loads(tracker("export").stdout)["statements"][0]["id"]
+    engine = create_engine(resolve_url(tracker.db))
+    with engine.begin() as conn:
+        party, issue, fp = conn.execute(
+            text("SELECT party_id, issue_id, fingerprint FROM statement")
+        ).one()
+        pending = Retractions(conn)
+        pending.known([(statement_id, party, issue, fp, False)])  # read open
+        conn.execute(
+            text("UPDATE statement SET retracted_at = recorded_at, retraction_reason = 'other'")
+        )
+        row = (party, issue, fp, dt.datetime(2030, 1, 1), "mine")
+        with pytest.raises(Conflict, match="retracted by another command while the import ran"):
+            pending.apply(row, 7, 3, 4, 2)
+    engine.dispose()

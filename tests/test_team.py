@@ -247,6 +247,38 @@ def test_merges_while_others_add_statements_for_the_merged(
     assert {(s["party"], s["issue"]) for s in log} == {("ukraine", "donbas")}
 
 
+def test_negated_merges_while_others_add_under_the_merged_name(
+    tracker: Tracker, db: str, tmp_path: Path
+) -> None:
+    """Two processes log `demands` under issues that a third merges, negated,
+    into one asking the opposite question, round after round: every add
+    succeeds, and every statement ends under INTO as `rejects`, negated,
+    whether it was logged before the merge (which negated it) or after,
+    under the merged name (which negates it): never both signs."""
+    setup_pair(tracker)
+    rounds = 6
+    tracker("issue", "add", "join", "--title", "Join", "--proposition", "Ukraine may join NATO")
+    for k in range(rounds):
+        tracker("issue", "add", f"barred-{k}", "--title", f"Barred {k}",
+                "--proposition", f"Ukraine is barred from NATO ({k})")  # fmt: skip
+    adds = [
+        [
+            ["add", "ukraine", f"barred-{k}", "demands", "-s", f"{side} {k} {n}",
+             "--date", "2025-11-30"]
+            for k in range(rounds)
+            for n in range(6)
+        ]
+        for side in ("a", "b")
+    ]  # fmt: skip
+    merges = [["issue", "merge", f"barred-{k}", "join", "--negate"] for k in range(rounds)]
+    for results in run_workers(db, tmp_path, [*adds, merges]):
+        for r in results:
+            assert r["code"] == 0 and "Error" not in r["stderr"], r
+    log = json.loads(tracker("log", "--limit", "0", "--format", "json").stdout)
+    assert len(log) == 2 * rounds * 6
+    assert {(s["issue"], s["stance"], s["negated"]) for s in log} == {("join", "rejects", True)}
+
+
 def test_same_catalog_imported_at_once_both_succeed(
     tracker: Tracker, db: str, tmp_path: Path
 ) -> None:

@@ -179,6 +179,19 @@ def test_dry_run_writes_nothing(tracker: Tracker) -> None:
     assert out.startswith("Would add 24 statements; would create parties ukraine")
     assert json.loads(tracker("party", "list", "--format", "json").stdout) == []
     assert statement_count(tracker) == 0
+    tracker("import", str(seed_file()))
+    out = tracker("import", str(seed_file()), "--dry-run").stdout
+    assert out == "Would add 0 statements; would skip 24 already present.\n", out
+
+
+def test_messages_count_one_in_the_singular(tracker: Tracker, tmp_path: Path) -> None:
+    setup_pair(tracker)
+    tracker("add", "ukraine", "donbas", "open", "-s", "x", "--date", "2025-11-30")
+    out = tracker("export", "--output", str(tmp_path / "one.json")).stderr
+    assert f"Exported 1 statement to {tmp_path / 'one.json'}" in out, out
+    tracker("party", "add", "de", "--name", "Germany", "--alias", "Deutschland")
+    out = tracker("party", "edit", "de", "--name", "Deutschland").stdout
+    assert out == "Updated party de: Deutschland\n", out
 
 
 def test_not_utf8_empty_and_bad_json(tracker: Tracker, tmp_path: Path) -> None:
