@@ -125,6 +125,7 @@ def test_party_and_issue_lists(tracker: Tracker) -> None:
             "description": None,
             "keywords": [],
             "aliases": [],
+            "negated_aliases": [],
         }
     ]
     table = tracker("party", "list").stdout

@@ -9,7 +9,11 @@ FROM's statements been logged under INTO.
 Two issues whose propositions differ merge only when told how they relate:
 `force` (the same question in other words) or `negate` (the opposite
 question: FROM's stances change sign under INTO, each statement marked
-`negated`, and the merge's revision says so).
+`negated`, and the merge's revision says so). FROM's names then ask the
+opposite of INTO's question: they become INTO's aliases marked `negated`
+(an alias FROM had from a negated merge of its own asks INTO's question
+again), so that a stance logged under one later is negated too
+(`core.names`). `--negate` of two issues asking the same question is refused.
 
 The ledger lets a statement move only in a merge: to the record its own
 party or issue is being merged into (`merged_into`, set here), its stance

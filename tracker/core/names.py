@@ -8,6 +8,11 @@ runs of whitespace as one space. A slug wins over an alias, and an alias
 over a name. A new name must name nothing else, of any kind (SPEC's one
 namespace); older data may still hold a name two records share, and such a
 name is ambiguous, and refused.
+
+An issue's alias from `issue merge --negate` asks the opposite of the
+issue's question: the resolver finds the issue by it as an `IssueRef` with
+`negated` set, and whatever logs a stance under a name (`add`, the import)
+negates it, as the merge negated the statements logged before it.
 """
 
 from __future__ import annotations
