@@ -259,6 +259,8 @@ def test_export_and_import_carry_drafts_idempotently(plan: Tracker, tmp_path: Pa
     second = tmp_path / "second.json"
     other("export", "-o", str(second))
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    dry = other("import", str(first), "--dry-run").stdout
+    assert "Would add 0 draft versions; would skip 2 already present." in dry, dry
     again = other("import", str(first)).stdout
     assert "Added 0 draft versions; skipped 2 already present." in again
     other("export", "-o", str(second))

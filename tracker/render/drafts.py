@@ -88,7 +88,8 @@ def imported(result: ImportResult, dry_run: bool) -> str:
         k = len(result.drafts_created)
         said += f" ({k} new draft{'s' if k != 1 else ''}: {', '.join(result.drafts_created)})"
     if result.versions_skipped:
-        said += f"; skipped {result.versions_skipped} already present"
+        skipped = "would skip" if dry_run else "skipped"
+        said += f"; {skipped} {result.versions_skipped} already present"
     if result.versions_withdrawn:
         made = "would withdraw" if dry_run else "withdrew"
         said += f"; {made} {result.versions_withdrawn} of them as the file does"

@@ -304,8 +304,9 @@ def record_page(a: Asking, kind: str, name: str, q: Query, **values: Any) -> str
     elif kind == "issues":
         i = record_pages.issue_page(a.session, name, asked.as_of, asked.history)
         w = i.issue
+        also = "; ".join(f"{n} (negated)" if n in w.negated_aliases else n for n in w.aliases)
         fields = [("Slug", w.slug), ("Proposition", w.proposition), ("Keywords", "; ".join(w.keywords)),
-                  ("Description", w.description)]  # fmt: skip
+                  ("Also", also), ("Description", w.description)]  # fmt: skip
         edit = [("title", "Title", w.title), ("proposition", "Proposition", w.proposition or ""),
                 ("force", "Change the proposition although statements were logged against it", ""),
                 ("description", "Description", w.description or ""),
