@@ -58,12 +58,14 @@ def _sync(
     slug: str,
     theirs: Sequence[Revision],
     result: ImportResult,
+    taken: Namespace,
     negated: set[str] | None = None,
 ) -> int:
     """`record` as its history and the file's (that of the file's record
     `slug`), side by side, say it is now; returns how many changes that made.
-    `negated`: the keys of the aliases the file marks as asking the opposite
-    question (an issue's; None: the file does not say)."""
+    `taken`: the names as they are before it. `negated`: the keys of the
+    aliases the file marks as asking the opposite question (an issue's;
+    None: the file does not say)."""
     # Merges first: the merged record's history joins this one's before the
     # file's is laid beside it, so what both hold is held once. A merge made
     # elsewhere is made here as it was (negated or not), unasked, and so is
@@ -79,7 +81,8 @@ def _sync(
     history = union_history(session, kind, record.id, theirs)
     conflicts = merges_in.conflicts(record.slug, history) if kind == "issue" else []
     result.warnings += conflicts
-    taken = Namespace(session)
+    if changed:  # a merge made again: the merged record's names are this one's
+        taken = Namespace(session)
     mine = (taken.parties if kind == "party" else taken.issues).slugs[record.slug]
     for field in FIELDS[kind]:
         last = latest_change(history, field)
@@ -165,10 +168,10 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
                 party = session.get(Party, found.id)
                 assert party is not None
                 with raced():
-                    result.catalog_changes += _sync(
-                        session, "party", party, p["slug"], history, result
-                    )
-                taken = Namespace(session)  # its names may have changed
+                    changes = _sync(session, "party", party, p["slug"], history, result, taken)
+                result.catalog_changes += changes
+                if changes:  # its names may have changed
+                    taken = Namespace(session)
         except Conflict:
             raise
         except TrackerError as err:
@@ -224,10 +227,12 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 issue = session.get(Issue, found.id)
                 assert issue is not None
                 with raced():
-                    result.catalog_changes += _sync(
-                        session, "issue", issue, i["slug"], history, result, negated
+                    changes = _sync(
+                        session, "issue", issue, i["slug"], history, result, taken, negated
                     )
-                taken = Namespace(session)
+                result.catalog_changes += changes
+                if changes:
+                    taken = Namespace(session)
         except Conflict:
             raise
         except TrackerError as err:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.core import catalog, people, revisions
-from tracker.core.names import Namespace, key, party_index, person_index
+from tracker.core.names import NameIndex, Namespace, key
 from tracker.core.records import Revision
 from tracker.core.transfer.catalog_in import keep_history
 from tracker.core.transfer.history_in import (
@@ -26,16 +26,17 @@ from tracker.core.transfer.history_in import (
     union_history,
 )
 from tracker.core.transfer.parse import raced
-from tracker.core.types import ImportResult
+from tracker.core.types import ImportResult, PartyRef, PersonRef
 from tracker.db.models import Affiliation, Person, PersonAlias
 from tracker.errors import Conflict, ImportFailed, TrackerError
 
 
 def _affiliation_rows(
-    session: Session, spans: Iterable[tuple[str, str | None, str | None, str | None]], where: str
+    index: NameIndex[PartyRef],
+    spans: Iterable[tuple[str, str | None, str | None, str | None]],
+    where: str,
 ) -> list[Affiliation]:
     """Affiliation rows from (party, role, from, until), parties by any name."""
-    index = party_index(session)
     rows = []
     for party, role, start, end in spans:
         found = index.find(party)
@@ -67,6 +68,7 @@ def _from_text(text: str) -> tuple[str, str | None, str | None, str | None]:
 
 
 def import_people(session: Session, records: list[Any], result: ImportResult) -> None:
+    taken = Namespace(session)  # read once, kept up to date by what is made
     for n, p in enumerate(records):
         where = f"people[{n}]"
         if not isinstance(p, dict) or not isinstance(p.get("name"), str):
@@ -74,12 +76,10 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
         history = read_history(p, where)
         aliases = read_names(p, "aliases", where)
         try:
-            index = person_index(session)
             names = [*lineage(p, history, "name"), *aliases]
-            found = next((f for name in names if (f := index.find(name))), None)
+            found = next((f for name in names if (f := taken.people.find(name))), None)
             if found is None:
                 name = catalog.name_text(p["name"], "person name")
-                taken = Namespace(session)
                 taken.claim(name, "name")
                 person = Person(name=name, key=key(name))
                 for alias in aliases:
@@ -87,10 +87,13 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
                     if key(alias) not in {person.key, *(a.key for a in person.aliases)}:
                         taken.claim(alias, "alias")
                         person.aliases.append(PersonAlias(alias=alias, key=key(alias)))
-                person.affiliations.extend(_affiliation_rows(session, _spans(p, where), where))
+                person.affiliations.extend(
+                    _affiliation_rows(taken.parties, _spans(p, where), where)
+                )
                 session.add(person)
                 with raced():
                     catalog.flush_new(session, people.taken_messages(name))
+                taken.people.add(PersonRef(person.id, name), name, [a.key for a in person.aliases])
                 result.people_created.append(name)
                 if history:
                     keep_history(session, "person", person.id, history)
@@ -106,19 +109,23 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
             elif history:
                 known = session.get(Person, found.id)
                 assert known is not None
-                result.catalog_changes += _sync_person(session, known, history, where)
+                made = _sync_person(session, known, history, where, taken)
+                result.catalog_changes += made
+                if made:  # their names may have changed
+                    taken = Namespace(session)
         except Conflict:
             raise
         except TrackerError as err:
             raise ImportFailed(f"{where}: {err}") from None
 
 
-def _sync_person(session: Session, person: Person, theirs: Sequence[Revision], where: str) -> int:
+def _sync_person(
+    session: Session, person: Person, theirs: Sequence[Revision], where: str, taken: Namespace
+) -> int:
     """`person` as their history and the file's say; returns how many changes
-    that made."""
+    that made. `taken`: the names as they are before it."""
     changed = 0
     history = union_history(session, "person", person.id, theirs)
-    taken = Namespace(session)
     mine = taken.people.find(person.name)
     last = latest_change(history, "name")
     name = None if last is None or last.new is None else catalog.name_text(last.new, "name")
@@ -141,7 +148,7 @@ def _sync_person(session: Session, person: Person, theirs: Sequence[Revision], w
         before = {_span_of(a) for a in person.affiliations}
         person.affiliations.clear()
         session.flush()
-        person.affiliations.extend(_affiliation_rows(session, wanted, where))
+        person.affiliations.extend(_affiliation_rows(taken.parties, wanted, where))
         changed += len(before ^ {_span_of(a) for a in person.affiliations})
     catalog.flush_new(session, {})
     return changed
