@@ -75,7 +75,7 @@ def test_aliases_are_added_and_removed(tracker: Tracker) -> None:
 
 
 def test_a_name_it_already_has_is_said_and_changes_nothing(
-    tracker: Tracker, tmp_path: Path
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
 ) -> None:
     tracker("party", "add", "aosis", "--name", "Alliance of Small Island States",
             "--alias", "Small islands")  # fmt: skip
@@ -96,7 +96,7 @@ def test_a_name_it_already_has_is_said_and_changes_nothing(
     out = tracker("issue", "edit", "finance", "--add-keyword", "loss and damage").stdout
     assert out == "'loss and damage' is already a keyword of issue finance: nothing changed.\n"
     # An import counts the changes it makes to the catalog.
-    colleague = Tracker(str(tmp_path / "colleague.db"))
+    colleague = Tracker(copy_of(sqlite_head, tmp_path / "colleague.db"))
     tracker("export", "--output", str(tmp_path / "a.json"))
     colleague("import", str(tmp_path / "a.json"))
     tracker("party", "edit", "aosis", "--add-alias", "Small island states")
@@ -143,7 +143,7 @@ def test_rename_keeps_the_old_slug_as_a_name(tracker: Tracker, tmp_path: Path) -
 
 
 def test_a_record_renamed_onto_its_own_alias_restores_the_same(
-    tracker: Tracker, tmp_path: Path
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
 ) -> None:
     """docs/teams.md: a restore exports the same file, though the slug of a
     party (an issue) is now one of its aliases."""
@@ -156,7 +156,7 @@ def test_a_record_renamed_onto_its_own_alias_restores_the_same(
     assert _json(tracker, "party", "show", "ukraina")["aliases"] == ["Kyiv", "Ukraina", "ukraine"]
     assert "Donbass" in _json(tracker, "issue", "show", "donbass")["aliases"]
     original = tracker("export").stdout
-    restored = Tracker(str(tmp_path / "restored.db"))
+    restored = Tracker(copy_of(sqlite_head, tmp_path / "restored.db"))
     path = tmp_path / "backup.json"
     path.write_text(original, encoding="utf-8")
     restored("import", str(path))

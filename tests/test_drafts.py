@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from helpers import REPO, Tracker, one_line
+from helpers import REPO, Tracker, copy_of, one_line
 from tracker.db import resolve_url
 
 DRAFTS = REPO / "tests" / "data" / "drafts"
@@ -241,7 +241,9 @@ def test_versions_are_append_only_in_the_database(plan: Tracker, db: str, backen
     ]
 
 
-def test_export_and_import_carry_drafts_idempotently(plan: Tracker, tmp_path: Path) -> None:
+def test_export_and_import_carry_drafts_idempotently(
+    plan: Tracker, tmp_path: Path, sqlite_head: str
+) -> None:
     plan("draft", "withdraw", "plan", "v1", "--reason", "superseded in error")
     plan("draft", "link", "plan", "8", "settlement-consent")
     first = tmp_path / "first.json"
@@ -253,7 +255,7 @@ def test_export_and_import_carry_drafts_idempotently(plan: Tracker, tmp_path: Pa
     assert {"position": 8, "issue": "settlement-consent", "origin": "linked"} in draft["versions"][
         1
     ]["links"]
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     out = other("import", str(first)).stdout
     assert "Added 2 draft versions (1 new draft: plan)." in out
     second = tmp_path / "second.json"
@@ -275,10 +277,10 @@ def test_export_and_import_carry_drafts_idempotently(plan: Tracker, tmp_path: Pa
     assert "drafts[0].versions[1]: version 'v2' of draft 'plan' holds another text" in message
 
 
-def test_a_withdrawal_travels(plan: Tracker, tmp_path: Path) -> None:
+def test_a_withdrawal_travels(plan: Tracker, tmp_path: Path, sqlite_head: str) -> None:
     first = tmp_path / "first.json"
     plan("export", "-o", str(first))
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     other("import", str(first))
     plan("draft", "withdraw", "plan", "v2", "--reason", "wrong date")
     plan("export", "-o", str(first))
@@ -406,7 +408,7 @@ def test_a_version_from_a_url_is_read_as_read_reads_it(seeded: Tracker) -> None:
     """Fetched, and its text extracted from the page, by `tracker read`'s own
     loader; a plain text kept with its lines as written."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:

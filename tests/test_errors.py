@@ -335,6 +335,7 @@ def _abort_first(
     write lock past a short busy timeout. Returns the count of sessions."""
     import sqlite3
 
+    from tracker.cli import TrackerGroup
     from tracker.db import Database, engine
 
     opened: list[int] = []
@@ -371,6 +372,7 @@ def _abort_first(
                 blocker.close()
 
     monkeypatch.setattr(Database, "session", aborting)
+    monkeypatch.setattr(TrackerGroup, "PAUSE", (0.0, 0.0))  # the pauses are not what is tested
     return opened
 
 

@@ -274,11 +274,11 @@ def test_a_merged_records_history_is_never_read_as_the_survivors(
     }
 
 
-def test_a_negated_merge_travels(tracker: Tracker, tmp_path: Path) -> None:
+def test_a_negated_merge_travels(tracker: Tracker, tmp_path: Path, sqlite_head: str) -> None:
     """I merge an issue asking the opposite question into another, negated; a
     colleague who holds both as they were imports my export: she makes the
     same merge, negated, holds each statement once, and exports what I do."""
-    colleague = Tracker(str(tmp_path / "colleague.db"))
+    colleague = Tracker(copy_of(sqlite_head, tmp_path / "colleague.db"))
     for t in (tracker, colleague):
         t("party", "add", "russia", "--name", "Russia")
         t("issue", "add", "join", "--title", "Joining", "--proposition", "Ukraine may join NATO")

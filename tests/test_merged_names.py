@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers import Tracker, one_line
+from helpers import Tracker, copy_of, one_line
 
 JOINS, BARRED = "Ukraine may join NATO", "Ukraine is barred from NATO"
 
@@ -65,7 +65,7 @@ def test_a_stance_logged_under_a_negated_name_is_negated(tracker: Tracker) -> No
 
 
 def test_the_names_of_a_negated_merge_are_marked_shown_and_kept(
-    tracker: Tracker, tmp_path: Path
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
 ) -> None:
     """`issue show` marks the names that ask the opposite question, JSON lists
     them (`negated_aliases`), and an export carries them to a restore, which
@@ -81,19 +81,21 @@ def test_the_names_of_a_negated_merge_are_marked_shown_and_kept(
     exported = tracker("export").stdout
     path = tmp_path / "backup.json"
     path.write_text(exported, encoding="utf-8")
-    restored = Tracker(str(tmp_path / "restored.db"))
+    restored = Tracker(copy_of(sqlite_head, tmp_path / "restored.db"))
     restored("import", str(path))
     assert restored("export").stdout == exported
     restored("add", "russia", "barred", "supports", "-s", "After", "--date", "2025-12-01")
     assert _logged(restored)[-1] == ("After", "join", "opposes", True)
 
 
-def test_an_import_under_a_negated_name_is_negated(tracker: Tracker, tmp_path: Path) -> None:
+def test_an_import_under_a_negated_name_is_negated(
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
+) -> None:
     """A colleague's export written before the merge, and a CSV, name barred:
     what the database already holds is found (its content as logged), and
     what is new is negated under join, as the merge would have made it."""
     _nato(tracker, merge=False)
-    colleague = Tracker(str(tmp_path / "colleague.db"))
+    colleague = Tracker(copy_of(sqlite_head, tmp_path / "colleague.db"))
     path = tmp_path / "before.json"
     path.write_text(tracker("export").stdout, encoding="utf-8")
     colleague("import", str(path))
@@ -178,12 +180,14 @@ def _files(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
-def test_merges_made_differently_are_said_at_import(tracker: Tracker, tmp_path: Path) -> None:
+def test_merges_made_differently_are_said_at_import(
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
+) -> None:
     """Two databases merge barred into join, one with --negate, the other with
     --force: they can never agree on barred's stances, and each import of
     the other's export says so, one line naming the issue and both merges."""
     _nato(tracker, merge=False)
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     other("import", _files(tmp_path, "start.json", tracker("export").stdout))
     tracker("issue", "merge", "barred", "join", "--negate")
     other("issue", "merge", "barred", "join", "--force")
@@ -197,7 +201,9 @@ def test_merges_made_differently_are_said_at_import(tracker: Tracker, tmp_path: 
         assert "and as the same question (by tester at " in lines[0]
 
 
-def test_a_chain_of_merges_is_made_again_in_order(tracker: Tracker, tmp_path: Path) -> None:
+def test_a_chain_of_merges_is_made_again_in_order(
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
+) -> None:
     """barred into join --negate, then join into out --negate; pa into pb,
     then pb into pc: a database that still holds all five records makes the
     chain again, each merge as it was made, and ends as the first did."""
@@ -208,7 +214,7 @@ def test_a_chain_of_merges_is_made_again_in_order(tracker: Tracker, tmp_path: Pa
         tracker("add", slug, "join", "supports", "-s", f"{slug} on join", "--date", "2025-11-21")
     tracker("add", "pa", "out", "demands", "-s", "pa on out", "--date", "2025-11-22")
     before = _files(tmp_path, "before.json", tracker("export").stdout)
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     other("import", before)
     tracker("issue", "merge", "barred", "join", "--negate")
     tracker("issue", "merge", "join", "out", "--negate")
@@ -233,12 +239,14 @@ def test_a_chain_of_merges_is_made_again_in_order(tracker: Tracker, tmp_path: Pa
     assert ("Twice turned", "russia", "out", "demands", False) in stances(other)
 
 
-def test_a_merged_record_was_created_once(tracker: Tracker, tmp_path: Path) -> None:
+def test_a_merged_record_was_created_once(
+    tracker: Tracker, tmp_path: Path, sqlite_head: str
+) -> None:
     """A database that made barred on its own imports the export of one that
     merged its own barred into join: the merge is made here too, and join's
     history records barred's making once."""
     _nato(tracker, merge=False)
-    other = Tracker(str(tmp_path / "other.db"))
+    other = Tracker(copy_of(sqlite_head, tmp_path / "other.db"))
     other("party", "add", "russia", "--name", "Russia")
     other("issue", "add", "join", "--title", "NATO membership", "--proposition", JOINS)
     other("issue", "add", "barred", "--title", "NATO barred", "--proposition", BARRED)

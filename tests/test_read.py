@@ -168,13 +168,13 @@ def test_sentences_quotes_and_headings() -> None:
 
 
 def test_a_sentence_without_end_is_read_in_pieces() -> None:
-    """200 KB without a full stop (a table pasted as text, a list) is read
+    """50 KB without a full stop (a table pasted as text, a list) is read
     in pieces of at most LONGEST characters, cut at a space, so that reading
     grows with the text's length, not its square: every word is read, and a
     stance at the far end is still found."""
     filler = "delegates from many places met again in the hall and talked with others "
     text = (
-        filler * (200_000 // len(filler)) + "Russia demands a Ukrainian withdrawal from the Donbas"
+        filler * (50_000 // len(filler)) + "Russia demands a Ukrainian withdrawal from the Donbas"
     )
     found = sentences.split(text)
     assert len(found) > 1

@@ -31,9 +31,9 @@ def article(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def catalog(tracker: Tracker) -> Tracker:
-    tracker("import", str(READ_DATA.parent.parent.parent / "seeds" / "ukraine-2025.json"))
-    return tracker
+def catalog(seeded: Tracker) -> Tracker:
+    """The Ukraine scenario's catalog, for the article's names to resolve against."""
+    return seeded
 
 
 def test_json_is_a_document_import_takes(catalog: Tracker, article: Path, tmp_path: Path) -> None:
@@ -164,7 +164,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def local_server() -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -306,7 +306,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
 def pages() -> Iterator[str]:
     """A web server on this machine, with a text at /v3."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

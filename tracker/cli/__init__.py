@@ -63,6 +63,9 @@ class TrackerGroup(click.Group):
     # How many times a command runs whose transaction the server aborts to let
     # another go on (a deadlock, a serialization failure), before it gives up.
     TRIES: ClassVar[int] = 3
+    # The pause before each try again, in seconds, times the tries so far:
+    # random, so that two commands aborted together do not collide again.
+    PAUSE: ClassVar[tuple[float, float]] = (0.05, 0.25)
 
     def _tries(self, ctx: click.Context) -> Any:
         """Runs the command; again, from the start, if the server aborted its
@@ -81,7 +84,7 @@ class TrackerGroup(click.Group):
                 if once or tries >= self.TRIES:
                     raise _GaveUp(aborted_message(err, _database_url(), tries, once)) from None
             ctx._protected_args, ctx.args = list(protected), list(args)
-            time.sleep(random.uniform(0.05, 0.25) * tries)  # let the other one finish
+            time.sleep(random.uniform(*self.PAUSE) * tries)  # let the other one finish
         raise AssertionError("unreachable")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
