@@ -6,7 +6,8 @@ real process, signs 32 clients in (each its own session) and has each ask
 for the report page (`/`, as of today, gzip accepted, as a browser asks)
 over and over for D seconds. Prints requests, errors, throughput, and the
 p50, p95 and p99 latency; then, with one client, the page right after a
-write (drawn afresh) against the core calls behind it in this process.
+write (drawn afresh) against the core calls behind it in this process,
+and the page warm (from the cache) against the core report call warm.
 
     python benchmarks/serve.py [--statements 100000] [--clients 32] [--seconds 30] [--workers 2]
 
@@ -125,6 +126,26 @@ def core_calls(db: str, as_of: str) -> float:
     return statistics.median(times)
 
 
+def report_call(db: str, as_of: str) -> float:
+    """The core report call behind `tracker report`, warm: the median of three
+    after one that warms the database's pages and the process."""
+    import datetime as dt
+
+    from tracker.core import positions
+    from tracker.db import Database, resolve_url
+
+    database = Database(resolve_url(db))
+    day = dt.date.fromisoformat(as_of)
+    times = []
+    for _ in range(4):
+        start = time.perf_counter()
+        with database.session() as session:
+            positions.report(session, day, None, (), ())
+        times.append(time.perf_counter() - start)
+    database.dispose()
+    return statistics.median(times[1:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=100_000)
@@ -200,10 +221,14 @@ def main() -> int:
                 cached.append(time.perf_counter() - start)
             today = time.strftime("%Y-%m-%d")
             core = core_calls(db, today)
+            report = report_call(db, today)
             print(f"one client, after a write: the page {statistics.median(fresh):.2f} s; "
                   f"the same page from the cache {statistics.median(cached) * 1000:.0f} ms; "
                   f"its core calls in process {core:.2f} s "
                   f"({statistics.median(fresh) / core:.2f}x)")  # fmt: skip
+            print(f"both warm: the page {statistics.median(cached) * 1000:.0f} ms against "
+                  f"the core report call {report * 1000:.0f} ms "
+                  f"({statistics.median(cached) / report:.2f}x)")  # fmt: skip
         finally:
             server.terminate()
             server.wait(60)
