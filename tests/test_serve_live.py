@@ -6,7 +6,8 @@ told that the data changed, retract it, read a pasted article into two
 statements; a draft's two versions side by side, and a third added
 through the form; a reader without write controls, a forged post refused,
 a phone's viewport, no request to another host; a revocation seen by both
-workers; the API equal to the command line."""
+workers; a burst of log-ins counted across both; the API equal to the
+command line."""
 
 from __future__ import annotations
 
@@ -293,6 +294,40 @@ def test_revocation_is_seen_by_both_workers(server: str, team: Tracker) -> None:
     team("user", "edit", "wendy", "--revoke")
     assert statuses(Cookie=f"tracker_session={cookie}") == {401}
     assert statuses(Authorization=f"Bearer {token}") == {401}
+
+
+def test_a_burst_of_log_ins_across_both_workers_is_counted(server: str) -> None:
+    """Twenty wrong passwords for one name sent at once, over new connections
+    (both workers answer some): each attempt is counted before its password
+    is checked, so at most five are checked, the rest refused (a refused
+    one is not kept: all may be refused, none checked)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx2
+
+    forms = []
+    for _ in range(20):
+        client = httpx2.Client(base_url=server, timeout=60)
+        client.get("/login")
+        forms.append((client, client.cookies.get("tracker_login")))
+
+    def attempt(form: tuple[Any, str]) -> int:
+        client, token = form
+        fields = {"username": "rita", "password": "wrong password!", "csrf_token": token}
+        try:
+            return int(client.post("/login", data=fields).status_code)
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(attempt, forms))
+    assert set(statuses) <= {401, 429, 503} and statuses.count(401) <= 5, statuses
+    with httpx2.Client(base_url=server, timeout=60) as client:
+        client.get("/login")
+        right = {"username": "rita", "password": PASSWORD,
+                 "csrf_token": client.cookies.get("tracker_login")}  # fmt: skip
+        expected = 429 if statuses.count(401) == 5 else 303  # throttled after five failures
+        assert client.post("/login", data=right).status_code == expected, statuses
 
 
 def test_the_api_over_http_is_the_cli(server: str, team: Tracker) -> None:

@@ -22,9 +22,10 @@ ROLE_HELP = "reader: every page and GET; writer: also logs and edits; admin: als
 
 def _password(from_stdin: bool) -> str:
     """The new password: the first line of stdin, or typed twice on a terminal.
-    Neither possible: a bad command line (exit 2)."""
+    Neither possible, or one too short or too long: a bad command line (exit 2)."""
     if from_stdin:
-        line = sys.stdin.readline()
+        # Read no more than a password can be: a huge line is refused, not held.
+        line = sys.stdin.readline(accounts.MAX_PASSWORD + 3)
         password = line.removesuffix("\n").removesuffix("\r")
     elif sys.stdin.isatty():
         password = click.prompt(
@@ -32,11 +33,10 @@ def _password(from_stdin: bool) -> str:
         )
     else:
         raise click.UsageError("no terminal to ask for the password: give --password-stdin")
-    if len(password) < accounts.MIN_PASSWORD:
-        raise click.BadParameter(
-            f"a password has at least {accounts.MIN_PASSWORD} characters", param_hint="password"
-        )
-    return password
+    try:
+        return accounts.check_password(password)
+    except Invalid as err:
+        raise click.BadParameter(str(err), param_hint="password") from None
 
 
 @click.group()

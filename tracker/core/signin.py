@@ -7,18 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from tracker.core.accounts import (
-    NAME_LENGTH,
-    Account,
-    digest,
-    password_hash_of,
-    password_matches,
-)
+from tracker.core.accounts import NAME_LENGTH, Account, digest
 from tracker.db.schema import ACCOUNT, ACCOUNT_SESSION, LOGIN_FAILURE
 from tracker.errors import TrackerError
 
@@ -28,10 +22,6 @@ LIFETIME: Final = dt.timedelta(weeks=1)
 TOUCH_EVERY: Final = dt.timedelta(minutes=1)
 FAILURES: Final = 5
 WINDOW: Final = dt.timedelta(minutes=15)
-
-
-class BadLogin(TrackerError):
-    """A wrong user name or password (which of the two is not said)."""
 
 
 class Throttled(TrackerError):
@@ -56,13 +46,18 @@ class Signed:
     stale: bool
 
 
-def throttled_until(session: Session, name: str, now: dt.datetime) -> dt.datetime | None:
+def throttled_until(
+    session: Session, name: str, now: dt.datetime, besides: int | None = None
+) -> dt.datetime | None:
     """When log-ins for `name` are allowed again, if they are not now: after
-    FAILURES failures within WINDOW, until WINDOW after the last of them."""
+    FAILURES failures within WINDOW, until WINDOW after the last of them.
+    Attempts still being checked count as failures; `besides` is the asker's
+    own attempt, left out."""
+    f = LOGIN_FAILURE.c
     times = session.scalars(
-        select(LOGIN_FAILURE.c.failed_at)
-        .where(LOGIN_FAILURE.c.name == name[:NAME_LENGTH])
-        .order_by(LOGIN_FAILURE.c.failed_at.desc())
+        select(f.failed_at)
+        .where(f.name == name[:NAME_LENGTH], f.id != (besides or 0))
+        .order_by(f.failed_at.desc())
         .limit(FAILURES)
     ).all()
     if len(times) < FAILURES:
@@ -74,30 +69,41 @@ def throttled_until(session: Session, name: str, now: dt.datetime) -> dt.datetim
     return None
 
 
-def failed(session: Session, name: str, now: dt.datetime) -> None:
-    """A failed log-in for `name`; what no rule can use any more is dropped."""
+def attempt(session: Session, name: str, now: dt.datetime) -> int:
+    """A log-in attempt for `name`, recorded (and committed by the caller)
+    before its password is checked: a failure until `start` settles it as a
+    success. So attempts made at once, in any worker, are counted at once:
+    the k-th to commit sees at least k-1 others, and at most FAILURES of a
+    burst are let through to the slow check. Returns the attempt's id."""
+    done = session.execute(insert(LOGIN_FAILURE).values(name=name[:NAME_LENGTH], failed_at=now))
+    new_id = cast(CursorResult[Any], done).inserted_primary_key
+    assert new_id is not None
+    return int(new_id[0])
+
+
+def forget(session: Session, attempt_id: int) -> None:
+    """An attempt that was never checked (throttled, or the server too busy)."""
+    session.execute(delete(LOGIN_FAILURE).where(LOGIN_FAILURE.c.id == attempt_id))
+
+
+def sweep(session: Session, now: dt.datetime) -> None:
+    """What no rule can use any more: failures older than twice the window.
+    A transaction of its own (on MariaDB a delete's gap locks beside the
+    inserts of attempts made at once would deadlock them)."""
     session.execute(delete(LOGIN_FAILURE).where(LOGIN_FAILURE.c.failed_at < now - 2 * WINDOW))
-    session.execute(insert(LOGIN_FAILURE).values(name=name[:NAME_LENGTH], failed_at=now))
 
 
-def check_login(session: Session, name: str, password: str, now: dt.datetime) -> Account:
-    """The account `name` and `password` sign in as. Throttled while the name
-    is (right password or not); BadLogin otherwise, the failure to be kept
-    by the caller (`failed`) in a transaction of its own."""
-    folded = name.strip().lower()
-    until = throttled_until(session, folded, now)
-    if until is not None:
-        raise Throttled(folded, until)
-    found = password_hash_of(session, folded)
-    if not password_matches(found[1] if found else None, password) or found is None:
-        raise BadLogin("wrong user name or password")
-    return found[0]
-
-
-def start(session: Session, account: Account, now: dt.datetime) -> tuple[str, str]:
+def start(
+    session: Session, account: Account, now: dt.datetime, attempt_id: int | None = None
+) -> tuple[str, str]:
     """A new session for `account`: (the cookie's key, the form token). The
-    account's failures are forgotten, and expired sessions of anyone removed."""
-    session.execute(delete(LOGIN_FAILURE).where(LOGIN_FAILURE.c.name == account.name))
+    account's failures up to this attempt are forgotten (not the attempts
+    made after it, still being checked), and expired sessions of anyone removed."""
+    f = LOGIN_FAILURE.c
+    forgotten = f.name == account.name
+    if attempt_id is not None:
+        forgotten &= f.id <= attempt_id
+    session.execute(delete(LOGIN_FAILURE).where(forgotten))
     s = ACCOUNT_SESSION.c
     session.execute(
         delete(ACCOUNT_SESSION).where((s.seen_at < now - IDLE) | (s.created_at < now - LIFETIME))

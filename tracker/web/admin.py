@@ -15,9 +15,9 @@ from tracker.core import catalog, edits, merge, people
 from tracker.core.records import Edited, IssueView
 from tracker.render import messages
 from tracker.web.forms import handled
-from tracker.web.pages import KINDS, record_page, records_page
 from tracker.web.params import Problem, Query
-from tracker.web.respond import Asking, ask
+from tracker.web.records import KINDS, record_page, records_page
+from tracker.web.respond import Asking, ask, no_question
 from tracker.web.write import signed, written
 
 
@@ -29,14 +29,14 @@ def _names(value: str | None) -> tuple[str, ...]:
 def _answer(request: Request, draw: Callable[[Asking], str], status: int = 200) -> Response:
     from tracker.web.cache import Drawn
 
-    return ask(request, "admin", lambda a: Drawn.of(draw(a), status), api=False, cache=False)
+    return ask(request, no_question, lambda a: Drawn.of(draw(a), status), api=False, cache=False)
 
 
 # --- adding (writers) --------------------------------------------------------------
 
 
 async def add_record(request: Request) -> Response:
-    return await handled(request, _add_record)
+    return await handled(request, _add_record, "writer")
 
 
 def _add_record(request: Request, form: Any) -> Response:
@@ -71,7 +71,7 @@ def _add_record(request: Request, form: Any) -> Response:
 
 
 async def edit(request: Request) -> Response:
-    return await handled(request, _edit)
+    return await handled(request, _edit, "admin")
 
 
 def _edit(request: Request, form: Any) -> Response:
@@ -113,7 +113,7 @@ def _edit_issue(session: Session, name: str, q: Query, form: Any) -> Edited[Issu
 
 
 async def merge_record(request: Request) -> Response:
-    return await handled(request, _merge)
+    return await handled(request, _merge, "admin")
 
 
 # What the issue merge form's `asks` says FROM asks, as `issue merge`'s
@@ -144,7 +144,7 @@ def _merge(request: Request, form: Any) -> Response:
 
 
 async def remove(request: Request) -> Response:
-    return await handled(request, _remove)
+    return await handled(request, _remove, "admin")
 
 
 def _remove(request: Request, form: Any) -> Response:

@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from tracker.db import Database, resolve_url
-from tracker.web import admin, api, draft_forms, drafts, forms, pages, reading
+from tracker.web import admin, api, draft_forms, drafts, forms, login, pages, reading, records
 from tracker.web.cache import Cache
+from tracker.web.errors import router_error
 from tracker.web.guard import Guard
+from tracker.web.hashing import Hashing
 from tracker.web.respond import Web
 
 DB_ENV = "TRACKER_SERVE_DB"
@@ -29,12 +32,13 @@ ROUTES = [
     Route("/history", pages.history),
     Route("/search", pages.search),
     Route("/statements/{id}", pages.statement),
-    Route("/parties", pages.records),
-    Route("/issues", pages.records),
-    Route("/people", pages.records),
-    Route("/parties/{name}", pages.record),
-    Route("/issues/{name}", pages.record),
-    Route("/people/{name}", pages.record),
+    Route("/parties", records.records),
+    Route("/issues", records.records),
+    Route("/people", records.records),
+    # A name may hold `/` (`{name:path}`); a write's address ends with its verb.
+    Route("/parties/{name:path}", records.record),
+    Route("/issues/{name:path}", records.record),
+    Route("/people/{name:path}", records.record),
     Route("/drafts", drafts.drafts),
     Route("/drafts/{slug}", drafts.show),
     Route("/drafts/{slug}/versions", drafts.versions),
@@ -50,15 +54,15 @@ ROUTES = [
     Route("/issues", admin.add_record, methods=["POST"]),
     Route("/people", admin.add_record, methods=["POST"]),
     *(
-        Route(f"/{kind}/{{name}}/edit", admin.edit, methods=["POST"])
+        Route(f"/{kind}/{{name:path}}/edit", admin.edit, methods=["POST"])
         for kind in ("parties", "issues", "people")
     ),
     *(
-        Route(f"/{kind}/{{name}}/merge", admin.merge_record, methods=["POST"])
+        Route(f"/{kind}/{{name:path}}/merge", admin.merge_record, methods=["POST"])
         for kind in ("parties", "issues")
     ),
     *(
-        Route(f"/{kind}/{{name}}/remove", admin.remove, methods=["POST"])
+        Route(f"/{kind}/{{name:path}}/remove", admin.remove, methods=["POST"])
         for kind in ("parties", "issues")
     ),
     Route("/drafts", draft_forms.add_draft, methods=["POST"]),
@@ -66,9 +70,9 @@ ROUTES = [
     Route("/drafts/{slug}/withdraw", draft_forms.withdraw, methods=["POST"]),
     Route("/drafts/{slug}/links", draft_forms.relink, methods=["POST"]),
     # Signing in and out.
-    Route("/login", forms.login_form),
-    Route("/login", forms.login, methods=["POST"]),
-    Route("/logout", forms.logout, methods=["POST"]),
+    Route("/login", login.login_form),
+    Route("/login", login.login, methods=["POST"]),
+    Route("/logout", login.logout, methods=["POST"]),
     # The API: JSON, as `--format json` prints it.
     Route("/api/version", api.version),
     Route("/api/report", api.report),
@@ -84,9 +88,9 @@ ROUTES = [
     Route("/api/parties", api.parties),
     Route("/api/issues", api.issues),
     Route("/api/people", api.people_list),
-    Route("/api/parties/{name}", api.party),
-    Route("/api/issues/{name}", api.issue),
-    Route("/api/people/{name}", api.person),
+    Route("/api/parties/{name:path}", api.party),
+    Route("/api/issues/{name:path}", api.issue),
+    Route("/api/people/{name:path}", api.person),
     Route("/api/drafts", api.drafts),
     Route("/api/drafts/{slug}", api.draft),
     Route("/api/drafts/{slug}/versions", api.draft_versions),
@@ -96,8 +100,12 @@ ROUTES = [
 
 def create(database: Database, public: bool = False, cache_bytes: int = 512 * 2**20) -> Starlette:
     database.ensure_current()
-    app = Starlette(routes=ROUTES, middleware=[Middleware(Guard)])
-    app.state.web = Web(database, public, Cache(cache_bytes))
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(Guard)],
+        exception_handlers={HTTPException: router_error},
+    )
+    app.state.web = Web(database, public, Cache(cache_bytes), Hashing())
     return app
 
 

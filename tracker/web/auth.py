@@ -2,22 +2,21 @@
 token, `Authorization: Bearer`), or, on a `--public` server, anyone reading.
 Every request is checked against the database, so a revocation holds in
 every worker at once. Also: the form token (CSRF) of cookie-authenticated
-posts, the roles, and the log-in and log-out pages."""
+posts, the roles."""
 
 from __future__ import annotations
 
 import contextlib
 import hmac
 import logging
-import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import Response
 
 from tracker.core import accounts, signin
 from tracker.core.accounts import Account
@@ -25,7 +24,6 @@ from tracker.dates import utcnow
 from tracker.web.params import Problem
 
 COOKIE = "tracker_session"
-LOGIN_COOKIE = "tracker_login"  # the log-in form's own token, before any session
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 log = logging.getLogger("tracker.web")
@@ -67,6 +65,28 @@ def viewer(request: Request, session: Session, public: bool) -> Viewer | None:
         if found is not None:
             return Viewer(found.account, found.csrf, found.session_id, found.stale)
     return Viewer(None) if public else None
+
+
+def allowed(request: Request, role: str | None) -> Viewer:
+    """Who asks, if they may do what needs `role` (None: read); else a Problem,
+    401 or 403. Asked once per request (kept in `request.state`): a write's
+    refusal comes before its body is read, and its check needs no second look."""
+    who = getattr(request.state, "viewer", None)
+    if who is None:
+        site = request.app.state.web
+        try:
+            with site.database.session() as session:
+                who = viewer(request, session, site.public)
+        except sa_exc.SQLAlchemyError as err:
+            from tracker.db.failures import failure_message
+
+            raise Problem(503, failure_message(err, site.database.url)) from None
+        request.state.viewer = who
+    refusal = denied(request, who, role)
+    if refusal is not None:
+        raise refusal
+    assert who is not None
+    return who
 
 
 def touch(request: Request, who: Viewer) -> None:
@@ -115,44 +135,8 @@ def local_path(target: str | None) -> str:
     return target
 
 
-def to_login(request: Request) -> Response:
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
-
-
-def refused(request: Request, problem: Problem, api: bool) -> Response:
-    """401/403 for the API as JSON; for a page, the log-in page or a 403 page."""
-    if api or request.url.path.startswith("/api/"):
-        headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
-        return JSONResponse({"error": problem.message}, problem.status, headers=headers)
-    if problem.status == 401:
-        return to_login(request)
-    from tracker.web.errors import error_page
-
-    return error_page(problem.status, problem.message)
-
-
 def set_session(request: Request, response: Response, key: str) -> None:
     response.set_cookie(
         COOKIE, key, max_age=int(signin.LIFETIME.total_seconds()), path="/", httponly=True,
         samesite="lax", secure=request.url.scheme == "https",
     )  # fmt: skip
-
-
-def login_page(request: Request, error: str = "", status: int = 200, name: str = "") -> Response:
-    """The log-in form, with a token of its own (a cookie and a hidden field
-    that must agree), so that no other site can sign a browser in."""
-    from tracker.render import site
-
-    token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
-    page = site.Site("", None, None, None, "login")
-    text = site.render(
-        "login.html", page, csrf=token, error=error, username=name,
-        next=local_path(request.query_params.get("next")),
-    )  # fmt: skip
-    response = HTMLResponse(text, status)
-    response.set_cookie(
-        LOGIN_COOKIE, token, path="/login", httponly=True, samesite="strict",
-        secure=request.url.scheme == "https",
-    )  # fmt: skip
-    return response

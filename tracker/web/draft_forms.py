@@ -22,7 +22,7 @@ from tracker.web.drafts import HERE, list_page, show_page, versions_page
 from tracker.web.forms import handled
 from tracker.web.pages import listing, site_of
 from tracker.web.params import MAX_ID, Problem, Query, missing
-from tracker.web.respond import Asking, as_problem, ask
+from tracker.web.respond import Asking, as_problem, ask, no_question
 from tracker.web.write import signed, written
 
 VERSION_FIELDS = ("text", "url", "label", "date", "by", "source")
@@ -36,7 +36,7 @@ def _names(value: str | None) -> tuple[str, ...]:
 def _answer(request: Request, draw: Callable[[Asking], str], status: int = 200) -> Response:
     """The page a form came from, drawn again for this request (not cached:
     it carries what was done, or what was typed and what was wrong)."""
-    return ask(request, "draft-form", lambda a: Drawn.of(draw(a), status), api=False, cache=False)
+    return ask(request, no_question, lambda a: Drawn.of(draw(a), status), api=False, cache=False)
 
 
 def _on_draft(
@@ -57,14 +57,14 @@ def _on_draft(
         shown = Query({"version": label if label in live else None})
         return Drawn.of(show_page(a, shown, draft, found, **values), status)
 
-    return ask(request, "draft-form", draw, api=False, cache=False)
+    return ask(request, no_question, draw, api=False, cache=False)
 
 
 # --- a draft ----------------------------------------------------------------------------
 
 
 async def add_draft(request: Request) -> Response:
-    return await handled(request, _add_draft)
+    return await handled(request, _add_draft, "writer")
 
 
 def _add_draft(request: Request, form: Any) -> Response:
@@ -87,7 +87,7 @@ def _add_draft(request: Request, form: Any) -> Response:
 
 
 async def add_version(request: Request) -> Response:
-    return await handled(request, _add_version)
+    return await handled(request, _add_version, "writer")
 
 
 def _add_version(request: Request, form: Any) -> Response:
@@ -146,7 +146,7 @@ def _quoted(label: str) -> str:
 
 
 async def withdraw(request: Request) -> Response:
-    return await handled(request, _withdraw)
+    return await handled(request, _withdraw, "writer")
 
 
 def _withdraw(request: Request, form: Any) -> Response:
@@ -170,7 +170,7 @@ def _withdraw(request: Request, form: Any) -> Response:
 
 
 async def relink(request: Request) -> Response:
-    return await handled(request, _relink)
+    return await handled(request, _relink, "writer")
 
 
 def _relink(request: Request, form: Any) -> Response:

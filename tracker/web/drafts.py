@@ -9,7 +9,7 @@ write drafts are `draft_forms`'s."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from markupsafe import Markup
@@ -20,7 +20,7 @@ from tracker.core.draft_types import DraftRef, VersionView
 from tracker.errors import NotFound, TrackerError
 from tracker.web import questions as ask_
 from tracker.web.cache import Drawn
-from tracker.web.pages import listing, site_of
+from tracker.web.pages import listing, site_of, takes_none
 from tracker.web.params import Problem, Query
 from tracker.web.respond import Asking, ask
 
@@ -28,10 +28,6 @@ HERE = "drafts"  # the navigation's entry
 
 # A draft's page, drawn from the draft and all its versions (withdrawn ones too).
 Draw = Callable[[DraftRef, list[VersionView]], str]
-
-
-def _key(request: Request) -> tuple[str, tuple[tuple[str, str], ...]]:
-    return request.url.path, tuple(sorted(request.query_params.multi_items()))
 
 
 def controls(kind: str, shown: dict[str, Any], draft: DraftRef, found: list[VersionView]) -> Markup:
@@ -72,7 +68,7 @@ def drawn(a: Asking, slug: str, kind: str, shown: dict[str, Any], draw: Draw) ->
 
 def drafts(request: Request) -> Response:
     """/drafts: every draft, and (for writers) a form to add one."""
-    return ask(request, _key(request), lambda a: Drawn.of(list_page(a)), api=False)
+    return ask(request, takes_none(request), lambda a: Drawn.of(list_page(a)), api=False)
 
 
 def list_page(a: Asking, **values: Any) -> str:
@@ -93,12 +89,37 @@ def show(request: Request) -> Response:
     """/drafts/SLUG: a version's points side by side with those before it,
     each row with its issues' class and stances (`draft show --format html`)."""
     slug, q = request.path_params["slug"], Query(request.query_params)
-    shown = q.shown(("version", "as_of"))
 
     def draw(a: Asking) -> Drawn:
+        shown = q.shown(("version", "as_of"))
         return drawn(a, slug, "show", shown, lambda d, found: show_page(a, q, d, found))
 
-    return ask(request, _key(request), draw, api=False)
+    def question() -> Hashable:
+        asked = ask_.draft_show_asked(q.only("version", "as_of"), slug)
+        return asked, q.raw("as_of")
+
+    return ask(
+        request, question, draw, api=False, mistake=_mistake(slug, "show", q, ("version", "as_of"))
+    )
+
+
+def _mistake(
+    slug: str, kind: str, q: Query | None = None, names: tuple[str, ...] = ()
+) -> Callable[[Asking, Problem], Drawn]:
+    """A question a draft's page cannot read: the draft's frame, its controls
+    showing what was typed (`names` of `q`), with the message."""
+
+    def draw(a: Asking, problem: Problem) -> Drawn:
+        def fail(draft: DraftRef, found: list[VersionView]) -> str:
+            raise problem
+
+        try:
+            shown = q.shown(names) if q else {}
+        except Problem:  # what was typed cannot be shown either
+            shown = dict.fromkeys(names)
+        return drawn(a, slug, kind, shown, fail)
+
+    return draw
 
 
 def show_page(a: Asking, q: Query, draft: DraftRef, found: list[VersionView], **served: Any) -> str:
@@ -120,12 +141,17 @@ def diff(request: Request) -> Response:
     """/drafts/SLUG/diff: what changed between two versions (`from`, `to`;
     default the two latest), side by side (`draft diff --format html`)."""
     slug, q = request.path_params["slug"], Query(request.query_params)
-    shown = q.shown(("from", "to"))
 
     def draw(a: Asking) -> Drawn:
+        shown = q.shown(("from", "to"))
         return drawn(a, slug, "diff", shown, lambda d, found: diff_page(a, q, d, found))
 
-    return ask(request, _key(request), draw, api=False)
+    def question() -> Hashable:
+        return ask_.draft_diff_asked(q.only("from", "to"), slug)
+
+    return ask(
+        request, question, draw, api=False, mistake=_mistake(slug, "diff", q, ("from", "to"))
+    )
 
 
 def diff_page(a: Asking, q: Query, draft: DraftRef, found: list[VersionView]) -> str:
@@ -147,7 +173,7 @@ def versions(request: Request) -> Response:
     def draw(a: Asking) -> Drawn:
         return drawn(a, slug, "versions", {}, lambda d, found: versions_page(a, d, found))
 
-    return ask(request, _key(request), draw, api=False)
+    return ask(request, takes_none(request), draw, api=False, mistake=_mistake(slug, "versions"))
 
 
 def versions_page(a: Asking, draft: DraftRef, found: list[VersionView], **values: Any) -> str:

@@ -1,7 +1,7 @@
 """The pages that write, for writers and admins: add a statement (names
 suggested, the CLI's "did you mean"), retract one, read an article into
 statements (each accepted one logged at once, as `tracker add` logs it),
-add parties, issues and people; and signing in and out."""
+add parties, issues and people."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from tracker.core import statements as core
-from tracker.dates import utcnow
 from tracker.stance import BASES, LABELS
 from tracker.web import auth
+from tracker.web.errors import refused_page, to_login
 from tracker.web.params import Problem, Query
-from tracker.web.respond import Asking, ask, error_page, form_of, web
+from tracker.web.respond import Asking, ask, form_of, no_question
 from tracker.web.write import signed, written
 
 STATEMENT_FIELDS = ("party", "issue", "stance", "stated_on", "summary", "quote", "speaker",
@@ -43,20 +43,24 @@ def form_page(
         )  # fmt: skip
         return Drawn.of(text, status)
 
-    return ask(request, template, draw, api=False, role="writer", cache=False)
+    return ask(request, no_question, draw, api=False, role="writer", cache=False)
 
 
-async def handled(request: Request, sync: Any) -> Response:
-    """Reads the form, then runs `sync(request, form)` in a worker thread; a
-    Problem is an error page with its status."""
+async def handled(request: Request, sync: Any, role: str | None) -> Response:
+    """Who asks, and may they (`role`; None: checked by `sync`), before the
+    body is read: a refusal is a 401 or 403 whatever was sent. Then reads
+    the form and runs `sync(request, form)` in a worker thread; a Problem
+    is an error page with its status."""
     try:
+        if role is not None:
+            await run_in_threadpool(auth.allowed, request, role)
         form = await form_of(request)
         result: Response = await run_in_threadpool(sync, request, form)
         return result
     except Problem as problem:
         if problem.status == 401:
-            return auth.to_login(request)
-        return error_page(problem.status, problem.message)
+            return to_login(request)
+        return await refused_page(request, problem)
 
 
 # --- add --------------------------------------------------------------------------
@@ -68,7 +72,7 @@ def add_page(request: Request) -> Response:
 
 
 async def add(request: Request) -> Response:
-    return await handled(request, _add)
+    return await handled(request, _add, "writer")
 
 
 def _fields(form: Any, prefix: str = "") -> dict[str, str]:
@@ -104,7 +108,7 @@ def _add(request: Request, form: Any) -> Response:
 
 
 async def retract(request: Request) -> Response:
-    return await handled(request, _retract)
+    return await handled(request, _retract, "writer")
 
 
 def _retract(request: Request, form: Any) -> Response:
@@ -131,61 +135,4 @@ def _statement_page(request: Request, number: int, done: str) -> Response:
                                   done=done)  # fmt: skip
         return Drawn.of(page)
 
-    return ask(request, "statement", draw, api=False, cache=False)
-
-
-# --- signing in and out -------------------------------------------------------------
-
-
-def login_form(request: Request) -> Response:
-    return auth.login_page(request)
-
-
-async def login(request: Request) -> Response:
-    try:
-        form = await form_of(request)
-    except Problem as problem:
-        return error_page(problem.status, problem.message)
-    return await run_in_threadpool(_login, request, form)
-
-
-def _login(request: Request, form: Any) -> Response:
-    from tracker.core import signin
-
-    name, password = form.get("username", ""), form.get("password", "")
-    sent, kept = form.get(auth.CSRF_FIELD), request.cookies.get(auth.LOGIN_COOKIE)
-    if auth.cross_site(request) or (kept is not None and sent != kept):
-        return error_page(403, "this sign-in form's csrf_token is wrong: reload the page")
-    database, now = web(request).database, utcnow()
-    try:
-        with database.session() as session:
-            account = signin.check_login(session, name, password, now)
-    except signin.Throttled as err:
-        return auth.login_page(request, str(err), 429, name)
-    except signin.BadLogin as err:
-        with database.session(write=True, data=False) as session:
-            signin.failed(session, name.strip().lower(), now)
-        return auth.login_page(request, str(err), 401, name)
-    with database.session(write=True, data=False) as session:
-        key, _ = signin.start(session, account, now)
-    response = RedirectResponse(auth.local_path(form.get("next")), status_code=303)
-    auth.set_session(request, response, key)
-    response.delete_cookie(auth.LOGIN_COOKIE, path="/login")
-    return response
-
-
-async def logout(request: Request) -> Response:
-    return await handled(request, _logout)
-
-
-def _logout(request: Request, form: Any) -> Response:
-    from tracker.core import signin
-
-    key = request.cookies.get(auth.COOKIE)
-    if key:
-        signed(request, "reader", form)  # the form token: no other site signs anyone out
-        with web(request).database.session(write=True, data=False) as session:
-            signin.end(session, key)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(auth.COOKIE, path="/")
-    return response
+    return ask(request, no_question, draw, api=False, cache=False)

@@ -86,13 +86,11 @@ class Guard:
     async def _error(
         self, scope: Scope, send: Any, status: int, message: str, reference: str = ""
     ) -> None:
-        from tracker.web.errors import error_json, error_page
+        from starlette.requests import Request
 
-        if str(scope.get("path", "")).startswith("/api/"):
-            text = f"{message} (reference {reference})" if reference else message
-            response = error_json(status, text)
-        else:
-            response = error_page(status, message, reference)
+        from tracker.web.errors import answer
+
+        response = await answer(Request(scope), status, message, reference)
 
         async def nothing() -> Message:
             return {"type": "http.disconnect"}

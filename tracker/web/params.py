@@ -44,25 +44,44 @@ def missing(name: str) -> Problem:
     return Problem(400, f"Missing parameter '{name}'")
 
 
+def _text(name: str, value: Any) -> str:
+    """A parameter's value as text: not a number, a list or a NUL (a name
+    or a date never holds one; a database would refuse it)."""
+    if not isinstance(value, str):
+        raise invalid(name, "must be text")
+    if "\x00" in value:
+        raise invalid(name, "holds a NUL character")
+    return value
+
+
 class Query:
     """The parameters of one request, read by type."""
 
     def __init__(self, values: Values | Mapping[str, Any]) -> None:
         self.values = values
 
+    def only(self, *names: str) -> Query:
+        """This query, if it names no parameter but `names`; else a 400 naming
+        the first it does not know (as the command line refuses an option)."""
+        keys = self.values.keys() if hasattr(self.values, "keys") else ()
+        unknown = [k for k in keys if k not in names]
+        if unknown:
+            known = f"the parameters are {', '.join(names)}" if names else "it takes none"
+            raise Problem(400, f"unknown parameter {unknown[0]!r}; {known}")
+        return self
+
     def raw(self, name: str) -> str | None:
         value = self.values.get(name)
         if value is None:
             return None
-        if not isinstance(value, str):
-            raise invalid(name, "must be text")
-        return value.strip() or None
+        return _text(name, value).strip() or None
 
     def many(self, name: str) -> tuple[str, ...]:
         """A repeatable parameter (`party`, `issue`): blanks left out."""
         getlist = getattr(self.values, "getlist", None)
         found = getlist(name) if getlist else [self.values.get(name)]
-        return tuple(v.strip() for v in found if isinstance(v, str) and v.strip())
+        texts = [_text(name, v) for v in found if v is not None]
+        return tuple(v.strip() for v in texts if v.strip())
 
     def _parsed(self, name: str, parse: Callable[[str], T], default: str | None) -> T | None:
         value = self.raw(name) or default

@@ -24,7 +24,7 @@ def read_page(request: Request) -> Response:
 
 
 async def read(request: Request) -> Response:
-    return await handled(request, _read)
+    return await handled(request, _read, "writer")
 
 
 def _read(request: Request, form: Any) -> Response:

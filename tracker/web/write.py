@@ -27,20 +27,13 @@ TRIES = 3
 
 def signed(request: Request, role: str, form: Any = None) -> auth.Viewer:
     """The signed-in user who may write with `role`, or a Problem: 401, 403
-    (their role; a post from another site; a missing or wrong form token)."""
-    site = web(request)
-    try:
-        with site.database.session() as session:
-            who = auth.viewer(request, session, False)
-    except sa_exc.SQLAlchemyError as err:
-        raise database_problem(request, err) from None
-    refusal = auth.denied(request, who, role)
-    if refusal is not None:
-        raise refusal
-    assert who is not None
+    (their role; a post from another site; a missing or wrong form token).
+    A browser's session is used, so its idle expiry moves on, as a page's does."""
+    who = auth.allowed(request, role)
     if auth.cross_site(request):
         raise Problem(403, "a post from another site is refused")
     auth.check_csrf(request, who, form)
+    auth.touch(request, who)
     return who
 
 
