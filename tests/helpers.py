@@ -334,8 +334,8 @@ def unprivileged() -> Iterator[None]:
 # --- logins with the grants of docs/teams.md ----------------------------------------
 
 # What a writer writes (docs/teams.md): every table of the catalog and of the
-# drafts, and statements (added, and on MariaDB/MySQL retracted through their
-# retraction columns only; merged through the database's procedure).
+# drafts, and statements (added, retracted through their retraction columns
+# only, merged through the database's own merge_record).
 WRITTEN = (
     "statement", "party", "party_alias", "issue", "issue_alias", "issue_keyword",
     "person", "person_alias", "affiliation", "revision", "draft", "draft_version",
@@ -347,6 +347,8 @@ KEPT = ("statement", "draft", "draft_version")
 
 # The routine that stores a statement's words in PostgreSQL's index (revision 0009).
 PG_STORE = "statement_search_store(integer[], tsvector[])"
+# The one way a statement moves (revision 0008).
+PG_MERGE = "merge_record(text, integer, integer, boolean)"
 
 
 @contextlib.contextmanager
@@ -367,8 +369,11 @@ def login(db: str, backend: str, kind: str, execute: bool = True) -> Iterator[st
             f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
         ]
         if kind == "writer":
+            catalog = [t for t in WRITTEN if t != "statement"]
             setup += [
-                f"GRANT INSERT, UPDATE ON {', '.join(WRITTEN)} TO {role}",
+                f"GRANT INSERT, UPDATE ON {', '.join(catalog)} TO {role}",
+                f"GRANT INSERT, UPDATE (retracted_at, retraction_reason) ON statement TO {role}",
+                f"GRANT EXECUTE ON FUNCTION {PG_MERGE} TO {role}",
                 f"GRANT DELETE ON {', '.join(deletes)} TO {role}",
                 f"GRANT UPDATE ON data_version TO {role}",
                 f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",

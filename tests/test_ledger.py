@@ -1,7 +1,9 @@
 """The ledger is append-only in the database itself: no SQL of any role can
-change a statement but to retract it once (or move it by a merge), nor
-delete one; the writer role may not touch the schema's revision. An
-administrator corrects a statement on purpose by lifting the guard."""
+change a statement but to retract it once (or move it by a merge:
+tests/test_merges_guarded.py), nor delete one, nor add one retracted
+before it was recorded; the writer role may not touch the schema's
+revision. (An administrator corrects a statement on purpose by lifting the
+guard: tests/test_guard.py.)"""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from sqlalchemy import Column, Engine, Executable, create_engine, select, text, update
 from sqlalchemy import exc as sa_exc
 
-from helpers import Tracker, reader_login, writer_login
+from helpers import Tracker, reader_login, setup_pair, statement_count, writer_login
 from tracker.core.values import fingerprint_input, fingerprint_of
 from tracker.db import resolve_url
 from tracker.db.schema import STATEMENT
@@ -201,119 +203,6 @@ def test_an_add_that_cannot_index_still_adds(seeded: Tracker, db: str, backend: 
     assert found.stderr.startswith("Indexing") and '"summary": "wombat talks"' in found.stdout
 
 
-def test_an_administrator_corrects_a_statement_on_purpose(
-    seeded: Tracker, db: str, backend: str
-) -> None:
-    """docs/teams.md: lift the guard (down to 0003), correct, put it back."""
-    seeded("db", "downgrade", "0003", "--yes")
-    assert "run 'tracker db upgrade'" in seeded.fails("log")  # no one logs meanwhile
-    engine = _engine(db)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE statement SET summary = 'zanzibar corrected' WHERE id = 1"))
-            if backend == "sqlite":
-                conn.execute(
-                    text("INSERT INTO statement_search(statement_search) VALUES ('rebuild')")
-                )
-    finally:
-        engine.dispose()
-    seeded("db", "upgrade")
-    assert '"summary": "zanzibar corrected"' in seeded("show", "1", "-f", "json").stdout
-    found = seeded("search", "zanzibar", "-f", "json").stdout
-    assert '"id": 1,' in found and found.count('"id"') == 1, found
-    engine = _engine(db)
-    try:
-        _refused(engine, "UPDATE statement SET summary = 'again' WHERE id = 1")
-    finally:
-        engine.dispose()
-
-
-# A move of one statement with no merge: FROM marked merged for a moment, the
-# statement re-pointed, FROM unmarked, in one transaction (issue 1 to 2, or
-# party); and an issue marked negating, for a stance turned around.
-FORGED_MOVES = {
-    "party": (
-        "UPDATE party SET merged_into = {to} WHERE id = {of}",
-        "UPDATE statement SET party_id = {to} WHERE id = {statement}",
-        "UPDATE party SET merged_into = NULL WHERE id = {of}",
-    ),
-    "issue": (
-        "UPDATE issue SET merged_into = {to}, merge_negates = TRUE WHERE id = {of}",
-        "UPDATE statement SET issue_id = {to}, score = -score, negated = NOT negated "
-        "WHERE id = {statement}",
-        "UPDATE issue SET merged_into = NULL, merge_negates = NULL WHERE id = {of}",
-    ),
-}
-
-
-def _forged_move(url: str, kind: str) -> str:
-    """Tries a forged move of statement 1 in one transaction; the refusal."""
-    engine = create_engine(resolve_url(url))
-    try:
-        with engine.connect() as conn:
-            found = conn.execute(text(f"SELECT {kind}_id FROM statement WHERE id = 1")).scalar()
-            other = conn.execute(
-                text(f"SELECT min(id) FROM {kind} WHERE id <> :of"), {"of": found}
-            ).scalar()
-            conn.rollback()
-            with pytest.raises(sa_exc.DBAPIError) as caught, conn.begin():
-                for sql in FORGED_MOVES[kind]:
-                    conn.execute(text(sql.format(to=other, of=found, statement=1)))
-            return str(caught.value.orig)
-    finally:
-        engine.dispose()
-
-
-def test_a_writer_moves_a_statement_only_by_a_merge(seeded: Tracker, db: str, backend: str) -> None:
-    """A writer (docs/teams.md) cannot move one statement to another party or
-    issue by marking its own merged for a moment: the database refuses the
-    transaction; a real merge still moves them all."""
-    if backend == "sqlite":
-        pytest.skip("logins and roles are a server's")
-    before = _export(seeded)
-    with writer_login(db, backend) as url:
-        for kind in ("party", "issue"):
-            message = _forged_move(url, kind)
-            assert any(w in message for w in ("merge", "denied")), message
-        assert _export(seeded) == before
-        writer = Tracker(url)
-        writer("issue", "add", "opposite", "--title", "Opposite", "--proposition", "No")
-        writer("add", "russia", "opposite", "demands", "-s", "x", "--date", "2025-11-30")
-        writer("issue", "merge", "opposite", "donbas", "--negate")
-        said = _json_log(writer, "russia", "donbas")[0]
-        assert (said["summary"], said["stance"], said["negated"]) == ("x", "rejects", True)
-        writer("party", "add", "dup", "--name", "Duplicate")
-        writer("add", "dup", "sanctions", "open", "-s", "y", "--date", "2025-11-30")
-        writer("party", "merge", "dup", "russia")
-        assert _json_log(writer, "russia", "sanctions")[0]["summary"] == "y"
-
-
-def test_a_reader_merges_nothing(seeded: Tracker, db: str, backend: str) -> None:
-    """MariaDB and MySQL: a reader (docs/teams.md) may run the search index's
-    procedures, not `merge_record`, which moves statements with its owner's
-    rights; and a reader's search still indexes."""
-    if backend != "mysql":
-        pytest.skip("merge_record is MariaDB's and MySQL's")
-    before = _export(seeded)
-    with reader_login(db, backend) as url:
-        engine = _engine(url)
-        try:
-            _refused(engine, "CALL merge_record('party', 1, 2, FALSE)", ("denied",))
-        finally:
-            engine.dispose()
-        assert Tracker(url)("search", "sanctions", "-f", "json").stdout.startswith("[")
-    assert _export(seeded) == before
-
-
-def _json_log(tracker: Tracker, party: str, issue: str) -> list[dict[str, object]]:
-    import json
-
-    found: list[dict[str, object]] = json.loads(
-        tracker("log", "-p", party, "-i", issue, "-f", "json").stdout
-    )
-    return found
-
-
 def test_only_the_owner_defers_the_search_index(seeded: Tracker, db: str, backend: str) -> None:
     """PostgreSQL: neither a reader nor a writer may leave a mark for the next
     search (`statement_search_defer`), and a writer who sets tracker.search to
@@ -345,3 +234,27 @@ def test_only_the_owner_defers_the_search_index(seeded: Tracker, db: str, backen
         finally:
             engine.dispose()
         assert '"summary": "quokka"' in Tracker(url)("search", "quokka", "-f", "json").stdout
+
+
+def test_no_statement_is_added_retracted_before_its_recording(tracker: Tracker, db: str) -> None:
+    """On INSERT as on UPDATE, every backend: a retraction is never dated
+    before its statement was recorded (at the moment itself, it may be)."""
+    setup_pair(tracker)
+    insert = (
+        "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, basis, recorded_at, "
+        "recorded_by, fingerprint, retracted_at, retraction_reason) SELECT p.id, i.id, 0, "
+        "'2025-12-01', 's', 'stated', '2025-12-01 10:00:00', 't', 'f', '{at}', 'r' "
+        "FROM party p, issue i"
+    )
+    engine = _engine(db)
+    try:
+        _refused(
+            engine,
+            insert.format(at="2025-12-01 09:59:59"),
+            ("retracted before it was recorded", "ck_statement_retracted_after_recording"),
+        )
+        with engine.connect() as conn:
+            conn.execute(text(insert.format(at="2025-12-01 10:00:00")))
+    finally:
+        engine.dispose()
+    assert statement_count(tracker) == 1

@@ -58,7 +58,7 @@ def test_upgrade_downgrade_upgrade(fresh: str) -> None:
     engine = database.engine
     migrate_to(engine, "head")
     names = set(inspect(engine).get_table_names())
-    assert {n for n in names if not n.startswith(migrate.SEARCH_OBJECTS)} == TABLES
+    assert {n for n in names if not n.startswith(migrate.UNMODELLED)} == TABLES
     migrate_back(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate_to(engine, "head")
@@ -545,3 +545,28 @@ def test_a_reimport_after_0002_still_finds_what_was_there(fresh: str, tmp_path: 
         encoding="utf-8",
     )
     assert "skipped 1 already present" in Tracker(fresh)("import", str(again)).stdout
+
+
+def test_a_retraction_before_its_recording_is_dated_at_it(fresh: str) -> None:
+    """Revision 0008: a statement an older import let in retracted before it
+    was recorded is retracted at its recording (no report as known at any
+    moment changes: it was unknown before, and retracted since), the others
+    as they were; and from then on no INSERT makes another."""
+    from sqlalchemy import exc
+
+    database = engine_for(fresh)
+    engine = database.engine
+    migrate_to(engine, "0007")
+    _insert_rows(engine, ROWS_AT["0001"])
+    early = _statement(7, 1, 1, 0, 5, "Retracted before it was recorded")
+    early |= {"retracted_at": dt.datetime(2025, 12, 5, 9, 0), "retraction_reason": "early"}
+    _insert_rows(engine, {"statement": [early]})
+    migrate_to(engine, "head")
+    when = {"id": 7, "retracted_at": early["retracted_at"]}
+    assert _read_row(engine, "statement", when)["retracted_at"] == dt.datetime(2025, 12, 5, 10, 0)
+    [kept] = [r for r in ROWS_AT["0001"]["statement"] if r["retracted_at"] is not None]
+    assert _read_row(engine, "statement", {**kept})["retracted_at"] == kept["retracted_at"]
+    again = {**early, "id": 8, "fingerprint": "g" * 32}
+    with pytest.raises(exc.DBAPIError):
+        _insert_rows(engine, {"statement": [again]})
+    database.dispose()

@@ -501,11 +501,19 @@ def test_a_restore_leaves_room_for_new_statements(tracker: Tracker, tmp_path: Pa
         ([2**31, 1], "statements[0], column id: bad id 2147483648"),
         # The largest a database can hold: nothing could be added after it.
         ([1, 2**31 - 1], "statements[1], column id: bad id 2147483647: a whole number from 1"),
+        # One id twice, in one chunk of the writer's or in two.
+        ([1, 1, 2], "statements[1], column id: id 1 is given to an earlier statement of the file"),
+        ([1, 2, 3, 2], "statements[3], column id: id 2 is given to an earlier statement"),
     ],
 )
 def test_a_restore_refuses_bad_ids(
-    tracker: Tracker, tmp_path: Path, ids: list[object], message: str
+    tracker: Tracker,
+    tmp_path: Path,
+    ids: list[object],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(transfer.writer, "CHUNK", 2)  # [1, 2, 3, 2]: the repeat in the next chunk
     setup_pair(tracker)
     statement = {"party": "ukraine", "issue": "donbas", "stance": "open"}
     statement |= {"stated_on": "2025-11-30", "summary": "x"}
@@ -513,3 +521,54 @@ def test_a_restore_refuses_bad_ids(
     path = write(tmp_path, "ids.json", json.dumps(doc))
     assert message in one_line(tracker.fails("import", path))
     assert statement_count(tracker) == 0
+
+
+def test_a_csv_restore_names_the_line_of_an_id_given_twice(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    setup_pair(tracker)
+    rows = "".join(f"{n},ukraine,donbas,open,2025-11-30,s{n}\n" for n in (7, 8, 7))
+    path = write(tmp_path, "twice.csv", "id,party,issue,stance,stated_on,summary\n" + rows)
+    refused = one_line(tracker.fails("import", path))
+    assert "line 4, column id: id 7 is given to an earlier statement of the file" in refused
+    assert statement_count(tracker) == 0
+
+
+def _take_the_last_id(db: str, backend: str) -> None:
+    """A statement with the largest id a database holds, as raw SQL can write
+    it (a restore keeps ids up to MAX_KEPT_ID only), and PostgreSQL's sequence
+    at its end."""
+    from sqlalchemy import create_engine, text
+
+    from tracker.db import resolve_url
+
+    engine = create_engine(resolve_url(db))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO statement (id, party_id, issue_id, score, stated_on, summary, basis, "
+                "recorded_at, recorded_by, fingerprint) SELECT 2147483647, p.id, i.id, 0, "
+                "'2025-11-30', 'last', 'stated', '2025-11-30 10:00:00', 't', 'f' "
+                "FROM party p, issue i"
+            ))  # fmt: skip
+            if backend == "postgresql":
+                conn.execute(text("SELECT setval('statement_id_seq', 2147483647)"))
+    finally:
+        engine.dispose()
+
+
+def test_ids_used_up(tracker: Tracker, db: str, backend: str, tmp_path: Path) -> None:
+    """Once a statement has the largest id a database holds, `add` and
+    `import` say in one line that ids are used up, on every backend, and
+    SQLite hands out no id past it."""
+    setup_pair(tracker)
+    _take_the_last_id(db, backend)
+    csv_file = write(tmp_path, "more.csv", "party,issue,stance,stated_on,summary\n"
+                     "ukraine,donbas,open,2025-11-30,more\n")  # fmt: skip
+    for args in (("add", "ukraine", "donbas", "open", "-s", "one more"), ("import", csv_file)):
+        refused = one_line(tracker.fails(*args))
+        assert refused.endswith(
+            "refused the request: statement ids are used up: 2147483647 is the largest a "
+            "database holds\n"
+        ), refused
+    assert [s["id"] for s in json.loads(tracker("log", "-f", "json").stdout)] == [2**31 - 1]

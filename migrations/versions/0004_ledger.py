@@ -97,6 +97,17 @@ MYSQL = (
     f"SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{CHANGED}'; END IF; END",
 )
 
+# What this revision makes, by backend, each trigger's or routine's statements
+# (tracker/db/objects.py; 0008 puts its guard back with them).
+OBJECTS = {
+    "sqlite": {f"trigger {ddl.split()[2]}": (ddl,) for ddl in SQLITE},
+    "postgresql": {
+        "function statement_append_only": (POSTGRESQL[0],),
+        **{f"trigger {ddl.split()[2]}": (ddl,) for ddl in POSTGRESQL[1:]},
+    },
+    "mysql": {f"trigger {ddl.split()[2]}": (ddl,) for ddl in MYSQL},
+}
+
 TRIGGERS = {
     "sqlite": ("statement_never_deleted", "statement_never_changed"),
     "postgresql": ("statement_append_only", "statement_never_truncated"),

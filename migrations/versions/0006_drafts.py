@@ -98,6 +98,17 @@ MYSQL_TRIGGERS = (
     f"SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{CHANGED}'; END IF; END",
 )
 
+# What this revision makes, by backend, each trigger's or routine's statements
+# (tracker/db/objects.py).
+OBJECTS = {
+    "sqlite": {f"trigger {ddl.split()[2]}": (ddl,) for ddl in SQLITE},
+    "postgresql": {
+        "function draft_version_append_only": (POSTGRESQL_FUNCTION,),
+        **{f"trigger {ddl.split()[2]}": (ddl,) for ddl in POSTGRESQL},
+    },
+    "mysql": {f"trigger {ddl.split()[2]}": (ddl,) for ddl in MYSQL_TRIGGERS},
+}
+
 
 def _dialect() -> str:
     name = op.get_bind().dialect.name

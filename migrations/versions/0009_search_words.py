@@ -23,7 +23,10 @@ more than 1 MB stopped PostgreSQL's catch-up, and every search, for good.
   write the index's tables: `statement_search_store` (the words of
   statements a mark covers and that have none yet) and
   `statement_search_settle` (clears the marks whose statements all have
-  their words). PostgreSQL's `statement_search_catch_up()` goes.
+  their words). PostgreSQL's `statement_search_catch_up()` goes; its
+  functions, `statement_search_defer` made again among them, search
+  tracker's schema and then `pg_temp` only (`steps.pinned_search_path`), so
+  that no caller's temporary table stands in for the index's.
 - Every statement already there is queued (its words dropped, a mark put
   down): the first search after the upgrade indexes them, in one pass.
 
@@ -59,26 +62,18 @@ SQLITE_MARK = (
     "CREATE TRIGGER statement_search_insert AFTER INSERT ON statement BEGIN "
     "INSERT INTO search_state (pending_from) VALUES (new.id); END"
 )
-# Revision 0003's index, for the downgrade (copied: its meaning is fixed).
-SQLITE_0003 = (
-    "CREATE VIRTUAL TABLE statement_search USING fts5("
-    + ", ".join(TEXT)
-    + ", content='statement', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
-)
-SQLITE_0003_TRIGGERS = (
-    "CREATE TRIGGER statement_search_insert AFTER INSERT ON statement BEGIN "
-    f"INSERT INTO statement_search(rowid, {', '.join(TEXT)}) "
-    f"VALUES (new.id, {', '.join('new.' + c for c in TEXT)}); END",
-    "CREATE TRIGGER statement_search_delete AFTER DELETE ON statement BEGIN "
-    f"INSERT INTO statement_search(statement_search, rowid, {', '.join(TEXT)}) "
-    f"VALUES ('delete', old.id, {', '.join('old.' + c for c in TEXT)}); END",
-)
-
 # --- PostgreSQL --------------------------------------------------------------------------
 
 # Functions owned by the migrating role, run with its rights; their
-# search_path is the migration's, so that no caller can redirect them.
+# search_path is tracker's schema, then pg_temp (made under
+# steps.pinned_search_path), so that no caller can redirect them.
 DEFINER = "SECURITY DEFINER SET search_path FROM CURRENT"
+# Revision 0005's, made again with that search path; only the owner runs it.
+PG_DEFER = (
+    "CREATE OR REPLACE FUNCTION statement_search_defer(first integer) RETURNS void "
+    f"LANGUAGE sql {DEFINER} AS $$ INSERT INTO search_state (pending_from) VALUES (first) $$"
+)
+PG_DEFER_PRIVATE = "REVOKE EXECUTE ON FUNCTION statement_search_defer(integer) FROM PUBLIC"
 PG_MARK = (
     "CREATE OR REPLACE FUNCTION statement_search_add() RETURNS trigger "
     f"LANGUAGE plpgsql {DEFINER} AS $$ BEGIN "
@@ -110,25 +105,6 @@ PG_SETTLE = (
 # Revision 0005's, for the downgrade (copied).
 _PG_0005_DOCUMENT = (
     "to_tsvector('simple', " + " || ' ' || ".join(f"coalesce({{row}}.{c}, '')" for c in TEXT) + ")"
-)
-PG_0005_ADD = (
-    "CREATE OR REPLACE FUNCTION statement_search_add() RETURNS trigger "
-    f"LANGUAGE plpgsql {DEFINER} AS $$ BEGIN "
-    "INSERT INTO statement_search (id, document) VALUES (NEW.id, "
-    + _PG_0005_DOCUMENT.format(row="NEW")
-    + ") ON CONFLICT (id) DO NOTHING; RETURN NULL; END $$"
-)
-PG_0005_CATCH_UP = (
-    "CREATE OR REPLACE FUNCTION statement_search_catch_up() RETURNS integer "
-    f"LANGUAGE plpgsql {DEFINER} AS $$ DECLARE first integer; added integer; BEGIN "
-    "WITH taken AS (DELETE FROM search_state RETURNING pending_from) "
-    "SELECT min(pending_from) INTO first FROM taken; "
-    "IF first IS NULL THEN RETURN 0; END IF; "
-    "INSERT INTO statement_search (id, document) SELECT s.id, "
-    + _PG_0005_DOCUMENT.format(row="s")
-    + " FROM statement s WHERE s.id >= first "
-    "AND NOT EXISTS (SELECT 1 FROM statement_search i WHERE i.id = s.id); "
-    "GET DIAGNOSTICS added = ROW_COUNT; RETURN added; END $$"
 )
 
 # --- MariaDB and MySQL ----------------------------------------------------------------------
@@ -178,6 +154,22 @@ MYSQL_0003_COLUMN = (
     "ALTER TABLE statement ADD COLUMN search_text MEDIUMTEXT CHARACTER SET utf8mb4 "
     f"COLLATE utf8mb4_unicode_ci AS (CONCAT_WS(' ', {', '.join(TEXT)})) STORED"
 )
+
+# What this revision makes, by backend, each trigger's or routine's statements
+# (tracker/db/objects.py).
+OBJECTS = {
+    "sqlite": {"trigger statement_search_insert": (SQLITE_MARK,)},
+    "postgresql": {
+        "function statement_search_add": (PG_MARK,),
+        "function statement_search_store": (PG_STORE,),
+        "function statement_search_settle": (PG_SETTLE,),
+        "function statement_search_defer": (PG_DEFER, PG_DEFER_PRIVATE),
+    },
+    "mysql": {
+        "trigger statement_search_mark": (MYSQL_MARK,),
+        **{f"procedure {name}": (ddl,) for name, ddl in MYSQL_PROCEDURES.items()},
+    },
+}
 
 
 def _dialect() -> str:
@@ -289,14 +281,15 @@ def _sqlite_downgrade() -> None:
     if "search_state" in _sqlite_sql("statement_search_insert"):
         steps.reached("drop trigger statement_search_insert")
         op.execute("DROP TRIGGER statement_search_insert")
-    if _sqlite_sql("statement_search") != SQLITE_0003:
+    made = steps.script("0003")  # revision 0003's index, as it made it
+    if _sqlite_sql("statement_search") != made.SQLITE_SEARCH:
         steps.reached("make statement_search revision 0003's")
         op.execute("DROP TABLE IF EXISTS statement_search")
-        op.execute(SQLITE_0003)
+        op.execute(made.SQLITE_SEARCH)
         op.execute("INSERT INTO statement_search(statement_search) VALUES ('rebuild')")
         op.execute("DELETE FROM search_state")
     triggers = _triggers()
-    for ddl in SQLITE_0003_TRIGGERS:
+    for ddl in made.SQLITE_TRIGGERS:
         name = ddl.split()[2]
         if name not in triggers:
             steps.reached(f"create trigger {name}")
@@ -305,8 +298,9 @@ def _sqlite_downgrade() -> None:
 
 def _pg_upgrade() -> None:
     steps.reached("create the functions")
-    for function in (PG_MARK, PG_STORE, PG_SETTLE):
-        op.execute(function)
+    with steps.pinned_search_path(op.get_bind()):
+        for function in (PG_MARK, PG_STORE, PG_SETTLE, PG_DEFER, PG_DEFER_PRIVATE):
+            op.execute(function)
     if "statement_search_catch_up" in _pg_functions():
         steps.reached("queue every statement")
         op.execute("TRUNCATE statement_search")
@@ -316,7 +310,8 @@ def _pg_upgrade() -> None:
 
 def _pg_downgrade() -> None:
     steps.reached("create revision 0005's functions")
-    for function in (PG_0005_ADD, PG_0005_CATCH_UP):
+    made = steps.script("0005")
+    for function in (made.ADD, made.CATCH_UP):
         op.execute(function)
     if "statement_search_store" in _pg_functions():
         # Every statement's words as revision 0005 made them, filled before

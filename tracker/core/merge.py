@@ -16,11 +16,12 @@ again), so that a stance logged under one later is negated too
 (`core.names`). `--negate` of two issues asking the same question is refused.
 
 The ledger lets a statement move only in a merge: to the record its own
-party or issue is being merged into (`merged_into`, set here), its stance
-negated only where that issue's `merge_negates` is set, and (PostgreSQL) only
-if FROM is gone when the transaction commits. On MySQL and MariaDB the move
-and the deletion of FROM are one call of the database's own procedure
-`merge_record`, the one way a writer may move a statement there.
+party or issue is being merged into (`merged_into`), its stance negated
+only where that issue's `merge_negates` is set. On PostgreSQL, MySQL and
+MariaDB the marks, the move and the deletion of FROM are one call of the
+database's own `merge_record`, which runs with its owner's rights: the one
+way a statement moves there (writers may not update the columns a move
+changes). On SQLite, which has no roles, this module makes them itself.
 """
 
 from __future__ import annotations
@@ -169,14 +170,18 @@ def _move(session: Session, old: Party | Issue, into_id: int, negate: bool = Fal
     table, column = (
         (PARTY, STATEMENT.c.party_id) if kind == "party" else (ISSUE, STATEMENT.c.issue_id)
     )
-    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+    dialect = session.get_bind().dialect.name
+    if dialect != "sqlite":
+        # The one way a statement moves on a server: the database's own
+        # merge_record, with its owner's rights (docs/teams.md).
         count = int(session.scalar(select(func.count()).where(column == old.id)) or 0)
         session.flush()
+        call = "CALL" if dialect in ("mysql", "mariadb") else "SELECT"
         session.execute(
-            text("CALL merge_record(:kind, :source, :target, :negate)"),
+            text(f"{call} merge_record(:kind, :source, :target, :negate)"),
             {"kind": kind, "source": old.id, "target": into_id, "negate": negate},
         )
-        session.expunge(old)  # deleted by the procedure, names and all
+        session.expunge(old)  # deleted by the routine, names and all
         return count
     marks = {"merged_into": into_id} | ({"merge_negates": True} if negate else {})
     session.execute(update(table).where(table.c.id == old.id).values(**marks))

@@ -12,12 +12,19 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import URL, Engine
+from sqlalchemy import URL, Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from tracker.db import migrate, version
+from tracker.db import migrate, objects, search_index, version
 from tracker.db.engine import make_engine
-from tracker.db.state import HEAD, SCHEMA_REVISIONS, SchemaState, read_state, schema_state
+from tracker.db.state import (
+    HEAD,
+    SCHEMA_REVISIONS,
+    UNGUARDED,
+    SchemaState,
+    read_state,
+    schema_state,
+)
 from tracker.db.url import describe, resolve_url
 from tracker.errors import DatabaseError
 
@@ -92,6 +99,11 @@ class Database:
                 f"database {self.name}: migration {state.revision} was interrupted: "
                 "run 'tracker db upgrade'"
             )
+        if state.status == "unguarded":
+            return (
+                f"database {self.name}: the ledger's guard is off for a correction "
+                "('tracker db guard off'): when it is done, its owner runs 'tracker db guard on'"
+            )
         return None
 
     def ensure_current(self) -> None:
@@ -110,17 +122,78 @@ class Database:
                 raise DatabaseError(problem)
         self._checked = True
 
-    def upgrade(self) -> tuple[SchemaState, SchemaState]:
-        """Migrate to head, finishing an interrupted migration: the state
-        before and after. Refuses a database that is not tracker's or is
-        newer than this tracker."""
+    def lacking(self) -> list[str] | None:
+        """The triggers and routines this schema has that the database lacks
+        (None: this login cannot see them all)."""
+        with self.engine.connect() as conn:
+            return objects.missing(conn)
+
+    def upgrade(self) -> tuple[SchemaState, SchemaState, list[str]]:
+        """Migrate to head, finishing an interrupted migration, and make the
+        triggers and routines the database lacks (a restore without them):
+        the state before and after, and what was made again. Refuses a
+        database that is not tracker's, is newer than this tracker, or has
+        its guard lifted."""
         with migrate.locked(self.engine) as conn:
             before = read_state(conn)
-            if before.status in ("foreign", "ahead"):
+            if before.status in ("foreign", "ahead", "unguarded"):
                 raise DatabaseError(self.problem(before) or "")
             if before.status != "current":
                 migrate.upgrade_locked(conn)
-            return before, read_state(conn)
+            made = objects.restore(conn)
+            return before, read_state(conn), made
+
+    def guard_off(self) -> bool:
+        """Lift the ledger's guard on statements, and mark the database so
+        that every command refuses it until `guard_on` (docs/teams.md).
+        False: it was off already."""
+        with migrate.locked(self.engine) as conn:
+            state = read_state(conn)
+            self._guarded(state, conn)
+            if state.status == "unguarded":
+                return False
+            self._set_revision(conn, f"{UNGUARDED}{HEAD}")
+            if conn.dialect.name in ("mysql", "mariadb"):
+                conn.commit()  # the mark before the DDL, which commits by itself
+            objects.lift_guard(conn)
+            return True
+
+    def guard_on(self) -> list[str] | None:
+        """Put the ledger's guard back (and whatever else the database lacks),
+        leave every statement to the search index again (a correction may
+        have changed its words), and unmark the database: what was made
+        again (None: the guard was on)."""
+        with migrate.locked(self.engine) as conn:
+            state = read_state(conn)
+            if state.status == "current":
+                return None
+            self._guarded(state, conn)
+            made = objects.restore(conn)
+            search_index.queue_all(conn)
+            self._set_revision(conn, HEAD)
+            return made
+
+    def _guarded(self, state: SchemaState, conn: Connection) -> None:
+        """Refuses to lift a guard that is not on, to put back one that is not
+        off, and either where this login cannot see the triggers (MySQL)."""
+        if state.status == "unguarded" and state.revision != HEAD:
+            raise DatabaseError(
+                f"the guard of {self.name} was lifted at schema revision {state.revision}, "
+                f"not this tracker's {HEAD}: put it back with the tracker that lifted it"
+            )
+        if state.status not in ("current", "unguarded"):
+            raise DatabaseError(
+                self.problem(state) or f"{self.name} is empty: there is no ledger to guard"
+            )
+        if not objects.sees_all(conn):
+            raise DatabaseError(
+                f"only the owner of {self.name} may lift or put back its guard: this login "
+                "cannot see its triggers"
+            )
+
+    @staticmethod
+    def _set_revision(conn: Connection, value: str) -> None:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": value})
 
     def downgrade(self, revision: str) -> tuple[SchemaState, SchemaState]:
         """Migrate back to `revision` ('base': empty); refuses any database but

@@ -35,6 +35,17 @@ DETAIL_LIMIT = 300
 RETRY_SQLSTATES = {"40001", "40P01", "23503"}
 RETRY_MYSQL_ERRORS = {1213, 1020, 1451, 1452}
 RETRY_SQLITE_CODES = {5, 517}  # SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT
+# Ids used up: PostgreSQL's sequence at its end (SQLSTATE 2200H), MySQL's and
+# MariaDB's AUTO_INCREMENT past the column's range (167, 1467), SQLite's
+# rowid past it (the trigger statement_insert_guard of revision 0008 says so).
+USED_UP_SQLSTATES = {"2200H"}
+USED_UP_MYSQL_ERRORS = {167, 1467}
+USED_UP = "ids are used up: 2147483647 is the largest a database holds"
+# A routine of the schema missing (a restore without it): PostgreSQL's
+# undefined function, MySQL's and MariaDB's missing procedure.
+MISSING_ROUTINE_SQLSTATES = {"42883"}
+MISSING_ROUTINE_MYSQL_ERRORS = {1305}
+_WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|COPY)\s+[`\"]?(\w+)", re.IGNORECASE)
 
 
 def _mysql_error(orig: BaseException) -> int | None:
@@ -108,10 +119,31 @@ def scrub(text: str, url: URL | None) -> str:
     return " ".join(text.split())
 
 
+def _used_up(orig: BaseException) -> bool:
+    return (
+        getattr(orig, "sqlstate", None) in USED_UP_SQLSTATES
+        or _mysql_error(orig) in USED_UP_MYSQL_ERRORS
+        or USED_UP in str(orig)
+    )
+
+
 def failure_message(err: sa_exc.SQLAlchemyError, url: URL | None) -> str:
     """One line about a database failure, naming the database if known."""
     where = f" {describe(url)}" if url is not None else ""
     orig = getattr(err, "orig", None) or err
+    if _used_up(orig):
+        written = _WRITTEN_TABLE.match(str(getattr(err, "statement", None) or ""))
+        table = f"{written.group(1)} " if written else ""
+        return f"database{where} refused the request: {table}{USED_UP}"
+    if (
+        getattr(orig, "sqlstate", None) in MISSING_ROUTINE_SQLSTATES
+        or _mysql_error(orig) in MISSING_ROUTINE_MYSQL_ERRORS
+    ):
+        detail = shorten(scrub(str(orig), url), DETAIL_LIMIT)
+        return (
+            f"database{where} lacks a routine of its schema ({detail}), as a restore from a "
+            "dump made without it does: its owner runs 'tracker db upgrade' to make it again"
+        )
     detail = shorten(scrub(str(orig), url) or type(orig).__name__, DETAIL_LIMIT)
     if _refused(err, orig):
         return f"database{where} refused the request: {detail}"

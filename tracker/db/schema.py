@@ -262,6 +262,11 @@ STATEMENT = Table(
     CheckConstraint(
         "retracted_at IS NULL OR retraction_reason IS NOT NULL", name="retraction_reason"
     ),
+    # Revision 0008 (SQLite, which adds no constraint to a table in place:
+    # the trigger statement_insert_guard).
+    CheckConstraint(
+        "retracted_at IS NULL OR retracted_at >= recorded_at", name="retracted_after_recording"
+    ),
     # See STANCE_INDEX.
     Index(STANCE_INDEX_NAME, *STANCE_INDEX),
 )

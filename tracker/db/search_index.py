@@ -97,6 +97,26 @@ def resume(connection: Connection, first_unindexed: int | None) -> None:
             )
 
 
+def queue_all(connection: Connection) -> None:
+    """Every statement's words dropped, and every statement left for the
+    next search to index: after a correction made with the ledger's guard
+    lifted, as revision 0009 did after its upgrade. The owner's: it writes
+    the index's tables directly."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":  # a contentless table: its words go all at once
+        connection.exec_driver_sql(
+            "INSERT INTO statement_search (statement_search) VALUES ('delete-all')"
+        )
+    else:
+        connection.exec_driver_sql("DELETE FROM statement_search")
+    connection.exec_driver_sql("DELETE FROM search_state")
+    # A mark covers the statements from it on, but on MariaDB and MySQL, one each.
+    one = "" if dialect in ("mysql", "mariadb") else " ORDER BY id LIMIT 1"
+    connection.exec_driver_sql(
+        f"INSERT INTO search_state (pending_from) SELECT id FROM statement{one}"
+    )
+
+
 # --- the words of a statement, as each backend stores them -------------------------
 
 

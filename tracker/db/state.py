@@ -20,8 +20,11 @@ HEAD: Final = SCHEMA_REVISIONS[-1]
 # What alembic_version holds while a migration runs (`tracker.db.steps`):
 # seen by anyone else only where a kill stopped it part way (MySQL, MariaDB).
 INTERRUPTED: Final = "interrupted:"
+# What it holds while an administrator corrects the ledger with its guard
+# lifted (`tracker db guard off`): every command refuses the database.
+UNGUARDED: Final = "unguarded:"
 
-Status = Literal["empty", "behind", "current", "ahead", "foreign", "interrupted"]
+Status = Literal["empty", "behind", "current", "ahead", "foreign", "interrupted", "unguarded"]
 
 
 class SchemaState(NamedTuple):
@@ -29,7 +32,8 @@ class SchemaState(NamedTuple):
     revision: upgrade it), current, ahead (a revision from a newer tracker),
     foreign (tables, but no revision: not a tracker database), interrupted
     (a migration was stopped part way: `revision` names it; `db upgrade`
-    finishes it). `head` is this tracker's revision."""
+    finishes it), unguarded (at `revision`, the ledger's guard lifted: `db
+    guard on` puts it back). `head` is this tracker's revision."""
 
     status: Status
     revision: str | None
@@ -77,6 +81,8 @@ def _meaning(rev: str | None, has_tables: bool) -> SchemaState:
         return SchemaState("current", rev, HEAD)
     if rev.startswith(INTERRUPTED):
         return SchemaState("interrupted", rev.removeprefix(INTERRUPTED), HEAD)
+    if rev.startswith(UNGUARDED):
+        return SchemaState("unguarded", rev.removeprefix(UNGUARDED), HEAD)
     if rev in SCHEMA_REVISIONS:
         return SchemaState("behind", rev, HEAD)
     return SchemaState("ahead", rev, HEAD)

@@ -17,6 +17,12 @@ migration between two steps. These helpers make that safe:
   `create_table`, `drop_table`, `add_column`, `drop_column`,
   `create_index`, `drop_index`, `replace_index`. So a migration can run
   again from any point.
+- `script(revision)`: an earlier revision's script, whose SQL a later one
+  uses instead of copying it (a downgrade puts back what it made): a
+  script never changes once released, so its meaning stays.
+- `pinned_search_path(connection)`: PostgreSQL, around the creation of
+  functions declared `SET search_path FROM CURRENT`: they then search the
+  schema they are made in, and `pg_temp` last, whatever the caller's path.
 - `rewrite(name)`: around a data rewrite (UPDATEs, no DDL inside): one
   transaction, committed as a whole at its end on MySQL. A rewrite must
   compute its result from the data alone (never from what it overwrites),
@@ -112,19 +118,19 @@ def _indexes(table: str) -> dict[str, list[str]]:
     return {str(ix["name"]): [str(c) for c in ix["column_names"]] for ix in found}
 
 
-def _has_table(name: str) -> bool:
+def has_table(name: str) -> bool:
     return sa.inspect(_bind()).has_table(name)
 
 
 def create_table(name: str, *elements: Any, **options: Any) -> None:
-    if _has_table(name):
+    if has_table(name):
         return
     reached(f"create table {name}")
     op.create_table(name, *elements, **options)
 
 
 def drop_table(name: str) -> None:
-    if not _has_table(name):
+    if not has_table(name):
         return
     reached(f"drop table {name}")
     op.drop_table(name)
@@ -200,3 +206,31 @@ def replace_index(name: str, table: str, columns: Sequence[str]) -> None:
         op.create_index(pending, table, list(columns))
     drop_index(name, table)
     _rename_index(table, pending, name)
+
+
+@contextlib.contextmanager
+def pinned_search_path(connection: sa.Connection) -> Iterator[None]:
+    """PostgreSQL: inside the block the search path is the current schema,
+    then `pg_temp`, so that a function made here with `SET search_path FROM
+    CURRENT` finds tracker's tables and nothing else: left implicit, `pg_temp`
+    comes first, and a caller's temporary table `party` would stand in for
+    tracker's inside the function. Elsewhere nothing. (A connection, not
+    `op`: `tracker.db.objects` makes functions again outside a migration.)"""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    before = connection.exec_driver_sql("SELECT current_setting('search_path')").scalar()
+    schema = connection.exec_driver_sql("SELECT quote_ident(current_schema())").scalar()
+    path = sa.text("SELECT set_config('search_path', :path, true)")
+    connection.execute(path, {"path": f"{schema}, pg_temp"})
+    yield
+    connection.execute(path, {"path": before})
+
+
+def script(revision: str) -> Any:
+    """The script of `revision`, an earlier one than the script asking."""
+    from alembic import context
+
+    found = context.script.get_revision(revision)
+    assert found is not None and found.module is not None, revision
+    return found.module

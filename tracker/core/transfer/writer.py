@@ -196,9 +196,36 @@ class Writer:
             if row[at] is not None and row[at] < row[recorded]:
                 raise RowError("retracted_at", retracted_early(row[at], row[recorded]), position)
         if rows:
-            self._write(rows)
+            self._write_kept(rows, positions) if self.keep_ids else self._write(rows)
         self.result.added += len(rows)
         self.result.skipped += count - len(rows)
+
+    def _write_kept(self, rows: list[tuple[Any, ...]], positions: list[int]) -> None:
+        """Rows with the ids the file gives, inside a savepoint: an id the
+        file gives twice is then named by its row, not by the database."""
+        savepoint = self.connection.begin_nested()
+        try:
+            self._write(rows)
+        except sa_exc.IntegrityError:
+            savepoint.rollback()
+            self._given_twice(rows, positions)
+            raise
+        savepoint.commit()
+
+    def _given_twice(self, rows: list[tuple[Any, ...]], positions: list[int]) -> None:
+        """Refuses the first of `rows` whose id an earlier row of the file has
+        (one of them, or one already written: the database had none)."""
+        ids = [row[0] for row in rows]
+        taken = set(self.connection.scalars(select(STATEMENT.c.id).where(STATEMENT.c.id.in_(ids))))
+        for statement_id, position in zip(ids, positions, strict=True):
+            if statement_id in taken:
+                raise RowError(
+                    "id",
+                    f"id {statement_id} is given to an earlier statement of the file too: "
+                    "each statement keeps an id of its own",
+                    position,
+                )
+            taken.add(statement_id)
 
     def _write(self, rows: list[tuple[Any, ...]]) -> None:
         if self.dialect.name == "postgresql" and self.dialect.driver == "psycopg":
