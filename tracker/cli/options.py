@@ -327,3 +327,16 @@ STATEMENT_FILTERS = stacked(
     click.option("--since", type=DATE, help="Stated on or after this date."),
     click.option("--until", type=DATE, help="Stated on or before this date."),
 )
+# `party edit` and `person edit`: the names a record goes by.
+NAME_CHANGES = stacked(
+    click.option(
+        "--add-alias", "add_aliases", multiple=True, metavar="A", help="Add a name (repeatable)."
+    ),
+    click.option(
+        "--remove-alias",
+        "remove_aliases",
+        multiple=True,
+        metavar="A",
+        help="Remove a name (repeatable).",
+    ),
+)

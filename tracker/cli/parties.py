@@ -10,6 +10,7 @@ from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import (
     HISTORY,
+    NAME_CHANGES,
     SHOWN_AS_OF,
     app,
     emit,
@@ -87,16 +88,7 @@ def party_show(name: str, as_of: dt.date, history: bool, fmt: str, tablefmt: str
 @click.option("--name", "new_name", help="A new display name.")
 @click.option("--kind", help="A new kind ('' clears it).")
 @click.option("--description", help="A new description ('' clears it).")
-@click.option(
-    "--add-alias", "add_aliases", multiple=True, metavar="A", help="Add a name (repeatable)."
-)
-@click.option(
-    "--remove-alias",
-    "remove_aliases",
-    multiple=True,
-    metavar="A",
-    help="Remove a name (repeatable).",
-)
+@NAME_CHANGES
 @click.option(
     "--rename",
     metavar="SLUG",
