@@ -340,3 +340,10 @@ NAME_CHANGES = stacked(
         help="Remove a name (repeatable).",
     ),
 )
+# `party edit` and `issue edit`: a new slug.
+RENAME = click.option(
+    "--rename",
+    metavar="SLUG",
+    callback=slug_argument,
+    help="A new slug; the old one stays an alias.",
+)
