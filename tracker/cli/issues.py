@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
 from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import (
-    HISTORY,
-    SHOWN_AS_OF,
+    RENAME,
     app,
     emit,
     nothing_to_change,
     output_options,
     slug_argument,
-    style,
 )
-from tracker.cli.records import add_merge_and_remove
+from tracker.cli.records import add_list, add_merge_and_remove, add_show
 from tracker.core import catalog, edits, merge, pages
 from tracker.render import messages
 
@@ -60,33 +56,6 @@ def issue_add(
     emit(render.to_json(view.to_json()) if fmt == "json" else messages.issue_added(view))
 
 
-@issue.command("list")
-@output_options("records")
-def issue_list(fmt: str, tablefmt: str | None) -> None:
-    """List the issues."""
-    with app().db.session() as session:
-        views = catalog.list_issues(session)
-    listing = render.Records(
-        ("slug", "title", "proposition", "keywords", "description"),
-        [(v.slug, v.title, v.proposition, "; ".join(v.keywords), v.description) for v in views],
-        [v.to_json() for v in views],
-    )
-    emit(render.records(listing, fmt, style(tablefmt)))
-
-
-@issue.command("show")
-@click.argument("name", metavar="ISSUE", shell_complete=complete.issues)
-@SHOWN_AS_OF
-@HISTORY
-@output_options("issue_page")
-def issue_show(name: str, as_of: dt.date, history: bool, fmt: str, tablefmt: str | None) -> None:
-    """An issue in full: its proposition and earlier wordings, keywords, what
-    the ledger holds of it, and the stances on it as of a date (today)."""
-    with app().db.session() as session:
-        page = pages.issue_page(session, name, as_of, history)
-    emit(render.document("issue_page", page, fmt, style(tablefmt)))
-
-
 @issue.command("edit")
 @click.argument("name", metavar="ISSUE", shell_complete=complete.issues)
 @click.option("--title", help="A new title.")
@@ -112,12 +81,7 @@ def issue_show(name: str, as_of: dt.date, history: bool, fmt: str, tablefmt: str
     metavar="K",
     help="Remove a keyword (repeatable).",
 )
-@click.option(
-    "--rename",
-    metavar="SLUG",
-    callback=slug_argument,
-    help="A new slug; the old one stays an alias.",
-)
+@RENAME
 @output_options(("table", "json"), tablefmt=False)
 def issue_edit(
     name: str,
@@ -151,6 +115,17 @@ def issue_edit(
     emit(render.to_json(done.record.to_json()) if fmt == "json" else messages.issue_edited(done))
 
 
+add_list(
+    issue, "issues",
+    lambda session: catalog.list_issues(session),  # looked up when the command runs
+    ("slug", "title", "proposition", "keywords", "description"),
+    lambda v: (v.slug, v.title, v.proposition, "; ".join(v.keywords), v.description),
+)  # fmt: skip
+add_show(
+    issue, "issue", complete.issues, pages.issue_page,
+    "An issue in full: its proposition and earlier wordings, keywords, what the ledger "
+    "holds of it, and the stances on it as of a date (today).",
+)  # fmt: skip
 add_merge_and_remove(
     issue, "issue", "names, keywords and history", complete.issues, merge.merge_issues,
     edits.remove_issue, questions=True,

@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from tracker import dates, render, stance
+from tracker.cli import complete
 from tracker.core.names import check_slug
 from tracker.db import Database
 from tracker.errors import Invalid
@@ -305,4 +306,44 @@ SHOWN_AS_OF = click.option(
     default="today",
     show_default=True,
     help="The date of the stances shown.",
+)
+
+
+def stacked(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Options that go together as one decorator, in the order written."""
+
+    def decorate(f: F) -> F:
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+
+    return decorate
+
+
+# `log` and `search`: the statements of one party, on one issue, in a span.
+STATEMENT_FILTERS = stacked(
+    click.option("--party", "-p", shell_complete=complete.parties, help="Only this party."),
+    click.option("--issue", "-i", shell_complete=complete.issues, help="Only this issue."),
+    click.option("--since", type=DATE, help="Stated on or after this date."),
+    click.option("--until", type=DATE, help="Stated on or before this date."),
+)
+# `party edit` and `person edit`: the names a record goes by.
+NAME_CHANGES = stacked(
+    click.option(
+        "--add-alias", "add_aliases", multiple=True, metavar="A", help="Add a name (repeatable)."
+    ),
+    click.option(
+        "--remove-alias",
+        "remove_aliases",
+        multiple=True,
+        metavar="A",
+        help="Remove a name (repeatable).",
+    ),
+)
+# `party edit` and `issue edit`: a new slug.
+RENAME = click.option(
+    "--rename",
+    metavar="SLUG",
+    callback=slug_argument,
+    help="A new slug; the old one stays an alias.",
 )

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from tracker import render
-from tracker.cli.options import DATE, app, emit, output_options, style
+from tracker.cli.options import DATE, app, emit, output_options, stacked, style
 from tracker.cli.reports import ISSUES, KNOWN_AT, PARTIES
 from tracker.core import agreement as core
 from tracker.core.agreement_types import DEFAULT_THRESHOLD
@@ -45,14 +45,12 @@ COMPARE = click.option(
     metavar="DATE",
     help="Also as of DATE (as known at --known-at), and what changed since.",
 )
+# What `outlook` and `align` both read: one report, and the one to compare.
+READING = stacked(AS_OF, KNOWN_AT, PARTIES, ISSUES, COMPARE)
 
 
 @click.command()
-@AS_OF
-@KNOWN_AT
-@PARTIES
-@ISSUES
-@COMPARE
+@READING
 @output_options("outlook", output=True)
 def outlook(
     as_of: dt.date,
@@ -73,11 +71,7 @@ def outlook(
 
 
 @click.command()
-@AS_OF
-@KNOWN_AT
-@PARTIES
-@ISSUES
-@COMPARE
+@READING
 @click.option(
     "--threshold",
     type=ThresholdType(),

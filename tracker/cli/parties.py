@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
 from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import (
-    HISTORY,
-    SHOWN_AS_OF,
+    NAME_CHANGES,
+    RENAME,
     app,
     emit,
     nothing_to_change,
     output_options,
     slug_argument,
-    style,
 )
-from tracker.cli.records import add_merge_and_remove
+from tracker.cli.records import add_list, add_merge_and_remove, add_show
 from tracker.core import catalog, edits, merge, pages
 from tracker.render import messages
 
@@ -55,54 +52,13 @@ def party_add(
     emit(render.to_json(view.to_json()) if fmt == "json" else messages.party_added(view))
 
 
-@party.command("list")
-@output_options("records")
-def party_list(fmt: str, tablefmt: str | None) -> None:
-    """List the parties."""
-    with app().db.session() as session:
-        views = catalog.list_parties(session)
-    listing = render.Records(
-        ("slug", "name", "kind", "aliases", "description"),
-        [(v.slug, v.name, v.kind, "; ".join(v.aliases), v.description) for v in views],
-        [v.to_json() for v in views],
-    )
-    emit(render.records(listing, fmt, style(tablefmt)))
-
-
-@party.command("show")
-@click.argument("name", metavar="PARTY", shell_complete=complete.parties)
-@SHOWN_AS_OF
-@HISTORY
-@output_options("party_page")
-def party_show(name: str, as_of: dt.date, history: bool, fmt: str, tablefmt: str | None) -> None:
-    """A party in full: its names, its people, what the ledger holds of it, and
-    its stances as of a date (today)."""
-    with app().db.session() as session:
-        page = pages.party_page(session, name, as_of, history)
-    emit(render.document("party_page", page, fmt, style(tablefmt)))
-
-
 @party.command("edit")
 @click.argument("name", metavar="PARTY", shell_complete=complete.parties)
 @click.option("--name", "new_name", help="A new display name.")
 @click.option("--kind", help="A new kind ('' clears it).")
 @click.option("--description", help="A new description ('' clears it).")
-@click.option(
-    "--add-alias", "add_aliases", multiple=True, metavar="A", help="Add a name (repeatable)."
-)
-@click.option(
-    "--remove-alias",
-    "remove_aliases",
-    multiple=True,
-    metavar="A",
-    help="Remove a name (repeatable).",
-)
-@click.option(
-    "--rename",
-    metavar="SLUG",
-    callback=slug_argument,
-    help="A new slug; the old one stays an alias.",
-)
+@NAME_CHANGES
+@RENAME
 @output_options(("table", "json"), tablefmt=False)
 def party_edit(
     name: str,
@@ -132,6 +88,17 @@ def party_edit(
     emit(render.to_json(done.record.to_json()) if fmt == "json" else messages.party_edited(done))
 
 
+add_list(
+    party, "parties",
+    lambda session: catalog.list_parties(session),  # looked up when the command runs
+    ("slug", "name", "kind", "aliases", "description"),
+    lambda v: (v.slug, v.name, v.kind, "; ".join(v.aliases), v.description),
+)  # fmt: skip
+add_show(
+    party, "party", complete.parties, pages.party_page,
+    "A party in full: its names, its people, what the ledger holds of it, and its stances "
+    "as of a date (today).",
+)  # fmt: skip
 add_merge_and_remove(
     party, "party", "names, people and history", complete.parties, merge.merge_parties,
     edits.remove_party,

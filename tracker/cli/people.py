@@ -11,6 +11,7 @@ from tracker.cli import complete
 from tracker.cli.options import (
     DATE,
     HISTORY,
+    NAME_CHANGES,
     app,
     emit,
     nothing_to_change,
@@ -115,16 +116,7 @@ def person_show(name: str, history: bool, fmt: str, tablefmt: str | None) -> Non
 @person.command("edit")
 @click.argument("name", shell_complete=complete.people)
 @click.option("--name", "new_name", help="A new name.")
-@click.option(
-    "--add-alias", "add_aliases", multiple=True, metavar="A", help="Add a name (repeatable)."
-)
-@click.option(
-    "--remove-alias",
-    "remove_aliases",
-    multiple=True,
-    metavar="A",
-    help="Remove a name (repeatable).",
-)
+@NAME_CHANGES
 @output_options(("table", "json"), tablefmt=False)
 def person_edit(
     name: str,

@@ -1,17 +1,59 @@
-"""What the party and issue command groups share: `merge` and `remove`, the
-same for both kinds of record but for the words."""
+"""What the party and issue command groups share: `list`, `show`, `merge`
+and `remove`, the same for both kinds of record but for the words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
+from tracker import render
 from tracker.cli.complete import Completer
-from tracker.cli.options import app, emit
+from tracker.cli.options import HISTORY, SHOWN_AS_OF, app, emit, output_options, style
 from tracker.render import messages
+
+
+def add_list(
+    group: click.Group,
+    plural: str,
+    records: Callable[[Session], Sequence[Any]],
+    columns: tuple[str, ...],
+    row: Callable[[Any], tuple[Any, ...]],
+) -> None:
+    """`KIND list`: every record (`records`), a `row` of `columns` each."""
+
+    @group.command("list", help=f"List the {plural}.")
+    @output_options("records")
+    def listed(fmt: str, tablefmt: str | None) -> None:
+        with app().db.session() as session:
+            views = records(session)
+        listing = render.Records(columns, [row(v) for v in views], [v.to_json() for v in views])
+        emit(render.records(listing, fmt, style(tablefmt)))
+
+
+def add_show(
+    group: click.Group,
+    kind: str,
+    complete: Completer,
+    page: Callable[[Session, str, dt.date, bool], Any],
+    about: str,
+) -> None:
+    """`KIND show NAME`: the record's page (`page`), as of a date; `about`
+    is the command's help."""
+    document = f"{kind}_page"
+
+    @group.command("show", help=about)
+    @click.argument("name", metavar=kind.upper(), shell_complete=complete)
+    @SHOWN_AS_OF
+    @HISTORY
+    @output_options(document)
+    def show(name: str, as_of: dt.date, history: bool, fmt: str, tablefmt: str | None) -> None:
+        with app().db.session() as session:
+            found = page(session, name, as_of, history)
+        emit(render.document(document, found, fmt, style(tablefmt)))
 
 
 def add_merge_and_remove(

@@ -8,8 +8,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import render
-from tracker.cli import complete
-from tracker.cli.options import DATE, app, check_span, emit, output_options, style
+from tracker.cli.options import STATEMENT_FILTERS, app, check_span, emit, output_options, style
 from tracker.core import statement_search as core
 from tracker.db.failures import aborted, failure_message
 from tracker.errors import Invalid
@@ -18,10 +17,7 @@ from tracker.render import messages
 
 @click.command()
 @click.argument("query")
-@click.option("--party", "-p", shell_complete=complete.parties, help="Only this party.")
-@click.option("--issue", "-i", shell_complete=complete.issues, help="Only this issue.")
-@click.option("--since", type=DATE, help="Stated on or after this date.")
-@click.option("--until", type=DATE, help="Stated on or before this date.")
+@STATEMENT_FILTERS
 @click.option(
     "--limit",
     "-n",

@@ -9,10 +9,10 @@ import click
 from tracker import render
 from tracker.cli import complete
 from tracker.cli.options import (
-    DATE,
     MAX_LIMIT,
     STANCE,
     STATEMENT_DATE,
+    STATEMENT_FILTERS,
     STATEMENT_ID,
     app,
     check_span,
@@ -92,10 +92,7 @@ def add(
 
 
 @click.command()
-@click.option("--party", "-p", shell_complete=complete.parties, help="Only this party.")
-@click.option("--issue", "-i", shell_complete=complete.issues, help="Only this issue.")
-@click.option("--since", type=DATE, help="Stated on or after this date.")
-@click.option("--until", type=DATE, help="Stated on or before this date.")
+@STATEMENT_FILTERS
 @click.option(
     "--limit",
     "-n",

@@ -11,7 +11,8 @@ history of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -133,6 +134,31 @@ def _taken(kind: str, slug: str) -> dict[str, str]:
     }
 
 
+def entries(
+    records: list[Any], plural: str, field: str, needs: str
+) -> Iterator[tuple[str, dict[str, Any], list[Revision]]]:
+    """Each record of a file's list of `plural`, with its place (`parties[3]`)
+    and its history: an object whose `field` is a text, or ImportFailed
+    saying what it `needs`."""
+    for n, record in enumerate(records):
+        where = f"{plural}[{n}]"
+        if not isinstance(record, dict) or not isinstance(record.get(field), str):
+            raise ImportFailed(f"{where}: {needs}")
+        yield where, record, read_history(record, where)
+
+
+@contextmanager
+def named_at(where: str) -> Iterator[None]:
+    """The core's refusals of a record, named by its place in the file; a
+    Conflict stays one (run again)."""
+    try:
+        yield
+    except Conflict:
+        raise
+    except TrackerError as err:
+        raise ImportFailed(f"{where}: {err}") from None
+
+
 def keep_history(session: Session, kind: str, record_id: int, history: Sequence[Revision]) -> None:
     """A record made from the file: the file's history is its history."""
     if history:
@@ -141,13 +167,9 @@ def keep_history(session: Session, kind: str, record_id: int, history: Sequence[
 
 def import_parties(session: Session, records: list[Any], result: ImportResult) -> None:
     taken = Namespace(session)  # read once, kept up to date by what is made
-    for n, p in enumerate(records):
-        where = f"parties[{n}]"
-        if not isinstance(p, dict) or not isinstance(p.get("slug"), str):
-            raise ImportFailed(f"{where}: a party needs a slug")
-        history = read_history(p, where)
+    for where, p, history in entries(records, "parties", "slug", "a party needs a slug"):
         aliases = read_names(p, "aliases", where)
-        try:
+        with named_at(where):
             found = next(
                 (
                     f
@@ -172,19 +194,11 @@ def import_parties(session: Session, records: list[Any], result: ImportResult) -
                 result.catalog_changes += changes
                 if changes:  # its names may have changed
                     taken = Namespace(session)
-        except Conflict:
-            raise
-        except TrackerError as err:
-            raise ImportFailed(f"{where}: {err}") from None
 
 
 def import_issues(session: Session, records: list[Any], result: ImportResult) -> None:
     taken = Namespace(session)
-    for n, i in enumerate(records):
-        where = f"issues[{n}]"
-        if not isinstance(i, dict) or not isinstance(i.get("slug"), str):
-            raise ImportFailed(f"{where}: an issue needs a slug")
-        history = read_history(i, where)
+    for where, i, history in entries(records, "issues", "slug", "an issue needs a slug"):
         keywords = read_names(i, "keywords", where)
         aliases = read_names(i, "aliases", where)
         negated = (
@@ -192,7 +206,7 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
             if merges_in.NEGATED_ALIASES in i
             else None
         )
-        try:
+        with named_at(where):
             found = next(
                 (
                     f
@@ -233,7 +247,3 @@ def import_issues(session: Session, records: list[Any], result: ImportResult) ->
                 result.catalog_changes += changes
                 if changes:
                     taken = Namespace(session)
-        except Conflict:
-            raise
-        except TrackerError as err:
-            raise ImportFailed(f"{where}: {err}") from None

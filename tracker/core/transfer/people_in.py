@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 from tracker.core import catalog, people, revisions
 from tracker.core.names import NameIndex, Namespace, key
 from tracker.core.records import Revision
-from tracker.core.transfer.catalog_in import keep_history
+from tracker.core.transfer.catalog_in import entries, keep_history, named_at
 from tracker.core.transfer.history_in import (
     NameRows,
     latest_change,
     lineage,
     present_values,
-    read_history,
     read_names,
     reconcile,
     union_history,
@@ -28,7 +27,7 @@ from tracker.core.transfer.history_in import (
 from tracker.core.transfer.parse import raced
 from tracker.core.types import ImportResult, PartyRef, PersonRef
 from tracker.db.models import Affiliation, Person, PersonAlias
-from tracker.errors import Conflict, ImportFailed, TrackerError
+from tracker.errors import ImportFailed
 
 
 def _affiliation_rows(
@@ -69,13 +68,9 @@ def _from_text(text: str) -> tuple[str, str | None, str | None, str | None]:
 
 def import_people(session: Session, records: list[Any], result: ImportResult) -> None:
     taken = Namespace(session)  # read once, kept up to date by what is made
-    for n, p in enumerate(records):
-        where = f"people[{n}]"
-        if not isinstance(p, dict) or not isinstance(p.get("name"), str):
-            raise ImportFailed(f"{where}: a person needs a name")
-        history = read_history(p, where)
+    for where, p, history in entries(records, "people", "name", "a person needs a name"):
         aliases = read_names(p, "aliases", where)
-        try:
+        with named_at(where):
             names = [*lineage(p, history, "name"), *aliases]
             found = next((f for name in names if (f := taken.people.find(name))), None)
             if found is None:
@@ -113,10 +108,6 @@ def import_people(session: Session, records: list[Any], result: ImportResult) ->
                 result.catalog_changes += made
                 if made:  # their names may have changed
                     taken = Namespace(session)
-        except Conflict:
-            raise
-        except TrackerError as err:
-            raise ImportFailed(f"{where}: {err}") from None
 
 
 def _sync_person(
