@@ -340,7 +340,7 @@ def _abort_first(
 
     opened: list[int] = []
     session = Database.session
-    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_S", 0.02)
     close_database(db)  # the next command connects anew, with that timeout
 
     @contextlib.contextmanager

@@ -188,8 +188,9 @@ def test_a_statement_inserted_by_hand_is_found(tracker: Tracker) -> None:
             conn.execute(
                 text(
                     "INSERT INTO statement (party_id, issue_id, score, stated_on, summary, "
-                    "basis, recorded_at, recorded_by, fingerprint) VALUES (1, 1, 0, "
-                    "'2025-11-30', 'one by hand', 'stated', '2025-11-30 10:00:00', 'x', 'x')"
+                    "basis, recorded_at, recorded_by, fingerprint) SELECT party_id, issue_id, "
+                    "0, '2025-11-30', 'one by hand', 'stated', '2025-11-30 10:00:00', 'x', 'x' "
+                    "FROM statement WHERE id = 1"
                 )
             )
     finally:
