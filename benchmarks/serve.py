@@ -17,6 +17,7 @@ Only 127.0.0.1 is ever asked; the loops stop by themselves.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import socket
 import statistics
@@ -25,7 +26,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -102,48 +105,47 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def core_calls(db: str, as_of: str) -> float:
-    """The report page's work in this process, as `tracker report --format
-    html` does it: the core report, the briefing, the standing, the page."""
-    import datetime as dt
-
-    from tracker.core import positions
-    from tracker.core.agreement import standing
-    from tracker.core.briefing import briefing
+def _timed(db: str, as_of: str, work: Callable[[Any, dt.date], object], runs: int) -> list[float]:
+    """`work(session, day)` run `runs` times in this process, each in a session
+    of its own: how long each took."""
     from tracker.db import Database, resolve_url
-    from tracker.render import page
 
     database = Database(resolve_url(db))
     day = dt.date.fromisoformat(as_of)
     times = []
-    for _ in range(3):
+    for _ in range(runs):
         start = time.perf_counter()
         with database.session() as session:
-            rep = positions.report(session, day, None, (), ())
-            page.report(briefing(session, rep), standing=standing(rep))
+            work(session, day)
         times.append(time.perf_counter() - start)
     database.dispose()
-    return statistics.median(times)
+    return times
+
+
+def core_calls(db: str, as_of: str) -> float:
+    """The report page's work in this process, as `tracker report --format
+    html` does it: the core report, the briefing, the standing, the page."""
+    from tracker.core import positions
+    from tracker.core.agreement import standing
+    from tracker.core.briefing import briefing
+    from tracker.render import page
+
+    def work(session: Any, day: dt.date) -> object:
+        rep = positions.report(session, day, None, (), ())
+        return page.report(briefing(session, rep), standing=standing(rep))
+
+    return statistics.median(_timed(db, as_of, work, 3))
 
 
 def report_call(db: str, as_of: str) -> float:
     """The core report call behind `tracker report`, warm: the median of three
     after one that warms the database's pages and the process."""
-    import datetime as dt
-
     from tracker.core import positions
-    from tracker.db import Database, resolve_url
 
-    database = Database(resolve_url(db))
-    day = dt.date.fromisoformat(as_of)
-    times = []
-    for _ in range(4):
-        start = time.perf_counter()
-        with database.session() as session:
-            positions.report(session, day, None, (), ())
-        times.append(time.perf_counter() - start)
-    database.dispose()
-    return statistics.median(times[1:])
+    def work(session: Any, day: dt.date) -> object:
+        return positions.report(session, day, None, (), ())
+
+    return statistics.median(_timed(db, as_of, work, 4)[1:])
 
 
 def main() -> int:
