@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine
 
 from helpers import (
@@ -60,6 +61,17 @@ def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # Where the test session keeps its temporary files when it chose the place.
 _RAM_DISK = pytest.StashKey[Path]()
+
+
+# Hypothesis's examples: its default hundred in CI (`.ci/run` asks for the
+# "ci" profile; so does CI=true); a quarter of that while you work, where the
+# fast loop is to take seconds. A test that sets its own `max_examples` keeps
+# it in both.
+settings.register_profile("ci", max_examples=100)
+settings.register_profile("dev", max_examples=25)
+settings.load_profile(
+    os.environ.get("TRACKER_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.hookimpl(tryfirst=True)
