@@ -326,3 +326,27 @@ def test_a_password_too_long_is_a_usage_error(team: Tracker) -> None:
                 input="x" * MAX_PASSWORD + "\n").exit_code == 0  # fmt: skip
     form = web_client(team.db).get("/login").text
     assert f'maxlength="{MAX_PASSWORD}"' in form  # the log-in form's cap is the same
+
+
+def test_a_running_server_refuses_writes_while_the_guard_is_off(team: Tracker) -> None:
+    """The server checked the schema when it started; an owner lifting the
+    ledger's guard afterwards (`tracker db guard off`) stops its writes as it
+    stops every command's, with the same message, until the guard is on."""
+    wendy = {"Authorization": f"Bearer {token(team.db, 'wendy')}"}
+    client = web_client(team.db, own_engine=True)  # a server started before
+    shared = web_client(team.db)  # one that shares the commands' engine, and their check
+    body = {"party": "ukraine", "issue": "donbas", "stance": "open", "summary": "while off"}
+    assert client.post("/api/statements", json=body, headers=wendy).status_code == 201
+    before = len(json.loads(team("log", "--format", "json").stdout))
+    team("db", "guard", "off")
+    try:
+        refused = client.post("/api/statements", json=body, headers=wendy)
+        assert refused.status_code == 503, refused.text
+        assert "guard is off" in refused.json()["error"], refused.text
+        # A worker that looks at the schema again finds it in use: a clean 503 too.
+        again = shared.get("/api/log", headers=wendy)
+        assert again.status_code == 503 and "try again later" in again.json()["error"], again.text
+    finally:
+        team("db", "guard", "on")
+    assert len(json.loads(team("log", "--format", "json").stdout)) == before
+    assert client.post("/api/statements", json=body, headers=wendy).status_code == 201

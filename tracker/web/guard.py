@@ -10,6 +10,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tracker.errors import DatabaseError
+
 MAX_BODY = 2 * 2**20  # bytes: a pasted article fits; a form of megabytes is not one
 log = logging.getLogger("tracker.web")
 
@@ -76,6 +78,14 @@ class Guard:
         except TooLarge:
             if not started:
                 await self._error(scope, send_secured, 413, "the request's body is too large")
+        except DatabaseError as err:  # at another revision, or its guard lifted: said in the log
+            reference = uuid.uuid4().hex[:12]
+            log.warning("error %s on %s %s: %s", reference, scope.get("method"),
+                        scope.get("path"), err)  # fmt: skip
+            if not started:
+                await self._error(scope, send_secured, 503,
+                                  "The database cannot be used at the moment; try again later.",
+                                  reference)  # fmt: skip
         except Exception:
             reference = uuid.uuid4().hex[:12]
             log.exception("error %s on %s %s", reference, scope.get("method"), scope.get("path"))

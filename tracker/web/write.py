@@ -49,6 +49,11 @@ def written(
     is a Problem with the CLI's message (NotFound as `missing`)."""
     database = web(request).database
     assert who.name is not None
+    # The server checked the schema when it started: an owner may have lifted
+    # the ledger's guard for a correction since (`tracker db guard off`), and
+    # every command refuses the database meanwhile, so a write here does too.
+    if data and (problem := database.problem(database.state())) is not None:
+        raise Problem(503, problem)
     for tries in range(1, TRIES + 1):
         try:
             with acting_as(who.name), database.session(write=True, data=data) as session:
